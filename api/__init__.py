@@ -1,0 +1,1 @@
+"""Jejak's HTTP API, CLI and public portal: composes `ledger` and `projections`."""

@@ -1,0 +1,457 @@
+"""The Ledger application: the only writer of events, and the bitemporal reader."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Iterable
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+
+from ledger import employee as employee_rules
+from ledger import rules
+from ledger import feedback as feedback_rules
+from ledger import internship as internship_rules
+from ledger import unit as unit_rules
+from ledger.employee import Employee
+from ledger.errors import (IdempotencyMismatch, LedgerError, Malformed, NotFound, RuleViolated,
+                           ValidationFailed, VersionConflict)
+from ledger.events import CATALOGUE, LedgerCreated, LedgerEvent, TrainingBudgetRealised
+from ledger.feedback import FeedbackCase
+from ledger.fields import Int, Obj, Str, load_date, load_object
+from ledger.integrity import type_name, utc_text
+from ledger.internship import Internship
+from ledger.store import event_store_env
+from ledger.stream import Stream, stream_id
+from ledger.unit import Unit
+
+AGGREGATES: dict[str, type[Stream]] = {
+    "employee": Employee, "unit": Unit, "internship": Internship, "feedback": FeedbackCase,
+}
+SUBJECT_PATTERN = r"[A-Za-z0-9][A-Za-z0-9/._-]{0,63}"
+LEGAL_BASIS = Obj({"number": Str(max_length=120), "date": Str(max_length=10, pattern=r"\d{4}-\d{2}-\d{2}")})
+TOP_LEVEL = {"type", "subject", "data", "effective_date", "legal_basis", "reason", "on_behalf_of",
+             "correlation_id", "expected_version", "source"}
+MAX_RETRIES = 8
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+@dataclass(frozen=True)
+class Request:
+    """One validated event request, ready for the rules."""
+
+    cls: type[LedgerEvent]
+    subject: str
+    data: dict[str, Any]
+    meta: dict[str, Any]
+    expected_version: int | None
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON values of stored data (dates as ISO strings, moments as UTC text)."""
+    if isinstance(value, datetime):
+        return utc_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def request_hash(body: Any) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"),
+                                     ensure_ascii=False).encode()).hexdigest()
+
+
+class _Batch:
+    """Aggregates touched by one request, so later events in a batch see earlier ones."""
+
+    def __init__(self, ledger: "Ledger") -> None:
+        self.ledger = ledger
+        self.loaded: dict[uuid.UUID, Stream | None] = {}
+
+    def get(self, kind: str, key: str) -> Any:
+        sid = stream_id(kind, key)
+        if sid not in self.loaded:
+            self.loaded[sid] = self.ledger.aggregate(kind, key)
+        return self.loaded[sid]
+
+    def put(self, agg: Stream) -> None:
+        self.loaded[agg.id] = agg
+
+    def unit(self, code: str) -> Unit | None:
+        return self.get("unit", code)
+
+    def employee(self, nip: str) -> Employee | None:
+        return self.get("employee", nip)
+
+    def pending(self) -> list[Stream]:
+        return [a for a in self.loaded.values() if a is not None and a.pending_events]
+
+
+class Ledger(Application):
+    """Jejak's event store: validate, apply the rules, record atomically, read bitemporally."""
+
+    name = "jejak"
+    snapshotting_intervals = {Employee: 100, Unit: 100, Internship: 100, FeedbackCase: 100}
+
+    def __init__(self, url: str | None = None, env: dict[str, str] | None = None) -> None:
+        super().__init__(env={**event_store_env(url), **(env or {})})
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    # --- writing --------------------------------------------------------------
+
+    def record(self, bodies: list[Any], actor: str, *, batch: bool = False, source: str | None = None,
+               idempotency_key: str | None = None) -> tuple[list[dict[str, Any]], bool]:
+        """Record events atomically; returns (receipts, replayed). Refusals record nothing."""
+        claim = None
+        if idempotency_key is not None:
+            claim = (actor, idempotency_key, request_hash(bodies))
+            replay = self._replay(claim)
+            if replay is not None:
+                return replay, True
+        requests = [self._parse(b, i if batch else None, actor, source, idempotency_key)
+                    for i, b in enumerate(bodies)]
+        for attempt in range(MAX_RETRIES):
+            touched = _Batch(self)
+            wanted = [self._decide(r, touched, i if batch else None) for i, r in enumerate(requests)]
+            try:
+                recordings = self.save(*touched.pending(), idempotency=claim)
+            except IntegrityError:
+                if claim is not None:
+                    replay = self._replay(claim)
+                    if replay is not None:
+                        return replay, True
+                if any(r.expected_version is not None for r in requests) or attempt == MAX_RETRIES - 1:
+                    raise VersionConflict("expected_version: the stream changed meanwhile; reload it and retry",
+                                          field="expected_version") from None
+                continue
+            by_event = {r.domain_event.meta["event_id"]: r.notification.id for r in recordings}
+            return self._receipts([(by_event[eid], eid) for eid in wanted]), False
+        raise AssertionError("unreachable")
+
+    def _replay(self, claim: tuple[str, str, str]) -> list[dict[str, Any]] | None:
+        rows = self.recorder.query("SELECT request_hash, positions FROM jejak_idempotency"
+                                   " WHERE principal = ? AND key = ?", claim[:2])
+        if not rows:
+            return None
+        if rows[0][0] != claim[2]:
+            raise IdempotencyMismatch("Idempotency-Key: this key was used with a different body",
+                                      field="Idempotency-Key")
+        positions = json.loads(rows[0][1])
+        events = {e["position"]: e for e in self.events_at(positions)}
+        # The original receipts: those events that the requests named (not derived budget events).
+        return [self._receipt(events[p]) for p in positions if not events[p]["derived"]]
+
+    def _parse(self, body: Any, index: int | None, actor: str, source: str | None,
+               idempotency_key: str | None) -> Request:
+        try:
+            return parse_request(body, actor, source, idempotency_key)
+        except LedgerError as exc:
+            raise exc.prefixed(f"events[{index}]") if index is not None else exc
+
+    def _decide(self, req: Request, batch: _Batch, index: int | None) -> str:
+        try:
+            return self._decide_one(req, batch)
+        except LedgerError as exc:
+            raise exc.prefixed(f"events[{index}]") if index is not None else exc
+
+    def _decide_one(self, req: Request, batch: _Batch) -> str:
+        cls, meta, data = req.cls, dict(req.meta), req.data
+        kind = cls.STREAM
+        if kind == "any":
+            kind = self._kind_of_original(req)
+        agg = batch.get(kind, req.subject)
+        current = agg.version if agg is not None else 0
+        if req.expected_version is not None and req.expected_version != current:
+            raise VersionConflict(f"expected_version: the stream is at version {current}, not {req.expected_version}",
+                                  field="expected_version")
+        if cls.STREAM == "any":
+            warnings = self._decide_fix(agg, req)
+        elif kind == "employee":
+            warnings = employee_rules.decide(agg, cls.__name__, data, meta, batch)
+        elif kind == "unit":
+            warnings = unit_rules.decide(agg, cls.__name__, data, meta)
+        elif kind == "internship":
+            warnings = internship_rules.decide(agg, cls.__name__, data, meta, batch)
+        else:
+            warnings = feedback_rules.decide(agg, cls.__name__, data, meta, batch)
+        meta["warnings"] = [w.as_dict() for w in warnings]
+        if issubclass(cls, LedgerCreated):
+            agg = AGGREGATES[kind]._create(cls, id=stream_id(kind, req.subject), data=data, meta=meta)
+        else:
+            agg.trigger_event(cls, data=data, meta=meta)
+        batch.put(agg)
+        if cls.__name__ == "TrainingCompleted" and data["cost"] > 0:
+            self._realise_training_cost(batch, data, meta)
+        return meta["event_id"]
+
+    def _realise_training_cost(self, batch: _Batch, data: dict[str, Any], meta: dict[str, Any]) -> None:
+        """A training's cost is realised against its funding unit's budget in the same transaction."""
+        unit = batch.unit(data["funding_unit"])
+        year = data["end_date"].year
+        b = unit.budget(year)
+        rules.check_budget(year, data["cost"], b["allocated"], b["realised"], field="data.cost")
+        unit.trigger_event(TrainingBudgetRealised, data={"year": year, "amount": data["cost"],
+                                                         "training_event_id": meta["event_id"]},
+                           meta={**meta, "event_id": str(uuid.uuid4()), "subject": data["funding_unit"],
+                                 "idempotency_key": None, "effective_date": None, "warnings": [],
+                                 "derived_from": meta["event_id"],
+                                 "reason": f"Realisasi biaya pelatihan {meta['subject']}"})
+
+    def _kind_of_original(self, req: Request) -> str:
+        original = self.locate(req.data["event_id"])
+        if original is None:
+            raise NotFound(f"data.event_id: no event {req.data['event_id']}", field="data.event_id")
+        for kind in AGGREGATES:
+            if str(stream_id(kind, req.subject)) == original["stream_id"]:
+                return kind
+        raise RuleViolated("fix_same_subject", f"event {req.data['event_id']} belongs to another subject",
+                           f"peristiwa {req.data['event_id']} milik subjek lain", field="data.event_id")
+
+    def _decide_fix(self, agg: Stream, req: Request) -> list[Any]:
+        """Corrections name fields of the original's type; neither may target a fix or a voided event."""
+        target = agg.fact(req.data["event_id"])
+        assert target is not None
+        if target["type"] in ("Corrected", "Annulled"):
+            raise RuleViolated("fix_targets_original", "corrections and annulments target an original event",
+                               "koreksi dan pembatalan hanya untuk peristiwa asli", field="data.event_id")
+        voided = {f["data"]["event_id"] for f in agg.facts if f["type"] == "Annulled"}
+        if target["id"] in voided:
+            raise RuleViolated("already_annulled", "that event is already annulled",
+                               "peristiwa itu sudah dibatalkan", field="data.event_id")
+        if req.cls.__name__ == "Corrected":
+            original = CATALOGUE[target["type"]]
+            fields = original.DATA
+            given = req.data["fields"]
+            if not given:
+                raise ValidationFailed("data.fields: name at least one field to correct", field="data.fields")
+            loaded: dict[str, Any] = {}
+            for name, value in given.items():
+                path = f"data.fields.{name}"
+                if name == "effective_date":
+                    loaded[name] = load_date(value, path)
+                elif name in fields:
+                    loaded[name] = fields[name].load(value, path)
+                else:
+                    raise ValidationFailed(f"{path}: {target['type']} has no field {name}", field=path)
+            req.data["fields"] = loaded
+        return []
+
+    def _receipts(self, wanted: list[tuple[int, str]]) -> list[dict[str, Any]]:
+        events = {e["position"]: e for e in self.events_at([p for p, _ in wanted])}
+        return [self._receipt(events[p]) for p, _ in wanted]
+
+    @staticmethod
+    def _receipt(e: dict[str, Any]) -> dict[str, Any]:
+        return {k: e[k] for k in ("event_id", "type", "subject", "version", "position", "recorded_at", "leaf_hash")}
+
+    # --- reading --------------------------------------------------------------
+
+    def aggregate(self, kind: str, key: str) -> Any:
+        try:
+            return self.repository.get(stream_id(kind, key))
+        except AggregateNotFoundError:
+            return None
+
+    def state(self, kind: str, key: str, as_of: datetime | None = None,
+              valid_at: date | None = None) -> dict[str, Any]:
+        """State of a stream as recorded at `as_of`, in effect on `valid_at` (both optional)."""
+        agg = self.aggregate(kind, key)
+        if agg is None or agg.version_at(as_of) == 0:
+            raise NotFound(f"subject: no {kind} {key}" + (f" known at {utc_text(as_of)}" if as_of else ""),
+                           field="subject")
+        state = agg.state(as_of=as_of, valid_at=valid_at)
+        if state is None:
+            raise NotFound(f"valid_at: {kind} {key} had no state in effect on {valid_at}", field="valid_at")
+        version = agg.version_at(as_of)
+        state["version"] = version
+        state["last_position"] = self.position_of(agg.id, version)
+        return state
+
+    def position_of(self, sid: uuid.UUID, version: int) -> int | None:
+        rows = self.recorder.query("SELECT position FROM jejak_leaves WHERE stream_id = ? AND version = ?",
+                                   (str(sid), version))
+        return rows[0][0] if rows else None
+
+    def locate(self, event_id: str) -> dict[str, Any] | None:
+        rows = self.recorder.query("SELECT position, stream_id, version, leaf_hash FROM jejak_leaves"
+                                   " WHERE event_id = ?", (event_id,))
+        if not rows:
+            return None
+        p, sid, v, leaf = rows[0]
+        return {"position": p, "stream_id": sid, "version": v, "leaf_hash": bytes(leaf).hex()}
+
+    def event(self, event_id: str) -> dict[str, Any]:
+        found = self.locate(event_id)
+        if found is None:
+            raise NotFound(f"event_id: no event {event_id}", field="event_id")
+        return self.events_at([found["position"]])[0]
+
+    def history(self, kind: str, key: str, after_version: int = 0, limit: int = 100) -> list[dict[str, Any]]:
+        sid = stream_id(kind, key)
+        events = list(self.events.get(sid, gt=after_version, limit=limit))
+        if not events and after_version == 0:
+            raise NotFound(f"subject: no {kind} {key}", field="subject")
+        if not events:
+            return []
+        rows = self.recorder.query("SELECT version, position, leaf_hash FROM jejak_leaves WHERE stream_id = ?"
+                                   " AND version > ? AND version <= ?",
+                                   (str(sid), after_version, events[-1].originator_version))
+        where = {v: (p, bytes(h).hex()) for v, p, h in rows}
+        return [self.view(e, *where[e.originator_version]) for e in events]
+
+    def head(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def feed(self, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
+        notes = self.recorder.select_notifications(after + 1, limit)
+        return self._views(notes)
+
+    def events_at(self, positions: Iterable[int]) -> list[dict[str, Any]]:
+        out = []
+        for p in sorted(set(positions)):
+            out += self._views(self.recorder.select_notifications(p, 1, stop=p))
+        return out
+
+    def _views(self, notes: Any) -> list[dict[str, Any]]:
+        if not notes:
+            return []
+        ps = [n.id for n in notes]
+        rows = self.recorder.query("SELECT position, leaf_hash FROM jejak_leaves WHERE position >= ? AND position <= ?",
+                                   (ps[0], ps[-1]))
+        leaves = {p: bytes(h).hex() for p, h in rows}
+        return [self.view(self.mapper.to_domain_event(n), n.id, leaves.get(n.id)) for n in notes]
+
+    @staticmethod
+    def view(event: Any, position: int, leaf: str | None) -> dict[str, Any]:
+        """An event as the API shows it: position, ids, data and every metadata field."""
+        meta = event.meta
+        return {
+            "position": position,
+            "event_id": meta["event_id"],
+            "type": type_name(type(event).__qualname__),
+            "stream": type(event).STREAM,
+            "subject": meta["subject"],
+            "stream_id": str(event.originator_id),
+            "version": event.originator_version,
+            "recorded_at": utc_text(event.timestamp),
+            "data": jsonable(event.data),
+            "actor": meta["actor"],
+            "on_behalf_of": meta.get("on_behalf_of"),
+            "source": meta.get("source"),
+            "correlation_id": meta.get("correlation_id"),
+            "idempotency_key": meta.get("idempotency_key"),
+            "effective_date": jsonable(meta.get("effective_date")),
+            "legal_basis": jsonable(meta.get("legal_basis")),
+            "reason": meta.get("reason"),
+            "warnings": meta.get("warnings", []),
+            "derived": meta.get("derived_from") is not None,
+            "leaf_hash": leaf,
+        }
+
+
+def parse_request(body: Any, actor: str, source: str | None, idempotency_key: str | None) -> Request:
+    """Validate the posted shape of one event; every error names its field."""
+    if not isinstance(body, dict):
+        raise Malformed("body: an event is a JSON object", field="body")
+    unknown = sorted(set(body) - TOP_LEVEL)
+    if unknown:
+        raise ValidationFailed(f"{unknown[0]}: unknown field", field=unknown[0],
+                               fields={u: ["unknown field"] for u in unknown})
+    type_ = body.get("type")
+    if not isinstance(type_, str) or type_ not in CATALOGUE:
+        raise ValidationFailed(f"type: unknown event type {type_!r}; see GET /v1/event-types", field="type")
+    cls = CATALOGUE[type_]
+    subject = body.get("subject")
+    if not isinstance(subject, str) or not re.fullmatch(SUBJECT_PATTERN, subject):
+        raise ValidationFailed("subject: a NIP, unit code, intern id or ticket (letters, digits, / . _ -)",
+                               field="subject")
+    data = body.get("data")
+    if not isinstance(data, dict):
+        raise ValidationFailed("data: must be an object", field="data")
+    data = load_object(cls.DATA, data, "data")
+    meta: dict[str, Any] = {"event_id": str(uuid.uuid4()), "subject": subject, "actor": actor,
+                            "source": source, "idempotency_key": idempotency_key}
+    eff = body.get("effective_date")
+    if eff is None and cls.TMT:
+        raise ValidationFailed("effective_date: the TMT is required for " + type_, field="effective_date")
+    meta["effective_date"] = load_date(eff, "effective_date") if eff is not None else None
+    lb = body.get("legal_basis")
+    if lb is None and cls.LEGAL_BASIS:
+        raise ValidationFailed(f"legal_basis: the SK (number, date) is required for {type_}", field="legal_basis")
+    if lb is not None:
+        lb = load_object(LEGAL_BASIS.fields, lb, "legal_basis") if isinstance(lb, dict) else LEGAL_BASIS.load(lb, "legal_basis")
+        load_date(lb["date"], "legal_basis.date")
+    meta["legal_basis"] = lb
+    reason = body.get("reason")
+    if reason is None and cls.STREAM == "any":
+        raise ValidationFailed(f"reason: a {type_} needs a reason", field="reason")
+    meta["reason"] = Str(max_length=2000).load(reason, "reason") if reason is not None else None
+    for name in ("on_behalf_of", "correlation_id", "source"):
+        value = body.get(name)
+        if value is not None:
+            value = Str(max_length=200).load(value, name)
+        if name == "source":
+            meta["source"] = value or source
+        else:
+            meta[name] = value
+    ev = body.get("expected_version")
+    expected = Int(minimum=0).load(ev, "expected_version") if ev is not None else None
+    return Request(cls=cls, subject=subject, data=data, meta=meta, expected_version=expected)
+
+
+def catalogue_schema() -> list[dict[str, Any]]:
+    """Each event type with its stream and the JSON Schema of a posted body."""
+    from ledger.fields import object_schema
+    items = []
+    for name, cls in CATALOGUE.items():
+        required = ["type", "subject", "data"] + (["effective_date"] if cls.TMT else []) + \
+                   (["legal_basis"] if cls.LEGAL_BASIS else []) + (["reason"] if cls.STREAM == "any" else [])
+        schema = {
+            "type": "object",
+            "properties": {
+                "type": {"const": name},
+                "subject": {"type": "string", "pattern": f"^{SUBJECT_PATTERN}$"},
+                "data": object_schema(cls.DATA) if name != "Corrected" else {
+                    "type": "object", "required": ["event_id", "fields"],
+                    "properties": {"event_id": {"type": "string", "format": "uuid"},
+                                   "fields": {"type": "object"}}},
+                "effective_date": {"type": "string", "format": "date"},
+                "legal_basis": LEGAL_BASIS.schema(),
+                "reason": {"type": "string", "maxLength": 2000},
+                "on_behalf_of": {"type": "string", "maxLength": 200},
+                "correlation_id": {"type": "string", "maxLength": 200},
+                "source": {"type": "string", "maxLength": 200},
+                "expected_version": {"type": "integer", "minimum": 0},
+            },
+            "required": required,
+            "additionalProperties": False,
+        }
+        items.append({"type": name, "stream": cls.STREAM, "tmt": cls.TMT,
+                      "description": (cls.__doc__ or "").strip(), "schema": schema})
+    return items
+

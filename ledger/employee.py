@@ -1,0 +1,206 @@
+"""Employee aggregate: one stream per NIP / NI PPPK, from appointment to separation."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Protocol
+
+from ledger import rules
+from ledger.errors import NotFound, RuleViolated
+from ledger.stream import Stream
+
+
+def _period_end(d: dict[str, Any]) -> date | None:
+    if d.get("evaluated_on"):
+        return d["evaluated_on"]
+    p = d["period"]
+    if p["kind"] == "annual":
+        return date(p["year"], 12, 31)
+    number = p.get("number") or 1
+    month = number * 3 if p["kind"] == "quarterly" else number
+    month = min(max(month, 1), 12)
+    return date(p["year"] + (month == 12), 1 if month == 12 else month + 1, 1)
+
+
+class Employee(Stream):
+    """A civil servant's whole career, as a list of facts folded on demand."""
+
+    KIND = "employee"
+    NATURAL_DATES = {
+        "PerformancePlanned": lambda d: date(d["year"], 1, 1),
+        "PerformanceEvaluated": _period_end,
+        "ObjectionFiled": lambda d: d["filed_on"],
+        "LeaveGranted": lambda d: d["start_date"],
+        "TrainingCompleted": lambda d: d["end_date"],
+    }
+
+    def fold(self, facts: list[dict[str, Any]]) -> dict[str, Any]:
+        s: dict[str, Any] = {
+            "nip": self.key, "status": "active", "training": {}, "annual_predikat": {},
+            "evaluations": {}, "plans": {}, "penalties": {}, "leave_days": {}, "objections": {},
+            "latest_predikat": None, "separation": None,
+        }
+        for f in facts:
+            t, d, eff = f["type"], f["data"], self.valid_date(f)
+            if t == "EmployeeAppointed":
+                s.update({k: d.get(k) for k in ("employment_type", "name", "grade", "position", "unit",
+                                                "nik", "birth_date", "address", "contact", "gender",
+                                                "education")})
+                s["appointed_on"] = eff
+                s["in_post_since"] = eff
+            elif t == "PromotionGranted":
+                s["grade"] = d["to_grade"]
+                s["last_promotion_on"] = eff
+            elif t == "PositionAssigned":
+                s["position"], s["unit"], s["in_post_since"] = d["position"], d["unit"], eff
+            elif t == "Transferred":
+                s["unit"] = d["to_unit"]
+                if d.get("position"):
+                    s["position"] = d["position"]
+                s["in_post_since"] = eff
+            elif t == "PerformancePlanned":
+                s["plans"][d["year"]] = {"evaluator": d["evaluator"], "approach": d["approach"]}
+            elif t == "PerformanceEvaluated":
+                p = d["period"]
+                s["evaluations"][f["id"]] = {"year": p["year"], "kind": p["kind"], "number": p.get("number"),
+                                             "predikat": d["predikat"], "evaluator": d["evaluator"],
+                                             "evaluated_on": eff}
+                if p["kind"] == "annual":
+                    s["annual_predikat"][p["year"]] = d["predikat"]
+                s["latest_predikat"] = d["predikat"]
+            elif t == "ObjectionFiled":
+                s["objections"][f["id"]] = {"evaluation": d["evaluation_event_id"], "decided": None}
+            elif t == "ObjectionDecided":
+                obj = s["objections"].get(d["objection_event_id"])
+                if obj is not None:
+                    obj["decided"] = d["outcome"]
+                    ev = s["evaluations"].get(obj["evaluation"])
+                    if ev and d.get("new_predikat") and d["outcome"] != "rejected":
+                        ev["predikat"] = d["new_predikat"]
+                        if ev["kind"] == "annual":
+                            s["annual_predikat"][ev["year"]] = d["new_predikat"]
+                        s["latest_predikat"] = d["new_predikat"]
+            elif t == "DisciplinaryPenaltyImposed":
+                s["penalties"][f["id"]] = {"event_id": f["id"], "level": d["level"], "kind": d["kind"],
+                                           "since": eff}
+            elif t == "DisciplinaryPenaltyAnnulled":
+                s["penalties"].pop(d["penalty_event_id"], None)
+            elif t == "LeaveGranted":
+                if d["kind"] == "tahunan":
+                    y = d["start_date"].year
+                    s["leave_days"][y] = s["leave_days"].get(y, 0) + d["days"]
+            elif t == "TrainingCompleted":
+                y = d["end_date"].year
+                s["training"][y] = s["training"].get(y, 0) + d["jp"]
+            elif t == "Separated":
+                s["status"] = "separated"
+                s["separation"] = {"kind": d["kind"], "on": eff}
+        return s
+
+
+class Context(Protocol):
+    """What a decision may look up beyond its own stream."""
+
+    def unit(self, code: str) -> Any: ...
+    def employee(self, nip: str) -> Any: ...
+
+
+def decide(emp: Employee | None, type_: str, data: dict[str, Any], meta: dict[str, Any],
+           ctx: Context) -> list[rules.Warning]:
+    """Check an employee event against the rules; return the *(check)* warnings."""
+    warnings: list[rules.Warning] = []
+    tmt = meta.get("effective_date")
+    nip = meta["subject"]
+    if type_ == "EmployeeAppointed":
+        if emp is not None:
+            raise RuleViolated("appointment_once", f"{nip} is already appointed",
+                               f"{nip} sudah diangkat", field="subject")
+        born = rules.check_nip(nip, data["employment_type"])
+        if data.get("birth_date") is not None:
+            rules.check_birth_date_matches(nip, data["birth_date"])
+        rules.check_grade(data["grade"], data["employment_type"])
+        _require_unit(ctx, data["unit"], "data.unit")
+        if tmt is not None and tmt < rules._add_years(born, 18):
+            raise RuleViolated("appointment_age", "the appointee is under 18 on the TMT",
+                               "calon ASN belum berusia 18 tahun pada TMT", field="effective_date")
+        return warnings
+    if emp is None:
+        raise NotFound(f"subject: no employee with NIP {nip} was appointed", field="subject")
+    state = emp.state()
+    if state is None:
+        raise NotFound(f"subject: employee {nip} has no appointment in effect", field="subject")
+    rules.check_not_separated(state["status"] == "separated")
+    etype = state["employment_type"]
+    if type_ == "PromotionGranted":
+        rules.check_next_grade(state["grade"], data["from_grade"], data["to_grade"], etype)
+        if etype == "pns":
+            rules.check_promotion_tmt(tmt)
+        if data["kind"] == "reguler":
+            w = rules.promotion_predikat_warning(state["annual_predikat"], tmt)
+            warnings += [w] if w else []
+    elif type_ == "PositionAssigned":
+        _require_unit(ctx, data["unit"], "data.unit")
+    elif type_ == "Transferred":
+        if data["from_unit"] != state["unit"]:
+            raise RuleViolated("transfer_from_current_unit",
+                               f"from_unit {data['from_unit']} is not the current unit {state['unit']}",
+                               f"from_unit {data['from_unit']} bukan unit saat ini {state['unit']}",
+                               field="data.from_unit")
+        if data["to_unit"] == data["from_unit"]:
+            raise RuleViolated("transfer_to_other_unit", "to_unit equals from_unit",
+                               "to_unit sama dengan from_unit", field="data.to_unit")
+        _require_unit(ctx, data["to_unit"], "data.to_unit")
+        w = rules.transfer_tenure_warning(state.get("in_post_since"), tmt)
+        warnings += [w] if w else []
+    elif type_ == "PerformancePlanned":
+        rules.check_evaluator_not_self(nip, data["evaluator"])
+    elif type_ == "PerformanceEvaluated":
+        rules.check_evaluator_not_self(nip, data["evaluator"])
+        rules.check_predikat(data["results_rating"], data["behaviour_rating"], data["predikat"])
+        year = data["period"]["year"]
+        if year not in state["plans"]:
+            raise RuleViolated("evaluation_needs_plan", f"no SKP plan (PerformancePlanned) for {year}",
+                               f"belum ada rencana SKP (PerformancePlanned) untuk {year}", field="data.period.year")
+        evaluator = ctx.employee(data["evaluator"])
+        ev_state = evaluator.state() if evaluator is not None else None
+        w = rules.evaluator_hierarchy_warning((state.get("position") or {}).get("type"),
+                                              ((ev_state or {}).get("position") or {}).get("type"))
+        warnings += [w] if w else []
+    elif type_ == "ObjectionFiled":
+        ev = state["evaluations"].get(data["evaluation_event_id"])
+        if ev is None:
+            raise NotFound(f"data.evaluation_event_id: no evaluation {data['evaluation_event_id']} of {nip}",
+                           field="data.evaluation_event_id")
+        rules.check_objection_window(ev["evaluated_on"], data["filed_on"])
+    elif type_ == "ObjectionDecided":
+        obj = state["objections"].get(data["objection_event_id"])
+        if obj is None:
+            raise NotFound(f"data.objection_event_id: no objection {data['objection_event_id']} of {nip}",
+                           field="data.objection_event_id")
+        if obj["decided"] is not None:
+            raise RuleViolated("objection_decision_final", "the objection was already decided; that decision is final",
+                               "keberatan sudah diputus; keputusan itu final", field="data.objection_event_id")
+        if data["decided_by"] == nip:
+            raise RuleViolated("evaluator_not_self", "an employee cannot decide their own objection",
+                               "pegawai tidak dapat memutus keberatannya sendiri", field="data.decided_by")
+    elif type_ == "DisciplinaryPenaltyImposed":
+        rules.check_penalty_kind(data["level"], data["kind"])
+    elif type_ == "DisciplinaryPenaltyAnnulled":
+        if data["penalty_event_id"] not in state["penalties"]:
+            raise NotFound(f"data.penalty_event_id: no active penalty {data['penalty_event_id']} of {nip}",
+                           field="data.penalty_event_id")
+    elif type_ == "LeaveGranted":
+        rules.check_leave(data["kind"], etype, data["start_date"], data["end_date"], data["days"],
+                          state["leave_days"].get(data["start_date"].year, 0), state.get("appointed_on"))
+    elif type_ == "TrainingCompleted":
+        rules.check_jp(data["jp"])
+        rules.check_training_dates(data["start_date"], data["end_date"])
+        _require_unit(ctx, data["funding_unit"], "data.funding_unit")
+    elif type_ == "Separated":
+        pass
+    return warnings
+
+
+def _require_unit(ctx: Context, code: str, field: str) -> None:
+    if ctx.unit(code) is None:
+        raise NotFound(f"{field}: unit {code} is not registered", field=field)

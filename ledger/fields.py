@@ -1,0 +1,223 @@
+"""A small typed field language: one declaration validates input and yields its JSON Schema.
+
+The event catalogue declares each event type's `data` with these; the API serves
+the same declarations as JSON Schema at `GET /v1/event-types`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ledger.errors import ValidationFailed
+
+
+class Field:
+    """Base of a declared field: `load` turns JSON into a Python value or raises."""
+
+    required: bool = True
+
+    def load(self, value: Any, path: str) -> Any:
+        raise NotImplementedError
+
+    def schema(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _fail(self, path: str, message: str) -> ValidationFailed:
+        return ValidationFailed(f"{path}: {message}", field=path, fields={path: [message]})
+
+
+@dataclass
+class Str(Field):
+    max_length: int = 500
+    pattern: str | None = None
+    required: bool = True
+    min_length: int = 1
+
+    def load(self, value: Any, path: str) -> str:
+        if not isinstance(value, str):
+            raise self._fail(path, "must be a string")
+        if len(value) < self.min_length:
+            raise self._fail(path, "must not be empty")
+        if len(value) > self.max_length:
+            raise self._fail(path, f"must be at most {self.max_length} characters")
+        if self.pattern and not re.fullmatch(self.pattern, value):
+            raise self._fail(path, f"must match {self.pattern}")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        s: dict[str, Any] = {"type": "string", "minLength": self.min_length, "maxLength": self.max_length}
+        if self.pattern:
+            s["pattern"] = f"^{self.pattern}$"
+        return s
+
+
+@dataclass
+class Int(Field):
+    minimum: int | None = None
+    maximum: int | None = None
+    required: bool = True
+
+    def load(self, value: Any, path: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self._fail(path, "must be an integer")
+        if self.minimum is not None and value < self.minimum:
+            raise self._fail(path, f"must be at least {self.minimum}")
+        if self.maximum is not None and value > self.maximum:
+            raise self._fail(path, f"must be at most {self.maximum}")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        s: dict[str, Any] = {"type": "integer"}
+        if self.minimum is not None:
+            s["minimum"] = self.minimum
+        if self.maximum is not None:
+            s["maximum"] = self.maximum
+        return s
+
+
+def Money(required: bool = True) -> Int:  # noqa: N802 - reads as a type
+    """An integer number of Rupiah, never negative."""
+    return Int(minimum=0, maximum=10**15, required=required)
+
+
+def Year(required: bool = True) -> Int:  # noqa: N802
+    return Int(minimum=1950, maximum=2100, required=required)
+
+
+@dataclass
+class Bool(Field):
+    required: bool = True
+
+    def load(self, value: Any, path: str) -> bool:
+        if not isinstance(value, bool):
+            raise self._fail(path, "must be true or false")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "boolean"}
+
+
+@dataclass
+class Date(Field):
+    required: bool = True
+
+    def load(self, value: Any, path: str) -> date:
+        return load_date(value, path)
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "format": "date"}
+
+
+def load_date(value: Any, path: str) -> date:
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValidationFailed(f"{path}: must be a date as YYYY-MM-DD", field=path,
+                               fields={path: ["must be a date as YYYY-MM-DD"]})
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed(f"{path}: {value!r} is not a real date", field=path,
+                               fields={path: [f"{value!r} is not a real date"]}) from None
+
+
+@dataclass
+class Choice(Field):
+    choices: list[str] = field(default_factory=list)
+    required: bool = True
+
+    def load(self, value: Any, path: str) -> str:
+        if value not in self.choices:
+            raise self._fail(path, f"must be one of {', '.join(self.choices)}")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "enum": list(self.choices)}
+
+
+NIP_PATTERN = r"\d{18}"
+
+
+def Nip(required: bool = True) -> Str:  # noqa: N802
+    return Str(max_length=18, min_length=18, pattern=NIP_PATTERN, required=required)
+
+
+@dataclass
+class Obj(Field):
+    fields: dict[str, Field] = field(default_factory=dict)
+    required: bool = True
+
+    def load(self, value: Any, path: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self._fail(path, "must be an object")
+        return load_object(self.fields, value, path)
+
+    def schema(self) -> dict[str, Any]:
+        return object_schema(self.fields)
+
+
+@dataclass
+class FreeObj(Field):
+    """An object whose keys are checked later, against another declaration (corrections)."""
+
+    required: bool = True
+
+    def load(self, value: Any, path: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self._fail(path, "must be an object")
+        return dict(value)
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "object"}
+
+
+@dataclass
+class List(Field):
+    item: Field = field(default_factory=Str)
+    min_items: int = 0
+    max_items: int = 100
+    required: bool = True
+
+    def load(self, value: Any, path: str) -> list[Any]:
+        if not isinstance(value, list):
+            raise self._fail(path, "must be a list")
+        if not self.min_items <= len(value) <= self.max_items:
+            raise self._fail(path, f"must have {self.min_items} to {self.max_items} items")
+        return [self.item.load(v, f"{path}[{i}]") for i, v in enumerate(value)]
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "array", "items": self.item.schema(),
+                "minItems": self.min_items, "maxItems": self.max_items}
+
+
+def load_object(fields: dict[str, Field], value: dict[str, Any], path: str) -> dict[str, Any]:
+    """Load every declared field; refuse unknown and missing ones, naming each."""
+    errors: dict[str, list[str]] = {}
+    out: dict[str, Any] = {}
+    for name in value:
+        if name not in fields:
+            errors[f"{path}.{name}"] = ["unknown field"]
+    for name, spec in fields.items():
+        sub = f"{path}.{name}"
+        if name not in value or value[name] is None:
+            if spec.required:
+                errors[sub] = ["is required"]
+            continue
+        try:
+            out[name] = spec.load(value[name], sub)
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+    if errors:
+        first = next(iter(errors))
+        raise ValidationFailed(f"{first}: {errors[first][0]}", field=first, fields=errors)
+    return out
+
+
+def object_schema(fields: dict[str, Field]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {n: f.schema() for n, f in fields.items()},
+        "required": [n for n, f in fields.items() if f.required],
+        "additionalProperties": False,
+    }

@@ -1,0 +1,152 @@
+"""The event store's recorders, extended inside the write transaction.
+
+The `eventsourcing` core recorders store the events. In the same transaction
+Jejak (1) gives events gapless positions (PostgreSQL's sequence leaves gaps
+after a rollback, which would break `leaf index = position - 1`), (2) records
+each event's leaf hash and the Merkle nodes it completes, and (3) claims the
+idempotency key of the request. Either all of it commits or none of it does.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Sequence
+from uuid import UUID
+
+import psycopg
+from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+from psycopg.sql import SQL, Identifier
+
+from ledger import integrity
+
+LEDGER_TABLES = [
+    "CREATE TABLE IF NOT EXISTS jejak_leaves ("
+    " position BIGINT PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, stream_id TEXT NOT NULL,"
+    " version BIGINT NOT NULL, leaf_hash {blob} NOT NULL)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS jejak_leaves_stream_version ON jejak_leaves (stream_id, version)",
+    "CREATE TABLE IF NOT EXISTS jejak_nodes ("
+    " level INTEGER NOT NULL, idx BIGINT NOT NULL, hash {blob} NOT NULL, PRIMARY KEY (level, idx))",
+    "CREATE TABLE IF NOT EXISTS jejak_idempotency ("
+    " principal TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, positions TEXT NOT NULL,"
+    " PRIMARY KEY (principal, key))",
+]
+
+
+class Cursor:
+    """One SQL dialect for the ledger's own tables: `?` placeholders on both backends."""
+
+    def __init__(self, raw: Any, postgres: bool) -> None:
+        self.raw, self.postgres = raw, postgres
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.postgres else sql
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> "Cursor":
+        self.raw.execute(self._sql(sql), params)
+        return self
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self.raw.executemany(self._sql(sql), rows)
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in self.raw.fetchall()]
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        r = self.raw.fetchone()
+        if r is None:
+            return None
+        return tuple(r.values()) if isinstance(r, dict) else tuple(r)
+
+
+def after_insert(cur: Cursor, rows: list[tuple[int, StoredEvent]], idempotency: Any = None) -> None:
+    """Leaves, Merkle nodes and the idempotency claim, in the events' own transaction."""
+    leaves = []
+    nodes: dict[tuple[int, int], bytes] = {}
+
+    def left_sibling(level: int, idx: int) -> bytes:
+        if (level, idx) in nodes:
+            return nodes[(level, idx)]
+        if level == 0:
+            found = cur.execute("SELECT leaf_hash FROM jejak_leaves WHERE position = ?", (idx + 1,)).fetchone()
+        else:
+            found = cur.execute("SELECT hash FROM jejak_nodes WHERE level = ? AND idx = ?", (level, idx)).fetchone()
+        assert found is not None, f"Merkle node ({level}, {idx}) missing: run `jejak verify`"
+        return bytes(found[0])
+
+    for position, s in rows:
+        sid = str(s.originator_id if isinstance(s.originator_id, UUID) else UUID(str(s.originator_id)))
+        canonical = integrity.canonical_event(position, sid, s.originator_version, s.topic, s.state)
+        leaf = integrity.leaf_hash(integrity.canonical_bytes(canonical))
+        nodes[(0, position - 1)] = leaf
+        leaves.append((position, canonical["metadata"]["event_id"], sid, s.originator_version, leaf))
+        for level, idx, h in integrity.parents_completed_by(position - 1, leaf, left_sibling):
+            nodes[(level, idx)] = h
+    cur.executemany("INSERT INTO jejak_leaves (position, event_id, stream_id, version, leaf_hash)"
+                    " VALUES (?, ?, ?, ?, ?)", leaves)
+    cur.executemany("INSERT INTO jejak_nodes (level, idx, hash) VALUES (?, ?, ?)",
+                    [(lv, i, h) for (lv, i), h in nodes.items() if lv > 0])
+    if idempotency is not None:
+        principal, key, request_hash = idempotency
+        cur.execute("INSERT INTO jejak_idempotency (principal, key, request_hash, positions) VALUES (?, ?, ?, ?)",
+                    (principal, key, request_hash, json.dumps([p for p, _ in rows])))
+
+
+class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
+    """SQLite: rowids are already gapless (max + 1 after a rollback)."""
+
+    postgres = False
+
+    def construct_create_table_statements(self) -> list[str]:
+        return super().construct_create_table_statements() + [s.format(blob="BLOB") for s in LEDGER_TABLES]
+
+    def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        ids = super()._insert_events(c, stored_events)
+        assert ids is not None
+        after_insert(Cursor(c, postgres=False), list(zip(ids, stored_events)), kwargs.get("idempotency"))
+        return ids
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.datastore.transaction(commit=False) as c:
+            return Cursor(c, postgres=False).execute(sql, params).fetchall()
+
+
+class PostgresLedgerRecorder(PostgresApplicationRecorder):
+    """PostgreSQL: positions are max + 1 under the table lock, so a rollback leaves no gap."""
+
+    postgres = True
+
+    def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.sql_create_statements.extend(SQL(s.format(blob="BYTEA")) for s in LEDGER_TABLES)
+        table = SQL("{0}.{1}").format(Identifier(datastore.schema), Identifier(events_table_name))
+        self._max_sql = SQL("SELECT COALESCE(MAX(notification_id), 0) AS m FROM {0}").format(table)
+        self._insert_sql = SQL(
+            "INSERT INTO {0} (originator_id, originator_version, topic, state, notification_id)"
+            " VALUES (%s, %s, %s, %s, %s)").format(table)
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        if not stored_events:
+            return []
+        with self.datastore.get_connection() as conn:
+            try:
+                with conn.transaction(), conn.cursor() as curs:
+                    self._lock_table(curs)
+                    curs.execute(self._max_sql)
+                    start = curs.fetchone()["m"] + 1
+                    ids = list(range(start, start + len(stored_events)))
+                    curs.executemany(self._insert_sql, [
+                        (s.originator_id, s.originator_version, s.topic, s.state, i)
+                        for i, s in zip(ids, stored_events)])
+                    self._notify_channel(curs)
+                    after_insert(Cursor(curs, postgres=True), list(zip(ids, stored_events)),
+                                 kwargs.get("idempotency"))
+            except psycopg.errors.UniqueViolation as e:
+                raise IntegrityError(str(e)) from e
+        return ids
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            return Cursor(curs, postgres=True).execute(sql, params).fetchall()
