@@ -13,11 +13,9 @@ import json
 from typing import Any, Sequence
 from uuid import UUID
 
-import psycopg
-from eventsourcing.persistence import IntegrityError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import SQL, Identifier, PostgresApplicationRecorder  # psycopg's, via the library
 from eventsourcing.sqlite import SQLiteApplicationRecorder
-from psycopg.sql import SQL, Identifier
 
 from ledger import integrity
 
@@ -130,21 +128,17 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if not stored_events:
             return []
-        with self.datastore.get_connection() as conn:
-            try:
-                with conn.transaction(), conn.cursor() as curs:
-                    self._lock_table(curs)
-                    curs.execute(self._max_sql)
-                    start = curs.fetchone()["m"] + 1
-                    ids = list(range(start, start + len(stored_events)))
-                    curs.executemany(self._insert_sql, [
-                        (s.originator_id, s.originator_version, s.topic, s.state, i)
-                        for i, s in zip(ids, stored_events)])
-                    self._notify_channel(curs)
-                    after_insert(Cursor(curs, postgres=True), list(zip(ids, stored_events)),
-                                 kwargs.get("idempotency"))
-            except psycopg.errors.UniqueViolation as e:
-                raise IntegrityError(str(e)) from e
+        # get_connection() turns psycopg's errors into the library's (IntegrityError on a conflict).
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            self._lock_table(curs)
+            curs.execute(self._max_sql)
+            start = curs.fetchone()["m"] + 1
+            ids = list(range(start, start + len(stored_events)))
+            curs.executemany(self._insert_sql, [
+                (s.originator_id, s.originator_version, s.topic, s.state, i)
+                for i, s in zip(ids, stored_events)])
+            self._notify_channel(curs)
+            after_insert(Cursor(curs, postgres=True), list(zip(ids, stored_events)), kwargs.get("idempotency"))
         return ids
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
