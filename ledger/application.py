@@ -7,9 +7,9 @@ import json
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
@@ -115,8 +115,12 @@ class Ledger(Application):
     name = "jejak"
     snapshotting_intervals = {Employee: 100, Unit: 100, Internship: 100, FeedbackCase: 100}
 
-    def __init__(self, url: str | None = None, env: dict[str, str] | None = None) -> None:
+    def __init__(self, url: str | None = None, env: dict[str, str] | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
         super().__init__(env={**event_store_env(url), **(env or {})})
+        # The recording time is the ledger's own clock; only tests and the demo's simulated
+        # history pass another one. Callers never supply recording times.
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -201,9 +205,10 @@ class Ledger(Application):
             warnings = feedback_rules.decide(agg, cls.__name__, data, meta, batch)
         meta["warnings"] = [w.as_dict() for w in warnings]
         if issubclass(cls, LedgerCreated):
-            agg = AGGREGATES[kind]._create(cls, id=stream_id(kind, req.subject), data=data, meta=meta)
+            agg = AGGREGATES[kind]._create(cls, id=stream_id(kind, req.subject), data=data, meta=meta,
+                                           timestamp=self.clock())
         else:
-            agg.trigger_event(cls, data=data, meta=meta)
+            agg.trigger_event(cls, data=data, meta=meta, timestamp=self.clock())
         batch.put(agg)
         if cls.__name__ == "TrainingCompleted" and data["cost"] > 0:
             self._realise_training_cost(batch, data, meta)
@@ -220,7 +225,8 @@ class Ledger(Application):
                            meta={**meta, "event_id": str(uuid.uuid4()), "subject": data["funding_unit"],
                                  "idempotency_key": None, "effective_date": None, "warnings": [],
                                  "derived_from": meta["event_id"],
-                                 "reason": f"Realisasi biaya pelatihan {meta['subject']}"})
+                                 "reason": f"Realisasi biaya pelatihan {meta['subject']}"},
+                           timestamp=self.clock())
 
     def _kind_of_original(self, req: Request) -> str:
         original = self.locate(req.data["event_id"])
