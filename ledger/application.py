@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
@@ -22,7 +23,7 @@ from ledger import unit as unit_rules
 from ledger.employee import Employee
 from ledger.errors import (IdempotencyMismatch, LedgerError, Malformed, NotFound, RuleViolated,
                            ValidationFailed, VersionConflict)
-from ledger.events import CATALOGUE, LedgerCreated, LedgerEvent, TrainingBudgetRealised
+from ledger.events import Annulled, CATALOGUE, LedgerCreated, LedgerEvent, TrainingBudgetRealised
 from ledger.feedback import FeedbackCase
 from ledger.fields import Int, Obj, Str, load_date, load_object
 from ledger.integrity import type_name, utc_text
@@ -39,6 +40,7 @@ LEGAL_BASIS = Obj({"number": Str(max_length=120), "date": Str(max_length=10, pat
 TOP_LEVEL = {"type", "subject", "data", "effective_date", "legal_basis", "reason", "on_behalf_of",
              "correlation_id", "expected_version", "source"}
 MAX_RETRIES = 8
+MAX_BATCH = 1000
 
 
 class DateAsISO(Transcoding):
@@ -131,6 +133,8 @@ class Ledger(Application):
     def record(self, bodies: list[Any], actor: str, *, batch: bool = False, source: str | None = None,
                idempotency_key: str | None = None) -> tuple[list[dict[str, Any]], bool]:
         """Record events atomically; returns (receipts, replayed). Refusals record nothing."""
+        if not isinstance(bodies, list) or not 1 <= len(bodies) <= MAX_BATCH:
+            raise ValidationFailed(f"events: send 1 to {MAX_BATCH} events", field="events")
         claim = None
         if idempotency_key is not None:
             claim = (actor, idempotency_key, request_hash(bodies))
@@ -184,7 +188,8 @@ class Ledger(Application):
             raise exc.prefixed(f"events[{index}]") if index is not None else exc
 
     def _decide_one(self, req: Request, batch: _Batch) -> str:
-        cls, meta, data = req.cls, dict(req.meta), req.data
+        # Copies: a retry after a conflict decides again from the request as posted.
+        cls, meta, data = req.cls, dict(req.meta), copy.deepcopy(req.data)
         kind = cls.STREAM
         if kind == "any":
             kind = self._kind_of_original(req)
@@ -194,7 +199,7 @@ class Ledger(Application):
             raise VersionConflict(f"expected_version: the stream is at version {current}, not {req.expected_version}",
                                   field="expected_version")
         if cls.STREAM == "any":
-            warnings = self._decide_fix(agg, req)
+            warnings = self._decide_fix(agg, cls.__name__, data, meta, batch)
         elif kind == "employee":
             warnings = employee_rules.decide(agg, cls.__name__, data, meta, batch)
         elif kind == "unit":
@@ -212,6 +217,8 @@ class Ledger(Application):
         batch.put(agg)
         if cls.__name__ == "TrainingCompleted" and data["cost"] > 0:
             self._realise_training_cost(batch, data, meta)
+        if cls.__name__ == "Annulled":
+            self._annul_training_cost(batch, agg, data, meta)
         return meta["event_id"]
 
     def _realise_training_cost(self, batch: _Batch, data: dict[str, Any], meta: dict[str, Any]) -> None:
@@ -228,6 +235,24 @@ class Ledger(Application):
                                  "reason": f"Realisasi biaya pelatihan {meta['subject']}"},
                            timestamp=self.clock())
 
+    def _annul_training_cost(self, batch: _Batch, agg: Stream, data: dict[str, Any],
+                             meta: dict[str, Any]) -> None:
+        """Annulling a paid training also annuls the budget realisation it caused, atomically."""
+        target = agg.fact(data["event_id"])
+        if target is None or target["type"] != "TrainingCompleted" or not target["data"]["cost"]:
+            return
+        unit = batch.unit(target["data"]["funding_unit"])
+        derived = next((f for f in unit.facts if f["type"] == "TrainingBudgetRealised"
+                        and f["data"].get("training_event_id") == target["id"]), None)
+        if derived is None or derived["id"] in unit.annulled_ids():
+            return
+        unit.trigger_event(Annulled, data={"event_id": derived["id"]},
+                           meta={**meta, "event_id": str(uuid.uuid4()), "subject": unit.key,
+                                 "idempotency_key": None, "effective_date": None, "warnings": [],
+                                 "derived_from": meta["event_id"]},
+                           timestamp=self.clock())
+        batch.put(unit)
+
     def _kind_of_original(self, req: Request) -> str:
         original = self.locate(req.data["event_id"])
         if original is None:
@@ -238,34 +263,51 @@ class Ledger(Application):
         raise RuleViolated("fix_same_subject", f"event {req.data['event_id']} belongs to another subject",
                            f"peristiwa {req.data['event_id']} milik subjek lain", field="data.event_id")
 
-    def _decide_fix(self, agg: Stream, req: Request) -> list[Any]:
-        """Corrections name fields of the original's type; neither may target a fix or a voided event."""
-        target = agg.fact(req.data["event_id"])
-        assert target is not None
+    def _decide_fix(self, agg: Stream, type_: str, data: dict[str, Any], meta: dict[str, Any],
+                    batch: _Batch) -> list[Any]:
+        """Corrections name fields of the original's type and keep its rules; neither fix may
+        target a fix or a voided event, nor leave a budget realised beyond its allocation."""
+        target = agg.fact(data["event_id"])
+        if target is None:  # located in storage but not in this stream's facts: a stale read
+            raise VersionConflict("data.event_id: the stream changed meanwhile; retry", field="data.event_id")
         if target["type"] in ("Corrected", "Annulled"):
             raise RuleViolated("fix_targets_original", "corrections and annulments target an original event",
                                "koreksi dan pembatalan hanya untuk peristiwa asli", field="data.event_id")
-        voided = {f["data"]["event_id"] for f in agg.facts if f["type"] == "Annulled"}
-        if target["id"] in voided:
+        if target["type"] == "TrainingBudgetRealised" and target["data"].get("training_event_id"):
+            raise RuleViolated("fix_derived_through_cause",
+                               "this realisation was caused by a training; annul or correct the training instead",
+                               "realisasi ini berasal dari pelatihan; batalkan atau koreksi pelatihannya",
+                               field="data.event_id")
+        if target["id"] in agg.annulled_ids():
             raise RuleViolated("already_annulled", "that event is already annulled",
                                "peristiwa itu sudah dibatalkan", field="data.event_id")
-        if req.cls.__name__ == "Corrected":
-            original = CATALOGUE[target["type"]]
-            fields = original.DATA
-            given = req.data["fields"]
-            if not given:
-                raise ValidationFailed("data.fields: name at least one field to correct", field="data.fields")
-            loaded: dict[str, Any] = {}
-            for name, value in given.items():
-                path = f"data.fields.{name}"
-                if name == "effective_date":
-                    loaded[name] = load_date(value, path)
-                elif name in fields:
-                    loaded[name] = fields[name].load(value, path)
-                else:
-                    raise ValidationFailed(f"{path}: {target['type']} has no field {name}", field=path)
-            req.data["fields"] = loaded
+        if type_ == "Corrected":
+            data["fields"] = self._load_correction(target, data["fields"])
+            fixed = agg.effective_fact(target["id"])
+            corrected = {**fixed["data"], **{k: v for k, v in data["fields"].items() if k != "effective_date"}}
+            eff = data["fields"].get("effective_date", fixed["eff"])
+            if isinstance(agg, Employee):
+                employee_rules.check_corrected(agg, target["type"], corrected, eff, data["fields"])
+        if isinstance(agg, Unit):
+            unit_rules.check_fix_keeps_budgets(agg, type_, data, meta, self.clock())
         return []
+
+    @staticmethod
+    def _load_correction(target: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+        """Corrected values are typed by the original event's own field declarations."""
+        fields = CATALOGUE[target["type"]].DATA
+        if not given:
+            raise ValidationFailed("data.fields: name at least one field to correct", field="data.fields")
+        loaded: dict[str, Any] = {}
+        for name, value in given.items():
+            path = f"data.fields.{name}"
+            if name == "effective_date":
+                loaded[name] = load_date(value, path)
+            elif name in fields:
+                loaded[name] = fields[name].load(value, path)
+            else:
+                raise ValidationFailed(f"{path}: {target['type']} has no field {name}", field=path)
+        return loaded
 
     def _receipts(self, wanted: list[tuple[int, str]]) -> list[dict[str, Any]]:
         events = {e["position"]: e for e in self.events_at([p for p, _ in wanted])}
@@ -286,6 +328,8 @@ class Ledger(Application):
     def state(self, kind: str, key: str, as_of: datetime | None = None,
               valid_at: date | None = None) -> dict[str, Any]:
         """State of a stream as recorded at `as_of`, in effect on `valid_at` (both optional)."""
+        if as_of is not None and as_of.tzinfo is None:  # recording times are UTC
+            as_of = as_of.replace(tzinfo=timezone.utc)
         agg = self.aggregate(kind, key)
         if agg is None or agg.version_at(as_of) == 0:
             raise NotFound(f"subject: no {kind} {key}" + (f" known at {utc_text(as_of)}" if as_of else ""),
@@ -338,9 +382,16 @@ class Ledger(Application):
         return self._views(notes)
 
     def events_at(self, positions: Iterable[int]) -> list[dict[str, Any]]:
-        out = []
+        """Events at the given positions, oldest first; one query per run of adjacent positions."""
+        out: list[dict[str, Any]] = []
+        runs: list[list[int]] = []
         for p in sorted(set(positions)):
-            out += self._views(self.recorder.select_notifications(p, 1, stop=p))
+            if runs and p == runs[-1][1] + 1:
+                runs[-1][1] = p
+            else:
+                runs.append([p, p])
+        for start, stop in runs:
+            out += self._views(self.recorder.select_notifications(start, stop - start + 1, stop=stop))
         return out
 
     def _views(self, notes: Any) -> list[dict[str, Any]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Protocol
 
 from ledger import rules
@@ -10,16 +10,20 @@ from ledger.errors import NotFound, RuleViolated
 from ledger.stream import Stream
 
 
+PERIOD_NUMBERS = {"monthly": 12, "quarterly": 4}
+
+
 def _period_end(d: dict[str, Any]) -> date | None:
+    """An evaluation takes effect on its evaluation date, else on the last day of its period."""
     if d.get("evaluated_on"):
         return d["evaluated_on"]
     p = d["period"]
     if p["kind"] == "annual":
         return date(p["year"], 12, 31)
-    number = p.get("number") or 1
+    number = min(max(p.get("number") or 1, 1), PERIOD_NUMBERS[p["kind"]])
     month = number * 3 if p["kind"] == "quarterly" else number
-    month = min(max(month, 1), 12)
-    return date(p["year"] + (month == 12), 1 if month == 12 else month + 1, 1)
+    first_after = date(p["year"] + 1, 1, 1) if month == 12 else date(p["year"], month + 1, 1)
+    return first_after - timedelta(days=1)
 
 
 class Employee(Stream):
@@ -116,9 +120,7 @@ def decide(emp: Employee | None, type_: str, data: dict[str, Any], meta: dict[st
             raise RuleViolated("appointment_once", f"{nip} is already appointed",
                                f"{nip} sudah diangkat", field="subject")
         born = rules.check_nip(nip, data["employment_type"])
-        if data.get("birth_date") is not None:
-            rules.check_birth_date_matches(nip, data["birth_date"])
-        rules.check_grade(data["grade"], data["employment_type"])
+        check_own(type_, data, tmt, nip, data["employment_type"])
         _require_unit(ctx, data["unit"], "data.unit")
         if tmt is not None and tmt < rules._add_years(born, 18):
             raise RuleViolated("appointment_age", "the appointee is under 18 on the TMT",
@@ -131,10 +133,9 @@ def decide(emp: Employee | None, type_: str, data: dict[str, Any], meta: dict[st
         raise NotFound(f"subject: employee {nip} has no appointment in effect", field="subject")
     rules.check_not_separated(state["status"] == "separated")
     etype = state["employment_type"]
+    check_own(type_, data, tmt, nip, etype)
     if type_ == "PromotionGranted":
-        rules.check_next_grade(state["grade"], data["from_grade"], data["to_grade"], etype)
-        if etype == "pns":
-            rules.check_promotion_tmt(tmt)
+        rules.check_current_grade(state["grade"], data["from_grade"])
         if data["kind"] == "reguler":
             w = rules.promotion_predikat_warning(state["annual_predikat"], tmt)
             warnings += [w] if w else []
@@ -146,17 +147,10 @@ def decide(emp: Employee | None, type_: str, data: dict[str, Any], meta: dict[st
                                f"from_unit {data['from_unit']} is not the current unit {state['unit']}",
                                f"from_unit {data['from_unit']} bukan unit saat ini {state['unit']}",
                                field="data.from_unit")
-        if data["to_unit"] == data["from_unit"]:
-            raise RuleViolated("transfer_to_other_unit", "to_unit equals from_unit",
-                               "to_unit sama dengan from_unit", field="data.to_unit")
         _require_unit(ctx, data["to_unit"], "data.to_unit")
         w = rules.transfer_tenure_warning(state.get("in_post_since"), tmt)
         warnings += [w] if w else []
-    elif type_ == "PerformancePlanned":
-        rules.check_evaluator_not_self(nip, data["evaluator"])
     elif type_ == "PerformanceEvaluated":
-        rules.check_evaluator_not_self(nip, data["evaluator"])
-        rules.check_predikat(data["results_rating"], data["behaviour_rating"], data["predikat"])
         year = data["period"]["year"]
         if year not in state["plans"]:
             raise RuleViolated("evaluation_needs_plan", f"no SKP plan (PerformancePlanned) for {year}",
@@ -183,8 +177,6 @@ def decide(emp: Employee | None, type_: str, data: dict[str, Any], meta: dict[st
         if data["decided_by"] == nip:
             raise RuleViolated("evaluator_not_self", "an employee cannot decide their own objection",
                                "pegawai tidak dapat memutus keberatannya sendiri", field="data.decided_by")
-    elif type_ == "DisciplinaryPenaltyImposed":
-        rules.check_penalty_kind(data["level"], data["kind"])
     elif type_ == "DisciplinaryPenaltyAnnulled":
         if data["penalty_event_id"] not in state["penalties"]:
             raise NotFound(f"data.penalty_event_id: no active penalty {data['penalty_event_id']} of {nip}",
@@ -193,12 +185,57 @@ def decide(emp: Employee | None, type_: str, data: dict[str, Any], meta: dict[st
         rules.check_leave(data["kind"], etype, data["start_date"], data["end_date"], data["days"],
                           state["leave_days"].get(data["start_date"].year, 0), state.get("appointed_on"))
     elif type_ == "TrainingCompleted":
+        _require_unit(ctx, data["funding_unit"], "data.funding_unit")
+    return warnings
+
+
+def check_own(type_: str, data: dict[str, Any], tmt: date | None, nip: str, etype: str) -> None:
+    """The rules an event's own fields must keep: checked when recorded and when corrected."""
+    if type_ == "EmployeeAppointed":
+        if data.get("birth_date") is not None:
+            rules.check_birth_date_matches(nip, data["birth_date"])
+        rules.check_grade(data["grade"], data["employment_type"])
+    elif type_ == "PromotionGranted":
+        rules.check_next_grade(data["from_grade"], data["from_grade"], data["to_grade"], etype)
+        if etype == "pns":
+            assert tmt is not None
+            rules.check_promotion_tmt(tmt)
+    elif type_ == "Transferred" and data["to_unit"] == data["from_unit"]:
+        raise RuleViolated("transfer_to_other_unit", "to_unit equals from_unit",
+                           "to_unit sama dengan from_unit", field="data.to_unit")
+    elif type_ == "PerformancePlanned":
+        rules.check_evaluator_not_self(nip, data["evaluator"])
+    elif type_ == "PerformanceEvaluated":
+        rules.check_evaluator_not_self(nip, data["evaluator"])
+        rules.check_predikat(data["results_rating"], data["behaviour_rating"], data["predikat"])
+        rules.check_period(data["period"]["kind"], data["period"].get("number"))
+    elif type_ == "DisciplinaryPenaltyImposed":
+        rules.check_penalty_kind(data["level"], data["kind"])
+    elif type_ == "TrainingCompleted":
         rules.check_jp(data["jp"])
         rules.check_training_dates(data["start_date"], data["end_date"])
-        _require_unit(ctx, data["funding_unit"], "data.funding_unit")
-    elif type_ == "Separated":
-        pass
-    return warnings
+    elif type_ == "LeaveGranted":
+        rules.check_leave_dates(data["start_date"], data["end_date"], data["days"])
+
+
+def check_corrected(emp: Employee, type_: str, data: dict[str, Any], tmt: date | None,
+                    given: dict[str, Any]) -> None:
+    """A correction must leave the original event within its own rules."""
+    for name in ("cost", "funding_unit"):
+        if type_ == "TrainingCompleted" and name in given:
+            raise RuleViolated("training_cost_by_annulment",
+                               "a training's cost and funding unit are fixed by annulling it and recording it again",
+                               "biaya dan unit pendana pelatihan diperbaiki dengan membatalkan lalu mencatat ulang",
+                               field=f"data.fields.{name}")
+    state = emp.state() or {}
+    etype = data.get("employment_type") or state.get("employment_type") or "pns"
+    try:
+        check_own(type_, data, tmt, emp.key, etype)
+    except RuleViolated as exc:
+        field = exc.field or "data"
+        under = "data.fields." + (field[len("data."):] if field.startswith("data.") else field)
+        raise RuleViolated(exc.rule, exc.message[len(field) + 2:], exc.message_id[len(field) + 2:],
+                           field=under) from None
 
 
 def _require_unit(ctx: Context, code: str, field: str) -> None:

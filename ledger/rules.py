@@ -146,12 +146,18 @@ def check_grade(grade: str, employment_type: str, field: str = "data.grade") -> 
                            f"{grade!r} bukan golongan yang sah untuk {employment_type.upper()}", field=field)
 
 
-def check_next_grade(current: str, from_grade: str, to_grade: str, employment_type: str) -> None:
-    """Kenaikan pangkat goes one step up the PNS ladder only (PP 99/2000 art. 2)."""
+def check_current_grade(current: str, from_grade: str) -> None:
+    """A promotion starts from the grade the employee holds."""
     if from_grade != current:
         raise RuleViolated("grade_current", f"from_grade {from_grade} is not the current grade {current}",
                            f"from_grade {from_grade} bukan golongan saat ini {current}",
                            field="data.from_grade")
+
+
+def check_next_grade(current: str, from_grade: str, to_grade: str, employment_type: str) -> None:
+    """Kenaikan pangkat goes one step up the PNS ladder only (PP 99/2000 art. 2)."""
+    check_current_grade(current, from_grade)
+    check_grade(current, employment_type, field="data.from_grade")
     check_grade(to_grade, employment_type, field="data.to_grade")
     if employment_type != "pns":
         return
@@ -201,6 +207,16 @@ def check_predikat(results_rating: str, behaviour_rating: str, predikat: str) ->
                            f"bukan {predikat}", field="data.predikat")
 
 
+def check_period(kind: str, number: int | None) -> None:
+    """Periodic SKP evaluations name their month (1-12) or quarter (1-4); annual ones name none."""
+    top = {"monthly": 12, "quarterly": 4}.get(kind)
+    if top is None and number is not None or top is not None and (number is None or number > top):
+        expected = f"a number from 1 to {top}" if top else "no number"
+        raise RuleViolated("evaluation_period", f"a {kind} evaluation period takes {expected}",
+                           f"periode penilaian {kind} memerlukan {'nomor 1 sampai ' + str(top) if top else 'tanpa nomor'}",
+                           field="data.period.number")
+
+
 def check_evaluator_not_self(subject: str, evaluator: str) -> None:
     """The evaluator (pejabat penilai kinerja) is never the evaluated person (PermenPANRB 6/2022)."""
     if subject == evaluator:
@@ -238,12 +254,7 @@ def check_penalty_kind(level: str, kind: str) -> None:
 def check_leave(kind: str, employment_type: str, start: date, end: date, days: int,
                 annual_days_taken: int, service_start: date | None) -> None:
     """Leave caps (PP 11/2017 art. 310-340; PP 49/2018 for PPPK)."""
-    if end < start:
-        raise RuleViolated("leave_dates", "end_date is before start_date",
-                           "end_date sebelum start_date", field="data.end_date")
-    if days <= 0 or days > (end - start).days + 1:
-        raise RuleViolated("leave_days", f"days must be between 1 and the {(end - start).days + 1} calendar days of the leave",
-                           f"jumlah hari harus antara 1 dan {(end - start).days + 1} hari kalender cuti", field="data.days")
+    check_leave_dates(start, end, days)
     if employment_type != "pns" and kind not in PPPK_LEAVE_KINDS:
         raise RuleViolated("leave_kind_for_pppk", f"PPPK do not get cuti {kind} (PP 49/2018)",
                            f"PPPK tidak berhak atas cuti {kind} (PP 49/2018)", field="data.kind")
@@ -258,6 +269,16 @@ def check_leave(kind: str, employment_type: str, start: date, end: date, days: i
     if kind == "besar" and (service_start is None or start < _add_years(service_start, 5)):
         raise RuleViolated("long_leave_service", "cuti besar needs 5 years of continuous service",
                            "cuti besar memerlukan masa kerja 5 tahun terus-menerus", field="data.kind")
+
+
+def check_leave_dates(start: date, end: date, days: int) -> None:
+    """A leave ends on or after its start and counts no more days than it spans."""
+    if end < start:
+        raise RuleViolated("leave_dates", "end_date is before start_date",
+                           "end_date sebelum start_date", field="data.end_date")
+    if days <= 0 or days > (end - start).days + 1:
+        raise RuleViolated("leave_days", f"days must be between 1 and the {(end - start).days + 1} calendar days of the leave",
+                           f"jumlah hari harus antara 1 dan {(end - start).days + 1} hari kalender cuti", field="data.days")
 
 
 def check_jp(jp: object) -> None:

@@ -57,6 +57,20 @@ class Stream(Aggregate):
                 return f
         return None
 
+    def annulled_ids(self) -> set[str]:
+        return {f["data"]["event_id"] for f in self.facts if f["type"] == "Annulled"}
+
+    def effective_fact(self, event_id: str) -> dict[str, Any]:
+        """One original fact with the corrections recorded so far applied (annulled or not)."""
+        f = self.fact(event_id)
+        assert f is not None and f["type"] not in ("Corrected", "Annulled")
+        for c in self.facts:
+            if c["type"] == "Corrected" and c["data"]["event_id"] == event_id:
+                fix = c["data"]["fields"]
+                f = {**f, "data": {**f["data"], **{k: v for k, v in fix.items() if k != "effective_date"}},
+                     "eff": fix.get("effective_date", f["eff"])}
+        return f
+
     def known(self, as_of: datetime | None) -> list[dict[str, Any]]:
         if as_of is None:
             return self.facts
@@ -69,9 +83,10 @@ class Stream(Aggregate):
         found = natural(f["data"]) if natural else None
         return found if found is not None else wib_date(f["at"])
 
-    def effective(self, as_of: datetime | None = None, valid_at: date | None = None) -> list[dict[str, Any]]:
+    def effective(self, as_of: datetime | None = None, valid_at: date | None = None,
+                  facts: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
         """Facts that count: corrections applied, annulled ones dropped, in TMT order."""
-        known = self.known(as_of)
+        known = self.known(as_of) if facts is None else facts
         annulled: set[str] = set()
         corrections: dict[str, dict[str, Any]] = {}
         for f in known:
@@ -94,6 +109,12 @@ class Stream(Aggregate):
         if valid_at is not None:
             ordered = [f for f in ordered if self.valid_date(f) <= valid_at]
         return ordered
+
+    def state_if(self, type_: str, data: dict[str, Any], at: datetime) -> dict[str, Any] | None:
+        """The current state as it would be with one more event: for rules that judge a result."""
+        fact = {"v": self.version + 1, "id": "", "type": type_, "at": at, "eff": None, "data": data}
+        facts = self.effective(facts=self.facts + [fact])
+        return self.fold(facts) if facts and facts[0]["v"] == 1 else None
 
     def version_at(self, as_of: datetime | None) -> int:
         return len(self.known(as_of))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from ledger import rules
@@ -56,3 +56,12 @@ def decide(unit: Unit | None, type_: str, data: dict[str, Any], meta: dict[str, 
         b = unit.budget(data["year"])
         rules.check_budget(data["year"], data["amount"], b["allocated"], b["realised"])
     return []
+
+
+def check_fix_keeps_budgets(unit: Unit, type_: str, data: dict[str, Any], meta: dict[str, Any],
+                            at: datetime) -> None:
+    """A correction or annulment may not leave a year's training money realised beyond its allocation."""
+    after = unit.state_if(type_, data, at) or {"budgets": {}}
+    for year, b in sorted(after["budgets"].items()):
+        if b["remaining"] < 0:
+            rules.check_budget(year, b["realised"], b["allocated"], 0, field="data.event_id")
