@@ -60,3 +60,152 @@ def ledger(database_url):
     app = Ledger(database_url)
     yield app
     app.close()
+
+
+# --- Ledger core: a fixed clock and builders of valid posted bodies ----------------------
+
+class SteppingClock:
+    """A recording clock that advances a fixed step on every reading (tests fix recording times)."""
+
+    def __init__(self, start: str = "2026-01-05T01:00:00+00:00", step_seconds: float = 1.0) -> None:
+        from datetime import datetime, timedelta
+
+        self.now = datetime.fromisoformat(start)
+        self.step = timedelta(seconds=step_seconds)
+
+    def __call__(self):
+        self.now += self.step
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return SteppingClock()
+
+
+@pytest.fixture
+def clocked_ledger(database_url, clock):
+    """A `Ledger` whose recording times come from `clock`."""
+    from ledger.application import Ledger
+
+    app = Ledger(database_url, clock=clock)
+    yield app
+    app.close()
+
+
+class HRBodies:
+    """Valid posted bodies of the core event types, with overridable fields."""
+
+    NIP = "198503122010011002"        # PNS born 1985-03-12, TMT CPNS 2010-01, male, sequence 002
+    EVALUATOR = "197901012005011001"  # PNS born 1979-01-01
+    PPPK = "199204152023212001"       # NI PPPK born 1992-04-15
+    SK = {"number": "800/1/BKPSDM/2025", "date": "2025-01-02"}
+
+    def unit(self, code="BKPSDM", name="Badan Kepegawaian dan Pengembangan SDM"):
+        return {"type": "UnitRegistered", "subject": code, "data": {"name": name}}
+
+    def budget(self, year=2025, amount=10_000_000, code="BKPSDM"):
+        return {"type": "TrainingBudgetAllocated", "subject": code, "data": {"year": year, "amount": amount}}
+
+    def realise(self, amount, year=2025, code="BKPSDM"):
+        return {"type": "TrainingBudgetRealised", "subject": code, "data": {"year": year, "amount": amount}}
+
+    def appoint(self, nip=NIP, employment_type="pns", grade="III/a", tmt="2010-01-01", unit="BKPSDM",
+                post="pelaksana", **data):
+        return {"type": "EmployeeAppointed", "subject": nip, "effective_date": tmt, "legal_basis": self.SK,
+                "data": {"employment_type": employment_type, "name": "Budi Santoso", "grade": grade,
+                         "position": {"type": post, "title": "Analis SDM"}, "unit": unit, **data}}
+
+    def promote(self, from_grade="III/a", to_grade="III/b", tmt="2025-04-01", nip=NIP, kind="pilihan"):
+        return {"type": "PromotionGranted", "subject": nip, "effective_date": tmt, "legal_basis": self.SK,
+                "data": {"from_grade": from_grade, "to_grade": to_grade, "kind": kind}}
+
+    def transfer(self, from_unit="BKPSDM", to_unit="DINKES", tmt="2025-03-01", nip=NIP):
+        return {"type": "Transferred", "subject": nip, "effective_date": tmt, "legal_basis": self.SK,
+                "data": {"from_unit": from_unit, "to_unit": to_unit}}
+
+    def plan(self, year=2025, evaluator=EVALUATOR, nip=NIP):
+        return {"type": "PerformancePlanned", "subject": nip,
+                "data": {"year": year, "approach": "kuantitatif", "evaluator": evaluator,
+                         "results": [{"indicator": "Dokumen selesai", "target": "12 dokumen"}]}}
+
+    def evaluate(self, year=2025, results="sesuai", behaviour="sesuai", predikat="baik", evaluator=EVALUATOR,
+                 nip=NIP, evaluated_on=None):
+        data = {"period": {"year": year, "kind": "annual"}, "results_rating": results,
+                "behaviour_rating": behaviour, "predikat": predikat, "evaluator": evaluator}
+        if evaluated_on:
+            data["evaluated_on"] = evaluated_on
+        return {"type": "PerformanceEvaluated", "subject": nip, "data": data}
+
+    def object(self, evaluation_event_id, filed_on, nip=NIP):
+        return {"type": "ObjectionFiled", "subject": nip,
+                "data": {"evaluation_event_id": evaluation_event_id, "filed_on": filed_on,
+                         "grounds": "Capaian tidak dinilai lengkap"}}
+
+    def penalty(self, level="ringan", kind="teguran_lisan", tmt="2025-05-01", nip=NIP):
+        return {"type": "DisciplinaryPenaltyImposed", "subject": nip, "effective_date": tmt, "legal_basis": self.SK,
+                "data": {"level": level, "kind": kind, "reason": "Terlambat berulang kali"}}
+
+    def leave(self, kind="tahunan", start="2025-06-02", end="2025-06-06", days=5, nip=NIP):
+        return {"type": "LeaveGranted", "subject": nip,
+                "data": {"kind": kind, "start_date": start, "end_date": end, "days": days}}
+
+    def training(self, jp=20, cost=0, funding_unit="BKPSDM", end="2025-07-04", nip=NIP):
+        return {"type": "TrainingCompleted", "subject": nip,
+                "data": {"path": "klasikal", "form": "pelatihan_teknis", "title": "Manajemen ASN",
+                         "provider": "BPSDM Sumut", "start_date": "2025-07-01", "end_date": end, "jp": jp,
+                         "cost": cost, "funding_unit": funding_unit}}
+
+    def separate(self, kind="resigned", tmt="2025-08-01", nip=NIP):
+        return {"type": "Separated", "subject": nip, "effective_date": tmt, "legal_basis": self.SK,
+                "data": {"kind": kind}}
+
+    def correct(self, event_id, fields, subject=NIP):
+        return {"type": "Corrected", "subject": subject, "reason": "Salah ketik pada SK",
+                "data": {"event_id": event_id, "fields": fields}}
+
+    def annul(self, event_id, subject=NIP):
+        return {"type": "Annulled", "subject": subject, "reason": "SK dibatalkan", "data": {"event_id": event_id}}
+
+    def feedback(self, ticket="LPR-0001", unit="BKPSDM"):
+        return {"type": "FeedbackReceived", "subject": ticket,
+                "data": {"classification": "pengaduan", "unit": unit, "message": "Antrian terlalu lama",
+                         "anonymous": True}}
+
+    def step(self, type_, ticket="LPR-0001", **data):
+        return {"type": type_, "subject": ticket, "data": data}
+
+    # --- recording ---------------------------------------------------------------------
+
+    @staticmethod
+    def record(ledger, *bodies):
+        """Record each body on its own; return the receipts."""
+        return [ledger.record([b], "clerk")[0][0] for b in bodies]
+
+    def employee(self, ledger, *bodies, nip=NIP, **appointment):
+        """A registered BKPSDM and DINKES with budgets, an employee appointed, then `bodies`."""
+        self.record(ledger, self.unit(), self.unit("DINKES", "Dinas Kesehatan"), self.budget(),
+                    self.appoint(nip=nip, **appointment))
+        return self.record(ledger, *bodies)
+
+    @staticmethod
+    def refuses(ledger, body, rule, field=None):
+        """Assert `body` is refused naming `rule` (both languages) and that nothing was stored."""
+        from ledger.errors import RuleViolated
+
+        head, feed = ledger.head(), ledger.feed(0, 10_000)
+        with pytest.raises(RuleViolated) as caught:
+            ledger.record([body], "clerk")
+        err = caught.value
+        assert err.rule == rule, (err.rule, err.message)
+        assert err.message and err.message_id and err.message != err.message_id
+        if field is not None:
+            assert err.field == field and err.message.startswith(f"{field}: ")
+        assert ledger.head() == head
+        assert ledger.feed(0, 10_000) == feed
+        return err
+
+
+@pytest.fixture
+def hr():
+    return HRBodies()
