@@ -29,7 +29,33 @@ LEDGER_TABLES = [
     "CREATE TABLE IF NOT EXISTS jejak_idempotency ("
     " principal TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, positions TEXT NOT NULL,"
     " PRIMARY KEY (principal, key))",
+    "CREATE TABLE IF NOT EXISTS jejak_checkpoints ("
+    " tree_size BIGINT NOT NULL, issued_at TEXT NOT NULL, root_hash TEXT NOT NULL, key_id TEXT NOT NULL,"
+    " signed_text TEXT NOT NULL, signature TEXT NOT NULL, PRIMARY KEY (tree_size, issued_at))",
+    "CREATE TABLE IF NOT EXISTS jejak_signing_keys ("
+    " key_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, created_at TEXT NOT NULL,"
+    " endorses TEXT NOT NULL, endorsement TEXT NOT NULL)",
 ]
+# Append-only tables: a trigger refuses UPDATE, DELETE (and TRUNCATE on PostgreSQL). Tamper
+# tests disable it first, as a database superuser could; `jejak verify` then finds the change.
+APPEND_ONLY = ["jejak_leaves", "jejak_nodes", "jejak_checkpoints", "jejak_signing_keys"]
+PG_REFUSE_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION jejak_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    " RAISE EXCEPTION USING MESSAGE = 'jejak: ' || TG_OP || ' on ' || TG_TABLE_NAME"
+    " || ' is refused: the ledger is append-only', ERRCODE = 'insufficient_privilege'; END $$")
+
+
+def pg_append_only(table: str) -> list[str]:
+    return [f"CREATE OR REPLACE TRIGGER jejak_append_only BEFORE UPDATE OR DELETE ON {table}"
+            " FOR EACH ROW EXECUTE FUNCTION jejak_refuse_change()",
+            f"CREATE OR REPLACE TRIGGER jejak_no_truncate BEFORE TRUNCATE ON {table}"
+            " FOR EACH STATEMENT EXECUTE FUNCTION jejak_refuse_change()"]
+
+
+def sqlite_append_only(table: str) -> list[str]:
+    return [f"CREATE TRIGGER IF NOT EXISTS jejak_append_only_{op.lower()}_{table} BEFORE {op} ON {table}"
+            f" BEGIN SELECT RAISE(ABORT, 'jejak: {op} on {table} is refused: the ledger is append-only'); END"
+            for op in ("UPDATE", "DELETE")]
 
 
 class Cursor:
@@ -98,7 +124,8 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
     postgres = False
 
     def construct_create_table_statements(self) -> list[str]:
-        return super().construct_create_table_statements() + [s.format(blob="BLOB") for s in LEDGER_TABLES]
+        return super().construct_create_table_statements() + [s.format(blob="BLOB") for s in LEDGER_TABLES] + [
+            t for table in [self.events_table_name, *APPEND_ONLY] for t in sqlite_append_only(table)]
 
     def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events)
@@ -110,6 +137,11 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
         with self.datastore.transaction(commit=False) as c:
             return Cursor(c, postgres=False).execute(sql, params).fetchall()
 
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Run one `?`-placeholder write statement in its own committed transaction."""
+        with self.datastore.transaction(commit=True) as c:
+            Cursor(c, postgres=False).execute(sql, params)
+
 
 class PostgresLedgerRecorder(PostgresApplicationRecorder):
     """PostgreSQL: positions are max + 1 under the table lock, so a rollback leaves no gap."""
@@ -119,6 +151,9 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
         self.sql_create_statements.extend(SQL(s.format(blob="BYTEA")) for s in LEDGER_TABLES)
+        self.sql_create_statements.append(SQL(PG_REFUSE_FUNCTION))
+        for name in [events_table_name, *APPEND_ONLY]:
+            self.sql_create_statements.extend(SQL(t) for t in pg_append_only(name))
         table = SQL("{0}.{1}").format(Identifier(datastore.schema), Identifier(events_table_name))
         self._max_sql = SQL("SELECT COALESCE(MAX(notification_id), 0) AS m FROM {0}").format(table)
         self._insert_sql = SQL(
@@ -144,3 +179,8 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             return Cursor(curs, postgres=True).execute(sql, params).fetchall()
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Run one `?`-placeholder write statement in its own committed transaction."""
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            Cursor(curs, postgres=True).execute(sql, params)
