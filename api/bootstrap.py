@@ -1,0 +1,39 @@
+"""The one place that wires the ledger, the read models and the key store for a process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from api.keys import KeyStore
+from ledger.application import Ledger
+from ledger.store import database_url
+
+try:
+    from projections.runner import Projections
+except ModuleNotFoundError as exc:  # until the read models land (issue 3); then this goes
+    if exc.name != "projections.runner":
+        raise
+    Projections = None  # type: ignore[assignment,misc]
+
+
+@dataclass
+class Services:
+    """Built once per process and shared by all its threads; never per request."""
+
+    url: str
+    ledger: Ledger
+    projections: "Projections"
+    keys: KeyStore
+
+    def after_write(self) -> None:
+        """Catch the read models up inline, so a writer reads its own writes."""
+        if self.projections is not None:
+            self.projections.catch_up(self.ledger)
+
+    def close(self) -> None:
+        self.ledger.close()
+
+
+def build_services(url: str | None = None) -> Services:
+    url = database_url(url)
+    return Services(url=url, ledger=Ledger(url), projections=Projections(url) if Projections else None, keys=KeyStore(url))

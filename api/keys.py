@@ -1,0 +1,91 @@
+"""API keys: random bearer tokens stored only as SHA-256 hashes, revocable at once."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+
+from api.db import engine_for
+
+ROLES = ("recorder", "inspector", "auditor", "admin")
+NAME_PATTERN = r"[a-z0-9][a-z0-9._-]{0,63}"
+
+metadata = sa.MetaData()
+api_keys = sa.Table(
+    "api_keys", metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("revoked_at", sa.String(32), nullable=True),
+)
+
+
+class KeyProblem(ValueError):
+    """A key command that cannot be done (bad name or role, duplicate, unknown)."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    name: str
+    role: str
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class KeyStore:
+    """The `api_keys` table in the ledger's own database; looked up on every request, never cached."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = engine_for(url)
+        metadata.create_all(self.engine, checkfirst=True)
+
+    def create(self, name: str, role: str) -> str:
+        """Create a key and return its token: the only time the token exists in clear."""
+        if not isinstance(name, str) or not re.fullmatch(NAME_PATTERN, name):
+            raise KeyProblem(f"--name: {name!r} must be lower-case letters, digits, . _ - (at most 64)")
+        if role not in ROLES:
+            raise KeyProblem(f"--role: {role!r} is not one of {', '.join(ROLES)}")
+        token = "jjk_" + secrets.token_urlsafe(32)
+        with self.engine.begin() as conn:
+            exists = conn.execute(sa.select(api_keys.c.name).where(api_keys.c.name == name)).first()
+            if exists:
+                raise KeyProblem(f"--name: a key named {name!r} already exists; choose another name")
+            conn.execute(api_keys.insert().values(name=name, role=role, token_hash=token_hash(token),
+                                                  created_at=_now(), revoked_at=None))
+        return token
+
+    def list(self) -> list[dict[str, str | None]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(api_keys.c.name, api_keys.c.role, api_keys.c.created_at,
+                                          api_keys.c.revoked_at).order_by(api_keys.c.name)).all()
+        return [dict(r._mapping) for r in rows]
+
+    def revoke(self, name: str) -> None:
+        with self.engine.begin() as conn:
+            done = conn.execute(api_keys.update().where(api_keys.c.name == name, api_keys.c.revoked_at.is_(None))
+                                .values(revoked_at=_now()))
+        if done.rowcount != 1:
+            raise KeyProblem(f"NAME: no active key named {name!r}; see `jejak keys list`")
+
+    def authenticate(self, token: str) -> Principal | None:
+        """The principal of a live token, or None; the stored hash is compared in constant time."""
+        wanted = token_hash(token)
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(api_keys.c.name, api_keys.c.role, api_keys.c.token_hash)
+                               .where(api_keys.c.token_hash == wanted, api_keys.c.revoked_at.is_(None))).first()
+        if row is None or not hmac.compare_digest(row.token_hash, wanted):
+            return None
+        return Principal(row.name, row.role)
