@@ -1,0 +1,50 @@
+"""Internships (magang): each intern's host unit, supervisor, period and outcome."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, Connection, Date, Index, Integer, String, Table
+
+from projections.tables import Projection, metadata, replace
+
+internship = Table(
+    "proj_internship", metadata,
+    Column("intern_id", String(64), primary_key=True),
+    Column("intern_name", String(200)),
+    Column("institution", String(200)),
+    Column("scheme", String(80)),
+    Column("host_unit", String(40)),
+    Column("supervisor", String(64)),
+    Column("start_date", Date),
+    Column("end_date", Date),
+    Column("status", String(20)),
+    Column("outcome", String(20)),
+    Column("sks", Integer),
+    Column("hours", Integer),
+    Column("completed_on", Date),
+    Column("cancelled_on", Date),
+    Column("version", Integer, nullable=False),
+    Column("last_position", BigInteger),
+    Index("proj_internship_unit", "host_unit", "status"),
+)
+
+COLUMNS = ["intern_name", "institution", "scheme", "host_unit", "supervisor", "start_date", "end_date",
+           "status", "outcome", "sks", "hours", "completed_on", "cancelled_on"]
+
+
+class Internships(Projection):
+    """One row per internship at its current status."""
+
+    name = "internships"
+    tables = [internship]
+
+    def apply(self, conn: Connection, chunk: Any) -> None:
+        touched = chunk.touched("internship")
+        rows = []
+        for t in touched:
+            s = t.state()
+            if s is not None:
+                rows.append({"intern_id": t.subject, **{c: s.get(c) for c in COLUMNS},
+                             "version": t.version, "last_position": t.last_position})
+        replace(conn, internship, "intern_id", [t.subject for t in touched], rows)

@@ -1,0 +1,206 @@
+"""Keeping every read model exactly as the notification log says: catch up, follow, rebuild.
+
+Exactly once: each chunk of events is applied to one projection in ONE transaction that
+first locks the projection's tracking row, re-reads its position, skips what is already
+applied, writes the rows and moves the position. A crash anywhere inside leaves neither
+rows nor position; a redelivered event is skipped by position, and every handler is an
+idempotent replace as well. Gaps in positions are never waited on.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any, Callable, Iterable
+
+import sqlalchemy
+from sqlalchemy import event, select, update
+
+from ledger.store import database_url as env_database_url
+from ledger.store import is_postgres, sqlite_path
+from projections.audit_index import AuditIndex
+from projections.evaluations import Evaluations
+from projections.feedback import Feedback
+from projections.internships import Internships
+from projections.public_stats import PublicStats
+from projections.red_flags import RedFlags
+from projections.roster import Roster
+from projections.source import Chunk, Event, Facts, read
+from projections.tables import Projection, metadata, tracking
+from projections.training import Training
+from projections.unit_budget import UnitBudget
+
+PROJECTIONS: list[type[Projection]] = [Roster, Training, Evaluations, UnitBudget, Internships, Feedback,
+                                       PublicStats, AuditIndex, RedFlags]
+NAMES = [p.name for p in PROJECTIONS]
+CHUNK_SIZE = 1000
+SQLITE_BUSY_MS = 30000
+
+
+def make_engine(url: str) -> sqlalchemy.Engine:
+    """An engine on the events' own database: the same SQLite file, or the same PostgreSQL."""
+    if is_postgres(url):
+        sa_url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        return sqlalchemy.create_engine(sa_url, pool_size=3, max_overflow=5, pool_pre_ping=True)
+    path = sqlite_path(url)
+    engine = sqlalchemy.create_engine(f"sqlite:///{path}", connect_args={"timeout": SQLITE_BUSY_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, _: Any) -> None:  # the event store writes the same file
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.close()
+
+    return engine
+
+
+def _rate_column() -> Any:
+    from rich.progress import ProgressColumn
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        """Events per second."""
+
+        def render(self, task: Any) -> Text:
+            return Text(f"{task.speed:,.0f} events/s" if task.speed else "? events/s")
+
+    return Rate()
+
+
+RateColumn = _rate_column
+
+
+class UnknownProjection(ValueError):
+    """A projection name that does not exist; the message lists those that do."""
+
+
+class Projections:
+    """All read models on one database, with their tracking positions."""
+
+    def __init__(self, database_url: str | None = None, chunk_size: int = CHUNK_SIZE) -> None:
+        self.url = env_database_url(database_url)
+        self.engine = make_engine(self.url)
+        self.chunk_size = chunk_size
+        self.projections: dict[str, Projection] = {p.name: p() for p in PROJECTIONS}
+        # Test seam: called inside a chunk's transaction after its rows, before its tracking position.
+        self.fault: Callable[[str, list[Event]], None] | None = None
+        self._facts: Facts | None = None
+        metadata.create_all(self.engine)
+        with self.engine.begin() as conn:
+            known = set(conn.execute(select(tracking.c.name)).scalars())
+            missing = [{"name": n, "position": 0} for n in NAMES if n not in known]
+            if missing:
+                conn.execute(tracking.insert(), missing)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- reading positions ------------------------------------------------------
+
+    def positions(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {n: p for n, p in conn.execute(select(tracking.c.name, tracking.c.position))}
+
+    def status(self, ledger: Any) -> list[dict[str, Any]]:
+        """Position, head and lag (events not yet applied) per projection."""
+        head = ledger.head()
+        positions = self.positions()
+        return [{"name": n, "position": positions.get(n, 0), "head": head, "lag": max(head - positions.get(n, 0), 0)}
+                for n in NAMES]
+
+    def _check(self, names: Iterable[str]) -> list[str]:
+        names = list(names)
+        for n in names:
+            if n not in self.projections:
+                raise UnknownProjection(f"projection {n!r} does not exist; choose one of {', '.join(NAMES)}")
+        return names
+
+    # --- applying -----------------------------------------------------------------
+
+    def _facts_for(self, ledger: Any) -> Facts:
+        if self._facts is None or self._facts.ledger is not ledger:
+            self._facts = Facts(ledger)
+        return self._facts
+
+    def catch_up(self, ledger: Any, names: Iterable[str] | None = None, *, chunk_size: int | None = None,
+                 on_chunk: Callable[[int], None] | None = None) -> int:
+        """Apply every event not yet applied; returns how many events some projection applied."""
+        wanted = self._check(names if names is not None else NAMES)
+        size = chunk_size or self.chunk_size
+        positions = self.positions()
+        after = min(positions[n] for n in wanted)
+        facts = self._facts_for(ledger)
+        applied = 0
+        while True:
+            events = read(ledger, after, size)
+            if not events:
+                return applied
+            facts.add(events)
+            chunk = Chunk(events, facts)
+            most = 0
+            for n in wanted:
+                if positions[n] < events[-1].position:
+                    most = max(most, self._apply(n, events, chunk, facts))
+                    positions[n] = events[-1].position
+            applied += most
+            after = events[-1].position
+            if on_chunk:
+                on_chunk(after)
+
+    def _apply(self, name: str, events: list[Event], chunk: Chunk, facts: Facts) -> int:
+        projection = self.projections[name]
+        with self.engine.begin() as conn:
+            row = tracking.c.name == name
+            conn.execute(update(tracking).where(row).values(position=tracking.c.position))  # lock the row
+            done = conn.execute(select(tracking.c.position).where(row)).scalar_one()
+            todo = [e for e in events if e.position > done]
+            if not todo:
+                return 0
+            projection.apply(conn, chunk if len(todo) == len(events) else Chunk(todo, facts))
+            if self.fault is not None:
+                self.fault(name, todo)
+            conn.execute(update(tracking).where(row).values(position=todo[-1].position))
+        return len(todo)
+
+    def reset(self, names: Iterable[str] | None = None) -> None:
+        """Empty the projections' tables and set their positions to zero, in one transaction."""
+        wanted = self._check(names if names is not None else NAMES)
+        with self.engine.begin() as conn:
+            conn.execute(update(tracking).where(tracking.c.name.in_(wanted)).values(position=0))
+            for n in wanted:
+                for table in reversed(self.projections[n].tables):
+                    conn.execute(table.delete())
+
+    def rebuild(self, ledger: Any, name: str | None = None, progress: bool = False,
+                chunk_size: int | None = None) -> int:
+        """Rebuild one projection (or all) from position zero; optionally with a progress bar."""
+        names = self._check([name] if name else NAMES)
+        self.reset(names)
+        if not progress:
+            return self.catch_up(ledger, names, chunk_size=chunk_size)
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                                   TimeRemainingColumn)
+
+        head = ledger.head()
+        columns = [TextColumn("[bold]rebuild {task.description}"), BarColumn(), MofNCompleteColumn(),
+                   RateColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn()]
+        with Progress(*columns) as bar:
+            task = bar.add_task(name or "all", total=head)
+            return self.catch_up(ledger, names, chunk_size=chunk_size,
+                                 on_chunk=lambda position: bar.update(task, completed=min(position, head)))
+
+    def follow(self, ledger: Any, interval: float = 0.5, stop: threading.Event | None = None,
+               on_progress: Callable[[int], None] | None = None) -> None:
+        """Keep every projection current until `stop` is set: poll, apply, sleep when idle."""
+        stop = stop or threading.Event()
+        while not stop.is_set():
+            try:
+                n = self.catch_up(ledger)
+            except sqlalchemy.exc.OperationalError:  # a busy database: the next poll retries
+                n = 0
+                time.sleep(interval)
+            if n and on_progress:
+                on_progress(n)
+            if not n:
+                stop.wait(interval)

@@ -1,0 +1,179 @@
+"""Reading the notification log: decoded events in chunks, and the facts of each stream.
+
+Read models that show a stream's state fold the stream's facts with the ledger's own
+aggregate code (`Employee.fold`, `Unit.fold`, ...), so corrections, annulments and TMT
+order mean exactly what they mean in the ledger. The facts are kept in a bounded cache
+filled from the log as it is read; a stream first met mid-log is loaded once from the
+event store (snapshots make that cheap).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any, Iterable
+
+from ledger.application import AGGREGATES, jsonable
+from ledger.stream import Stream, stream_id
+
+FIX_TYPES = ("Corrected", "Annulled")
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One decoded notification with what every read model needs."""
+
+    position: int
+    event_id: str
+    type: str
+    kind: str  # the stream kind: employee, unit, internship, feedback
+    subject: str
+    stream_id: str
+    version: int
+    recorded_at: datetime  # UTC, naive
+    data: dict[str, Any]
+    meta: dict[str, Any]
+
+    @property
+    def effective_date(self) -> date | None:
+        return self.meta.get("effective_date")
+
+    def fact(self) -> dict[str, Any]:
+        """The same compact fact `Stream.add_fact` keeps, plus its position."""
+        return {"v": self.version, "id": self.event_id, "type": self.type,
+                "at": self.recorded_at.replace(tzinfo=timezone.utc), "eff": self.effective_date,
+                "data": self.data, "p": self.position}
+
+
+def kind_of(stream: str, subject: str, declared: str) -> str:
+    if declared != "any":
+        return declared
+    for kind in AGGREGATES:
+        if str(stream_id(kind, subject)) == stream:
+            return kind
+    raise ValueError(f"stream {stream} of {subject} is no known stream kind")
+
+
+def decode(ledger: Any, notes: Iterable[Any]) -> list[Event]:
+    """Notifications to `Event`s, in log order."""
+    out = []
+    for n in notes:
+        e = ledger.mapper.to_domain_event(n)
+        cls = type(e)
+        meta = e.meta
+        sid = str(e.originator_id)
+        at = e.timestamp.astimezone(timezone.utc).replace(tzinfo=None)
+        out.append(Event(n.id, meta["event_id"], cls.__name__, kind_of(sid, meta["subject"], cls.STREAM),
+                         meta["subject"], sid, e.originator_version, at, e.data, meta))
+    return out
+
+
+def read(ledger: Any, after: int, limit: int) -> list[Event]:
+    """Up to `limit` events after position `after`; gaps are simply not there."""
+    return decode(ledger, ledger.recorder.select_notifications(after + 1, limit))
+
+
+class Facts:
+    """Bounded cache of each stream's facts (version order, with positions)."""
+
+    def __init__(self, ledger: Any, max_streams: int = 20000) -> None:
+        self.ledger, self.max_streams = ledger, max_streams
+        self.streams: OrderedDict[str, tuple[str, str, list[dict[str, Any]]]] = OrderedDict()
+
+    def add(self, events: list[Event]) -> None:
+        for e in events:
+            entry = self.streams.get(e.stream_id)
+            if entry is None:
+                if e.version != 1:
+                    continue  # loaded from the store when first needed
+                entry = (e.kind, e.subject, [])
+                self._put(e.stream_id, entry)
+            facts = entry[2]
+            if e.version == len(facts) + 1:
+                facts.append(e.fact())
+
+    def _put(self, sid: str, entry: tuple[str, str, list[dict[str, Any]]]) -> None:
+        self.streams[sid] = entry
+        self.streams.move_to_end(sid)
+        while len(self.streams) > self.max_streams:
+            self.streams.popitem(last=False)
+
+    def facts(self, sid: str, kind: str, subject: str, version: int) -> list[dict[str, Any]]:
+        """The stream's first `version` facts."""
+        entry = self.streams.get(sid)
+        if entry is None or len(entry[2]) < version:
+            entry = (kind, subject, self._load(sid, kind))
+            self._put(sid, entry)
+        else:
+            self.streams.move_to_end(sid)
+        return entry[2][:version]
+
+    def _load(self, sid: str, kind: str) -> list[dict[str, Any]]:
+        agg = self.ledger.repository.get(uuid.UUID(sid))
+        rows = self.ledger.recorder.query("SELECT version, position FROM jejak_leaves WHERE stream_id = ?", (sid,))
+        where = dict(rows)
+        return [{**f, "p": where.get(f["v"])} for f in agg.facts]
+
+    def stream(self, sid: str, kind: str, subject: str, version: int) -> Stream:
+        """An aggregate of the stream's first `version` facts, to fold as the ledger does."""
+        agg = object.__new__(AGGREGATES[kind])
+        agg.__dict__.update(facts=self.facts(sid, kind, subject, version), key=subject)
+        return agg
+
+
+@dataclass
+class Touched:
+    """A stream touched by a chunk: its last version in the chunk and the aggregate to fold."""
+
+    kind: str
+    subject: str
+    stream_id: str
+    version: int
+    stream: Stream
+
+    @property
+    def facts(self) -> list[dict[str, Any]]:
+        return self.stream.facts  # type: ignore[no-any-return]
+
+    def state(self) -> dict[str, Any] | None:
+        return self.stream.state()
+
+    def effective(self) -> list[dict[str, Any]]:
+        return self.stream.effective()
+
+    @property
+    def last_position(self) -> int | None:
+        return self.facts[-1].get("p") if self.facts else None
+
+
+class Chunk:
+    """The events a projection applies in one transaction."""
+
+    def __init__(self, events: list[Event], facts: Facts) -> None:
+        self.events, self._facts = events, facts
+        self._touched: dict[str, Touched] | None = None
+
+    def touched(self, kind: str | None = None) -> list[Touched]:
+        if self._touched is None:
+            last: dict[str, Event] = {}
+            for e in self.events:
+                last[e.stream_id] = e
+            self._touched = {sid: Touched(e.kind, e.subject, sid, e.version,
+                                          self._facts.stream(sid, e.kind, e.subject, e.version))
+                             for sid, e in last.items()}
+        return [t for t in self._touched.values() if kind is None or t.kind == kind]
+
+    def facts_of(self, e: Event) -> list[dict[str, Any]]:
+        """The stream's facts up to and including `e`."""
+        return self._facts.facts(e.stream_id, e.kind, e.subject, e.version)
+
+
+def utc(value: datetime | None) -> str | None:
+    return None if value is None else jsonable(value.replace(tzinfo=timezone.utc))
+
+
+def iso(value: Any) -> Any:
+    return jsonable(value)
+
