@@ -1,0 +1,202 @@
+"""`jejak verify`, `export`, `verify-bundle`, `signing-key create|public` and `checkpoint`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from ledger.errors import LedgerError
+
+EXIT_FAILURE, EXIT_USAGE = 1, 2
+
+
+def _ledger() -> Any:
+    from ledger.application import Ledger
+    from ledger.store import database_url
+
+    url = database_url()
+    try:
+        return Ledger(url)
+    except Exception as exc:  # noqa: BLE001 - any connection problem is a configuration error
+        click.echo(f"JEJAK_DATABASE_URL={url!r}: cannot open the database ({exc})", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _checkpointer(ledger: Any) -> Any:
+    from ledger.checkpoints import checkpointer_from_env
+    return checkpointer_from_env(ledger.recorder)
+
+
+def _fail(exc: LedgerError) -> None:
+    click.echo(f"jejak: {exc.message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr, fed by (done, total) callbacks."""
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def ensure_signing_key() -> None:
+    """`jejak serve` and `jejak demo` create the signing key when it is missing."""
+    from ledger.checkpoints import create_key_file, key_path
+
+    path = key_path()
+    if not path.exists():
+        create_key_file(path)
+        click.echo(f"jejak: created the signing key {path}", err=True)
+
+
+@click.command()
+@click.option("--public-key", "public_keys", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="a trusted public key (PEM); repeatable. The key file in JEJAK_SIGNING_KEY is trusted too.")
+@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
+def verify(public_keys: tuple[str, ...], as_json: bool) -> None:
+    """Recompute every leaf and the tree from the events and check every checkpoint."""
+    from ledger.checkpoints import key_path, load_key_file
+    from ledger.verifier import load_public_key
+    from ledger.verify import verify as run
+
+    anchors = [load_public_key(Path(p).read_bytes()) for p in public_keys]
+    path = key_path()
+    if path.exists():
+        anchors.append(load_key_file(path).public_key())
+    ledger = _ledger()
+    try:
+        with _progress("verifying") as progress:
+            result = run(ledger.recorder, anchors, progress)
+    finally:
+        ledger.close()
+    if as_json:
+        click.echo(json.dumps({"ok": result.ok, "events": result.events, "tree_size": result.tree_size,
+                               "checkpoints": result.checkpoints, "first_bad_position": result.first_bad_position,
+                               "problems": [{"position": p.position, "message": p.message}
+                                            for p in result.problems]}))
+    else:
+        if not anchors:
+            click.echo("warning: no trusted key given (JEJAK_SIGNING_KEY missing, no --public-key): "
+                       "checkpoints were checked against the keys stored in the database", err=True)
+        for problem in result.problems[:20]:
+            click.echo(str(problem))
+        if result.ok:
+            click.echo(f"intact: {result.events} events, {result.checkpoints} checkpoints verified")
+        else:
+            click.echo(f"TAMPERED: first bad event at position {result.first_bad_position} "
+                       f"({len(result.problems)} problems)")
+    sys.exit(0 if result.ok else EXIT_FAILURE)
+
+
+@click.command()
+@click.option("--subject", help="one NIP / unit code / intern id / ticket")
+@click.option("--since", help="recorded at or after (date or UTC timestamp)")
+@click.option("--until", help="recorded at or before (date or UTC timestamp)")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="bundle.zip to write")
+def export(subject: str | None, since: str | None, until: str | None, output: str) -> None:
+    """Write an audit bundle: events, their inclusion proofs, a checkpoint and its key."""
+    from ledger.bundle import export as run
+
+    ledger = _ledger()
+    try:
+        with _progress("exporting") as progress:
+            summary = run(ledger.recorder, _checkpointer(ledger), Path(output), subject=subject, since=since,
+                          until=until, progress=progress)
+    except LedgerError as exc:
+        _fail(exc)
+    finally:
+        ledger.close()
+    click.echo(f"wrote {summary['events']} events proven against checkpoint tree_size {summary['tree_size']} "
+               f"(key {summary['key_id']}) to {output}")
+
+
+@click.command("verify-bundle")
+@click.argument("bundle", type=click.Path(exists=True, dir_okay=False))
+@click.option("--public-key", type=click.Path(exists=True, dir_okay=False), help="the trusted public key (PEM)")
+def verify_bundle(bundle: str, public_key: str | None) -> None:
+    """Check an exported bundle offline: no database, only the bundle (and your key)."""
+    import zipfile
+
+    from ledger.verifier import verify_bundle as run
+
+    pem = Path(public_key).read_bytes() if public_key else None
+    try:
+        problems, summary = run(bundle, pem)
+    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
+        click.echo(f"{bundle}: not a Jejak bundle ({exc})", err=True)
+        sys.exit(EXIT_USAGE)
+    for problem in problems[:20]:
+        click.echo(problem)
+    if not public_key:
+        click.echo(f"trusting the key inside the bundle: key id {summary['key_id']} "
+                   "(compare it with the ledger's published key, or pass --public-key)")
+    if problems:
+        click.echo(f"INVALID: {len(problems)} problems")
+        sys.exit(EXIT_FAILURE)
+    click.echo(f"valid: {summary['events']} events included in the tree of size {summary['tree_size']} "
+               f"with root {summary['root_hash']}, signed by {summary['key_id']}")
+
+
+@click.group("signing-key")
+def signing_key() -> None:
+    """The Ed25519 key that signs checkpoints (file in JEJAK_SIGNING_KEY)."""
+
+
+@signing_key.command("create")
+@click.option("--rotate", is_flag=True, help="replace an existing key; the new key vouches for the old ones")
+def signing_key_create(rotate: bool) -> None:
+    """Write a new Ed25519 key to JEJAK_SIGNING_KEY (default: jejak-signing.key beside the SQLite file)."""
+    from ledger.checkpoints import create_key_file, key_path
+
+    path = key_path()
+    if path.exists() and not rotate:
+        click.echo(f"{path} already exists; pass --rotate to replace it (old checkpoints stay verifiable)",
+                   err=True)
+        sys.exit(EXIT_USAGE)
+    if not rotate:
+        from ledger.verifier import key_id
+        key = create_key_file(path)
+        click.echo(f"created {path} (key id {key_id(key.public_key())})")
+        return
+    ledger = _ledger()
+    try:
+        old, new = _checkpointer(ledger).rotate()
+    finally:
+        ledger.close()
+    click.echo(f"rotated {path}: key id {old} -> {new}")
+
+
+@signing_key.command("public")
+def signing_key_public() -> None:
+    """Print the public key (PEM) of the signing key."""
+    from ledger.checkpoints import key_path, load_key_file, public_pem
+
+    try:
+        click.echo(public_pem(load_key_file(key_path()).public_key()), nl=False)
+    except LedgerError as exc:
+        _fail(exc)
+
+
+@click.command()
+def checkpoint() -> None:
+    """Sign a new checkpoint of the ledger now."""
+    ledger = _ledger()
+    try:
+        cp = _checkpointer(ledger).issue()
+    except LedgerError as exc:
+        _fail(exc)
+    finally:
+        ledger.close()
+    click.echo(json.dumps(cp, indent=2))
+
+
+COMMANDS = [verify, export, verify_bundle, signing_key, checkpoint]

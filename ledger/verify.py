@@ -1,0 +1,176 @@
+"""`jejak verify`: recompute every leaf and subtree from the stored events and check every checkpoint.
+
+Nothing stored is trusted: each event's canonical bytes are hashed again, the
+tree is rebuilt leaf by leaf, compared with the stored leaves and complete
+subtrees (which proofs are served from) and with every signed checkpoint's root.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+from uuid import UUID
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from ledger import integrity
+from ledger.checkpoints import FIELDS, Keyring
+from ledger.merkle import Frontier, StoredTree
+from ledger.verifier import checkpoint_problem, verify_consistency
+
+PAGE_LEVELS = 12
+PAGE = 1 << PAGE_LEVELS  # events per read; pages are aligned so their subtrees close inside them
+MAX_PROBLEMS = 50
+
+
+@dataclass(order=True)
+class Problem:
+    position: int
+    message: str = field(compare=False)
+
+    def __str__(self) -> str:
+        return f"position {self.position}: {self.message}"
+
+
+@dataclass
+class Result:
+    events: int = 0
+    tree_size: int = 0
+    checkpoints: int = 0
+    trusted_keys: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def first_bad_position(self) -> int | None:
+        return min(self.problems).position if self.problems else None
+
+
+def _checkpoints(recorder: Any) -> list[dict[str, Any]]:
+    rows = recorder.query(f"SELECT {', '.join(FIELDS)} FROM jejak_checkpoints ORDER BY tree_size, issued_at")
+    return [dict(zip(FIELDS, r)) for r in rows]
+
+
+def verify(recorder: Any, anchors: list[Ed25519PublicKey] | None = None,
+           progress: Callable[[int, int], None] | None = None) -> Result:
+    """Check the whole ledger; `anchors` are the keys trusted outright (the key file, `--public-key`)."""
+    result = Result()
+    head = recorder.max_notification_id() or 0
+    leaves_max = int(recorder.query("SELECT MAX(position) FROM jejak_leaves")[0][0] or 0)
+    total = max(head, leaves_max)
+    result.events, result.tree_size = head, leaves_max
+    keys = Keyring(recorder).trusted(anchors or [])
+    result.trusted_keys = sorted(keys)
+    checkpoints = _checkpoints(recorder)
+    result.checkpoints = len(checkpoints)
+    problems = result.problems
+    for cp in checkpoints:
+        problem = checkpoint_problem(cp, keys)
+        if problem:
+            problems.append(Problem(max(cp["tree_size"], 1), f"checkpoint of tree_size {cp['tree_size']} "
+                                                             f"issued {cp['issued_at']}: {problem}"))
+    due: dict[int, list[dict[str, Any]]] = {}
+    for cp in checkpoints:
+        if cp["tree_size"] > total:
+            problems.append(Problem(total + 1, f"checkpoint of tree_size {cp['tree_size']} signed events up to "
+                                               f"position {cp['tree_size']}, but the ledger ends at {total}: "
+                                               "events were removed"))
+        due.setdefault(cp["tree_size"], []).append(cp)
+    high = {(lv, i): bytes(h) for lv, i, h in
+            recorder.query("SELECT level, idx, hash FROM jejak_nodes WHERE level > ?", (PAGE_LEVELS,))}
+    frontier = Frontier()
+    last_good = 0
+    _check_roots(due.get(0, []), frontier, 0, problems)
+    for start in range(1, total + 1, PAGE):
+        end = min(start + PAGE - 1, total)
+        notes = {n.id: n for n in recorder.select_notifications(start, PAGE, stop=end)}
+        stored = {p: (e, s, v, bytes(h)) for p, e, s, v, h in recorder.query(
+            "SELECT position, event_id, stream_id, version, leaf_hash FROM jejak_leaves"
+            " WHERE position >= ? AND position <= ?", (start, end))}
+        nodes = _page_nodes(recorder, start - 1, end)
+        nodes.update(high)
+        for p in range(start, end + 1):
+            leaf = _check_leaf(p, notes.get(p), stored.get(p), problems)
+            for level, idx, h in frontier.append(leaf):
+                if nodes.get((level, idx)) != h:
+                    problems.append(Problem(idx * (1 << level) + 1,
+                                            f"stored Merkle subtree ({level}, {idx}) covering positions "
+                                            f"{idx * (1 << level) + 1}..{(idx + 1) * (1 << level)} differs from "
+                                            "the one rebuilt from the events; proofs served from it are wrong"))
+            if p in due and _check_roots(due[p], frontier, last_good, problems):
+                last_good = p
+            if len(problems) >= MAX_PROBLEMS:
+                break
+        if progress:
+            progress(end, total)
+        if len(problems) >= MAX_PROBLEMS:
+            break
+    _check_consistency(recorder, checkpoints, keys, total, problems)
+    problems.sort()
+    return result
+
+
+def _page_nodes(recorder: Any, lo: int, hi: int) -> dict[tuple[int, int], bytes]:
+    """Stored subtrees of levels 1..PAGE_LEVELS inside leaves [lo, hi), in one query."""
+    clauses, params = [], []
+    for level in range(1, PAGE_LEVELS + 1):
+        clauses.append("(level = ? AND idx >= ? AND idx < ?)")
+        params += [level, lo >> level, hi >> level]
+    rows = recorder.query("SELECT level, idx, hash FROM jejak_nodes WHERE " + " OR ".join(clauses), params)
+    return {(lv, i): bytes(h) for lv, i, h in rows}
+
+
+def _check_leaf(p: int, note: Any, stored: tuple[str, str, int, bytes] | None, problems: list[Problem]) -> bytes:
+    """The leaf rebuilt from the event at position p (the stored one if the event is gone)."""
+    if note is None:
+        problems.append(Problem(p, "the event is missing (deleted, or the positions were renumbered)"))
+        return stored[3] if stored else b"\x00" * 32
+    sid = str(note.originator_id if isinstance(note.originator_id, UUID) else UUID(str(note.originator_id)))
+    try:
+        canonical = integrity.canonical_event(p, sid, note.originator_version, note.topic, note.state)
+        leaf = integrity.leaf_hash(integrity.canonical_bytes(canonical))
+    except (ValueError, KeyError, TypeError) as exc:
+        problems.append(Problem(p, f"the event's stored bytes are unreadable ({exc})"))
+        return stored[3] if stored else b"\x00" * 32
+    if stored is None:
+        problems.append(Problem(p, "the event has no recorded leaf: it was inserted outside Jejak"))
+    elif leaf != stored[3]:
+        problems.append(Problem(p, "the event differs from what was recorded (its leaf hash changed)"))
+    elif (canonical["metadata"].get("event_id"), sid, note.originator_version) != stored[:3]:
+        problems.append(Problem(p, "the event's id, stream or version differ from its recorded leaf"))
+    return leaf
+
+
+def _check_roots(cps: list[dict[str, Any]], frontier: Frontier, last_good: int, problems: list[Problem]) -> bool:
+    root = frontier.root().hex()
+    good = True
+    for cp in cps:
+        if cp["root_hash"] != root:
+            good = False
+            problems.append(Problem(last_good + 1, f"checkpoint of tree_size {cp['tree_size']} signed root "
+                                                   f"{cp['root_hash'][:16]}…, the events give {root[:16]}…: an "
+                                                   f"event between positions {last_good + 1} and {cp['tree_size']} "
+                                                   "was changed, removed or inserted"))
+    return good
+
+
+def _check_consistency(recorder: Any, checkpoints: list[dict[str, Any]], keys: dict[str, Any], total: int,
+                       problems: list[Problem]) -> None:
+    """Each signed checkpoint must be a prefix of the next, by the proof the ledger serves today."""
+    valid = [cp for cp in checkpoints if cp["tree_size"] <= total and checkpoint_problem(cp, keys) is None]
+    tree = StoredTree(recorder)
+    for a, b in zip(valid, valid[1:]):
+        try:
+            proof = [bytes.fromhex(h) for h in tree.consistency(a["tree_size"], b["tree_size"])["proof"]]
+        except Exception as exc:  # a missing stored node is itself the finding
+            problems.append(Problem(a["tree_size"] + 1, f"no consistency proof from {a['tree_size']} to "
+                                                        f"{b['tree_size']}: {exc}"))
+            continue
+        if not verify_consistency(a["tree_size"], b["tree_size"], bytes.fromhex(a["root_hash"]),
+                                  bytes.fromhex(b["root_hash"]), proof):
+            problems.append(Problem(a["tree_size"] + 1 if a["tree_size"] < b["tree_size"] else max(a["tree_size"], 1),
+                                    f"checkpoints of tree_size {a['tree_size']} and {b['tree_size']} are not "
+                                    "consistent: the ledger was rewritten between them"))
