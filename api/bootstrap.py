@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from api.keys import KeyStore
 from ledger.application import Ledger
+from ledger.checkpoints import Checkpointer, checkpointer_from_env
 from ledger.store import database_url
 
 try:
@@ -24,11 +25,14 @@ class Services:
     ledger: Ledger
     projections: "Projections"
     keys: KeyStore
+    checkpointer: Checkpointer | None = None
 
     def after_write(self) -> None:
         """Catch the read models up inline, so a writer reads its own writes."""
         if self.projections is not None:
             self.projections.catch_up(self.ledger)
+        if self.checkpointer is not None:
+            self.checkpointer.maybe_issue()  # every N events or M seconds (ledger/checkpoints.py)
 
     def close(self) -> None:
         self.ledger.close()
@@ -36,4 +40,6 @@ class Services:
 
 def build_services(url: str | None = None) -> Services:
     url = database_url(url)
-    return Services(url=url, ledger=Ledger(url), projections=Projections(url) if Projections else None, keys=KeyStore(url))
+    ledger = Ledger(url)
+    return Services(url=url, ledger=ledger, projections=Projections(url) if Projections else None, keys=KeyStore(url),
+                    checkpointer=checkpointer_from_env(ledger.recorder, url))
