@@ -124,7 +124,11 @@ def _page_nodes(recorder: Any, lo: int, hi: int) -> dict[tuple[int, int], bytes]
 
 
 def _check_leaf(p: int, note: Any, stored: tuple[str, str, int, bytes] | None, problems: list[Problem]) -> bytes:
-    """The leaf rebuilt from the event at position p (the stored one if the event is gone)."""
+    """Check the event at p against its stored leaf; return the stored leaf (else the rebuilt one).
+
+    The tree is then rebuilt from the stored leaves: events -> leaves, leaves -> subtrees and
+    tree -> signed roots are each checked, so a bad event is named once, at its own position.
+    """
     if note is None:
         problems.append(Problem(p, "the event is missing (deleted, or the positions were renumbered)"))
         return stored[3] if stored else b"\x00" * 32
@@ -141,7 +145,7 @@ def _check_leaf(p: int, note: Any, stored: tuple[str, str, int, bytes] | None, p
         problems.append(Problem(p, "the event differs from what was recorded (its leaf hash changed)"))
     elif (canonical["metadata"].get("event_id"), sid, note.originator_version) != stored[:3]:
         problems.append(Problem(p, "the event's id, stream or version differ from its recorded leaf"))
-    return leaf
+    return stored[3] if stored else leaf
 
 
 def _check_roots(cps: list[dict[str, Any]], frontier: Frontier, last_good: int, problems: list[Problem]) -> bool:
