@@ -154,8 +154,8 @@ class StoredTree:
                          + " OR ".join("(level = ? AND idx = ?)" for _ in inner))
             params += [v for pair in inner for v in pair]
         if leaves:
-            parts.append("SELECT 0, position - 1, leaf_hash FROM jejak_leaves WHERE position IN ("
-                         + ", ".join("?" for _ in leaves) + ")")
+            parts.append("SELECT 0 AS level, position - 1 AS idx, leaf_hash AS hash FROM jejak_leaves"
+                         " WHERE position IN (" + ", ".join("?" for _ in leaves) + ")")
             params += leaves
         if not parts:
             return {}
