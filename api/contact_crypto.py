@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import os
+import tempfile
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -41,14 +42,24 @@ def default_key_path(url: str | None = None) -> Path:
 
 
 def load_or_create_key(path: Path) -> bytes:
-    """Read the 256-bit key; create it (mode 0600) when the file does not exist yet."""
+    """Read the 256-bit key; create it (mode 0600) when the file does not exist yet.
+
+    Several server processes may start at once: the key is written to a private
+    temporary file and hard-linked into place, so exactly one key wins and nobody
+    ever reads a half-written file.
+    """
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        key = AESGCM.generate_key(bit_length=256)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(base64.b64encode(key).decode() + "\n")
-        return key
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".contact-key-")
+        try:
+            with os.fdopen(fd, "w") as fh:  # mkstemp creates the file with mode 0600
+                fh.write(base64.b64encode(AESGCM.generate_key(bit_length=256)).decode() + "\n")
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass  # another process created it first: use theirs
+        finally:
+            os.unlink(tmp)
     try:
         key = base64.b64decode(path.read_text().strip(), validate=True)
     except (OSError, ValueError) as exc:

@@ -4,7 +4,8 @@ DINKES has 12 PNS (1 pengawas, 1 JF ahli pertama, 10 pelaksana): its headcount, 
 pelaksana count, 20 JP attainment (6 met, 6 not), the 5 "baik" and its 5 answered
 tickets (median 72 hours) are shown; its small groups (the pengawas, the JF, 2 "sangat
 baik", 1 "butuh perbaikan", the one "sangat kurang") are suppressed. BKPSDM has 2
-people: every count about people there is suppressed. `PRIVATE` is one employee's and one complainant's personal data, none
+people and KEC-BINJAI-KOTA 4: every count about people there is suppressed, and the
+city's figures stay shown only where the two small units together hide 5 or more. `PRIVATE` is one employee's and one complainant's personal data, none
 of which may ever appear in a public page or response.
 """
 
@@ -33,10 +34,11 @@ DINKES_PELAKSANA = [PRIVATE["nip"]] + [f"19850{m}1{m}2010011{m:03d}" for m in ra
 DINKES_PENGAWAS = "197901012005011001"
 DINKES_JF = "198912122015031004"
 BKPSDM_STAFF = ["197505052000031002", "198811112014022001"]
+KECAMATAN_STAFF = [f"19900{m}0{m}2015011{m:03d}" for m in range(1, 5)]
 
 
 def nip_list() -> list[str]:
-    return DINKES_PELAKSANA + [DINKES_PENGAWAS, DINKES_JF] + BKPSDM_STAFF
+    return DINKES_PELAKSANA + [DINKES_PENGAWAS, DINKES_JF] + BKPSDM_STAFF + KECAMATAN_STAFF
 
 
 class StepClock:
@@ -98,7 +100,9 @@ def events() -> list[dict[str, Any]]:
     for i, nip in enumerate(DINKES_PELAKSANA[1:]):
         out.append(_appoint(nip, "DINKES", "pelaksana", f"Pegawai Dinkes {i + 1}"))
     out += [_appoint(BKPSDM_STAFF[0], "BKPSDM", "administrator", "Drs. Hendra Gunawan"),
-            _appoint(BKPSDM_STAFF[1], "BKPSDM", "pelaksana", "Pegawai BKPSDM 1")]
+            _appoint(BKPSDM_STAFF[1], "BKPSDM", "pelaksana", "Pegawai BKPSDM 1"),
+            {"type": "UnitRegistered", "subject": "KEC-BINJAI-KOTA", "data": {"name": "Kecamatan Binjai Kota"}}]
+    out += [_appoint(nip, "KEC-BINJAI-KOTA", "pelaksana", f"Staf Kecamatan {i + 1}") for i, nip in enumerate(KECAMATAN_STAFF)]
     # 20 JP duty: 6 of the 12 DINKES PNS reach it, 6 do not; each training costs Rp 1.000.000.
     for i, nip in enumerate(DINKES_PELAKSANA + [DINKES_PENGAWAS, DINKES_JF]):
         out.append(_training(nip, 24 if i % 2 else 8, 1_000_000))

@@ -47,3 +47,13 @@ def test_the_key_lives_beside_the_sqlite_file_unless_the_environment_names_it(tm
     assert default_key_path(f"sqlite:///{tmp_path}/data/jejak.db") == tmp_path / "data" / "jejak-contact.key"
     monkeypatch.setenv("JEJAK_CONTACT_KEY", str(tmp_path / "elsewhere.key"))
     assert default_key_path(f"sqlite:///{tmp_path}/data/jejak.db") == tmp_path / "elsewhere.key"
+
+
+def test_processes_starting_together_all_end_up_with_the_same_key(tmp_path):
+    from concurrent.futures import ProcessPoolExecutor
+
+    path = tmp_path / "jejak-contact.key"
+    with ProcessPoolExecutor(4) as pool:
+        keys = list(pool.map(load_or_create_key, [path] * 8))
+    assert len(set(keys)) == 1 and keys[0] == load_or_create_key(path)
+    assert [p.name for p in tmp_path.iterdir()] == ["jejak-contact.key"]

@@ -1,0 +1,186 @@
+"""The portal in a real browser (Debian's chromium via Playwright) against a real gunicorn server process.
+
+One server and one browser for the module; each test opens a page or two, checks
+what a citizen sees against the read model, and saves a screenshot to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
+import public_world  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+SUPPRESSED = "< 5 (disembunyikan)"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """gunicorn serving `api.wsgi:app` (what `jejak serve` runs) on a free port, over the small world."""
+    tmp = tmp_path_factory.mktemp("portal")
+    url = f"sqlite:///{tmp / 'jejak.db'}"
+    public_world.load(url)
+    port = free_port()
+    env = {**os.environ, "JEJAK_DATABASE_URL": url, "JEJAK_SIGNING_KEY": str(tmp / "signing.key"),
+           "JEJAK_CONTACT_KEY": str(tmp / "contact.key")}
+    log = open(tmp / "server.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+                             "--threads", "4", "--worker-class", "gthread", "api.wsgi:app"],
+                            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parents[2])
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            if proc.poll() is not None:
+                pytest.fail(f"jejak serve exited with {proc.returncode}: {(tmp / 'server.log').read_text()}")
+            try:
+                if requests.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        else:
+            pytest.fail(f"jejak serve did not answer: {(tmp / 'server.log').read_text()}")
+        yield {"base": base, "url": url}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; .ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="id-ID")
+    yield context.new_page()
+    context.close()
+
+
+def projection(url: str):
+    from projections import queries
+    from projections.runner import Projections
+
+    p = Projections(url)
+    try:
+        return queries.public_city(p.engine), {u["code"]: u for u in queries.public_units(p.engine)}
+    finally:
+        p.close()
+
+
+def cell(page, key: str) -> str:
+    return page.locator(f'[data-key="{key}"]').first.inner_text().strip()
+
+
+def shown(value) -> str:
+    """How the portal prints a published value: Indonesian digit groups, or suppressed."""
+    if isinstance(value, dict):
+        assert value == {"suppressed": True}
+        return SUPPRESSED
+    return f"{value:,}".replace(",", ".")
+
+
+def snap(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"portal-{name}.png"), full_page=True)
+
+
+def test_the_overview_shows_the_same_numbers_as_the_public_read_model(server, page):
+    city, units = projection(server["url"])
+    year = str(public_world.YEAR)
+    page.goto(server["base"] + "/")
+    assert page.locator("html").get_attribute("lang") == "id"
+    assert cell(page, "city.headcount") == shown(city["headcount"]["total"]) == "18"
+    assert cell(page, "city.median_response") == "72 jam" and city["feedback"]["median_response_hours"] == 72.0
+    for code, u in units.items():
+        assert cell(page, f"unit.{code}.headcount") == shown(u["headcount"]["total"])
+        money = u["budget"].get(year, {"allocated": 0, "realised": 0})
+        assert cell(page, f"unit.{code}.allocated") == shown(money["allocated"])
+        assert cell(page, f"unit.{code}.realised") == shown(money["realised"])
+    assert cell(page, "unit.DINKES.allocated") == "25.000.000"
+    assert cell(page, "unit.BKPSDM.headcount") == SUPPRESSED
+    t = city["training"][year]
+    assert cell(page, "training.attained") == shown(t["met_20_jp"])
+    assert cell(page, "training.not_attained") == shown(t["below_20_jp"])
+    assert cell(page, "predikat.baik") == shown(city["predikat"][year]["baik"]) == "5"
+    assert cell(page, "predikat.sangat_kurang") == SUPPRESSED
+    assert page.locator("svg.chart").count() >= 4
+    snap(page, "overview")
+
+
+def test_a_unit_page_shows_its_numbers_and_suppresses_small_groups(server, page):
+    _, units = projection(server["url"])
+    dinkes, year = units["DINKES"], str(public_world.YEAR)
+    page.goto(server["base"] + "/")
+    page.get_by_role("link", name="Dinas Kesehatan").click()
+    page.wait_for_url("**/opd/DINKES")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Dinas Kesehatan")
+    assert cell(page, "headcount.total") == shown(dinkes["headcount"]["total"]) == "12"
+    assert cell(page, "headcount.pelaksana") == shown(dinkes["headcount"]["by_position_type"]["pelaksana"]) == "10"
+    assert cell(page, "headcount.pengawas") == SUPPRESSED
+    assert cell(page, "training.attained") == shown(dinkes["training"][year]["met_20_jp"]) == "6"
+    assert cell(page, "training_pct") == "50 %"
+    assert cell(page, "predikat.baik") == "5"
+    assert cell(page, "predikat.sangat_baik") == SUPPRESSED
+    assert cell(page, f"budget.{year}.realised") == shown(dinkes["budget"][year]["realised"]) == "12.000.000"
+    assert cell(page, "feedback.total") == shown(dinkes["feedback"]["total"])
+    snap(page, "unit-dinkes")
+
+
+def test_a_citizen_sends_feedback_with_the_keyboard_and_follows_the_ticket(server, page):
+    page.goto(server["base"] + "/masukan")
+    page.get_by_label("Jenis masukan").select_option("pengaduan")
+    page.get_by_label("OPD yang dituju", exact=True).select_option("DINKES")
+    page.get_by_label("Isi masukan").fill("Ruang tunggu puskesmas tidak ada kursi untuk lansia.")
+    contact = page.get_by_label("Kontak (surel atau nomor telepon, tidak wajib)")
+    contact.fill("warga.binjai@contoh.id")
+    contact.press("Tab")  # the next stop after the contact field is the submit button
+    assert page.evaluate("document.activeElement.textContent") == "Kirim masukan"
+    page.keyboard.press("Enter")
+    ticket = page.locator('[data-key="ticket"]').inner_text().strip()
+    assert ticket.startswith(f"LPR-{public_world.YEAR}-") and len(ticket) == 25
+    snap(page, "feedback-sent")
+    page.get_by_role("link", name="Lihat status tiket").click()
+    assert cell(page, "status") == "Diterima"
+    assert cell(page, "unit").startswith("Dinas Kesehatan")
+    assert "warga.binjai" not in page.content()
+    snap(page, "ticket")
+    state = requests.get(f"{server['base']}/v1/public/feedback/{ticket}", timeout=5).json()
+    assert state["status"] == "received" and state["unit"] == "DINKES"
+
+
+def test_a_form_with_missing_fields_says_what_to_fix_and_keeps_what_was_typed(server, page):
+    page.goto(server["base"] + "/masukan")
+    page.get_by_label("Isi masukan").fill("Jalan di depan kantor camat berlubang.")
+    page.get_by_role("button", name="Kirim masukan").click()
+    alert = page.get_by_role("alert")
+    assert "pilih jenis masukan" in alert.inner_text() and "pilih OPD yang dituju" in alert.inner_text()
+    assert page.get_by_label("Isi masukan").input_value() == "Jalan di depan kantor camat berlubang."
+    assert page.get_by_label("Jenis masukan").get_attribute("aria-invalid") == "true"
+    snap(page, "feedback-errors")
