@@ -244,7 +244,13 @@ __all__ = ["employees", "employee", "audit", "audit_query", "audit_event", "flag
 # --- the city as a whole, for the public portal (added by the portal engineer, issue 7) ---------
 
 def public_city(engine: Engine) -> dict[str, Any]:
-    """The whole city's public aggregates from every contribution row (never summed from suppressed cells)."""
+    """The whole city's public aggregates from every contribution row, safe against subtraction.
+
+    A city count minus the published counts of its units equals the sum of the units'
+    suppressed cells; when that difference is 1 to 4 people it would reveal a small group
+    (e.g. the one person with a predikat in a small OPD), so such a city cell is suppressed
+    too, and then the next smallest cell of its distribution, as in `public_stats`.
+    """
     from types import SimpleNamespace
 
     from projections.public_stats import budget as public_budget
@@ -258,7 +264,41 @@ def public_city(engine: Engine) -> dict[str, Any]:
             y = years.setdefault(b.year, SimpleNamespace(year=b.year, allocated=0, realised=0))
             y.allocated += b.allocated
             y.realised += b.realised
-    return {"code": None, **unit_stats("Kota Binjai", members, tickets, [years[y] for y in sorted(years)])}
+    city = unit_stats("Kota Binjai", members, tickets, [years[y] for y in sorted(years)])
+    units = public_units(engine)
+    _guard(city["headcount"], [u["headcount"] for u in units], ["by_position_type"])
+    for section, groups in (("training", None), ("predikat", None)):
+        for year, cells in city[section].items():
+            _guard(cells, [u[section].get(year, {}) for u in units], groups)
+    _guard(city["feedback"], [u["feedback"] for u in units], ["by_status", "by_classification"])
+    return {"code": None, **city}
+
+
+def _published(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _guard(cells: dict[str, Any], parts: list[dict[str, Any]], nested: list[str] | None) -> None:
+    """Suppress city cells whose difference from the published unit cells is 1-4 (in place)."""
+    from projections.public_stats import MIN_GROUP, SUPPRESSED
+
+    if not isinstance(cells, dict) or cells.get("suppressed"):
+        return
+    for name in nested or []:
+        _guard(cells.get(name, {}), [p.get(name, {}) if isinstance(p, dict) else {} for p in parts], None)
+    hidden_before = {k for k, v in cells.items() if isinstance(v, dict) and v.get("suppressed")}
+    for key, value in list(cells.items()):
+        if key in (nested or []) or key == "median_response_hours" or not isinstance(value, int):
+            continue
+        rest = value - sum(_published(p.get(key)) for p in parts if isinstance(p, dict))
+        if 0 < rest < MIN_GROUP:
+            cells[key] = dict(SUPPRESSED)
+    counts = {k: v for k, v in cells.items() if k not in ("total", "staff", "median_response_hours")
+              and k not in (nested or [])}
+    hidden = [k for k, v in counts.items() if isinstance(v, dict)]
+    shown = sorted((v, k) for k, v in counts.items() if isinstance(v, int))
+    if len(hidden) == 1 and hidden[0] not in hidden_before and shown:
+        cells[shown[0][1]] = dict(SUPPRESSED)
 
 
 __all__.append("public_city")
