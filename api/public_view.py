@@ -114,11 +114,13 @@ def view(code: str, name: str | None, stats: dict[str, Any], year: int | None = 
     tr = stats["training"].get(str(ty), {}) if ty is not None else {}
     people, met, below = (_n(tr.get("staff")), _n(tr.get("met_20_jp")), _n(tr.get("below_20_jp"))) \
         if not tr.get("suppressed") else (None, None, None)
+    small = _n(hc["total"]) is None  # a unit under 5 people: even "nobody trained" is about its few
     if not tr:
-        people = met = below = 0
+        people, met, below = (None, None, None) if small else (_n(hc["total"]), 0, _n(hc["total"]))
     py = _latest(stats["predikat"], year)
     pr = stats["predikat"].get(str(py), {}) if py is not None else {}
-    counts = [(p, None if pr.get("suppressed") else _n(pr.get(p, 0))) for p in PREDIKAT]
+    hidden = pr.get("suppressed") or (small and not pr)
+    counts = [(p, None if hidden else _n(pr.get(p, 0))) for p in PREDIKAT]
     by = _latest(stats["budget"], year)
     budgets = [{"year": int(y), "allocated": b["allocated"], "realised": b["realised"],
                 "remaining": b["allocated"] - b["realised"]}

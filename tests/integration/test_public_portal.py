@@ -1,0 +1,220 @@
+"""The public portal and its JSON on both backends: privacy, suppression, rate limits, feedback storage."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import psycopg
+import pytest
+
+import public_world
+from public_world import PRIVATE
+
+TICKET = re.compile(r"LPR-\d{4}-[A-Z2-7]{16}")
+
+
+def _reset_pg(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def world_url(request, tmp_path_factory):
+    """The small world loaded once per backend for this module."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('portal') / 'jejak.db'}"
+    else:
+        url = request.getfixturevalue("pg_database")
+        _reset_pg(url)
+    public_world.load(url)
+    return url
+
+
+def make_app(url, tmp_path_factory, **config):
+    from api import create_app
+
+    key = tmp_path_factory.getbasetemp() / "contact.key"
+    return create_app({"DATABASE_URL": url, "TESTING": True, "CONTACT_KEY_PATH": key, **config})
+
+
+@pytest.fixture(scope="module")
+def app(world_url, tmp_path_factory):
+    app = make_app(world_url, tmp_path_factory, PUBLIC_FEEDBACK_RATE="1000/60", PUBLIC_READ_RATE="10000/60")
+    yield app
+    app.extensions["jejak"].close()
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def complaint(client):
+    """A complainant with a contact, sent through the JSON endpoint."""
+    resp = client.post("/v1/public/feedback", json={
+        "classification": "pengaduan", "unit": "DINKES", "message": PRIVATE["complainant_message"],
+        "anonymous": False, "contact": PRIVATE["complainant_contact"]})
+    assert resp.status_code == 201, resp.json
+    return resp.json["ticket"]
+
+
+def public_paths(client, tickets):
+    units = [u["code"] for u in client.get("/v1/public/units").json["items"]]
+    paths = ["/", "/masukan", "/masukan?unit=DINKES", "/tiket", "/v1/public/units", "/opd/TIDAK-ADA",
+             "/v1/public/units/TIDAK-ADA", "/portal-static/portal.css"]
+    paths += [f"/opd/{c}" for c in units] + [f"/v1/public/units/{c}" for c in units]
+    paths += [f"/tiket/{t}" for t in tickets] + [f"/tiket?nomor={t}" for t in tickets]
+    paths += [f"/v1/public/feedback/{t}" for t in tickets]
+    return paths
+
+
+def needles() -> list[str]:
+    """Everything personal or internal about the employee and the complainant, in the forms it could take."""
+    y, m, d = PRIVATE["birth_date"].split("-")
+    return [PRIVATE["nip"], PRIVATE["name"], PRIVATE["nik"], PRIVATE["birth_date"], f"{d}-{m}-{y}", f"{d}/{m}/{y}",
+            y + m + d, PRIVATE["address"], "Gang Mawar", PRIVATE["contact"], PRIVATE["penalty_reason"],
+            PRIVATE["moderate_reason"], "teguran_tertulis", "teguran tertulis", "pemotongan_tukin",
+            PRIVATE["complainant_contact"], "6299-4417", "Lestiani", PRIVATE["complainant_message"],
+            "Antrean puskesmas", "contact_encrypted", "v1:", "ringan", "sedang"]
+
+
+def small_numbers(value, path=""):
+    """Every published count of people or tickets that is between 1 and 4 (there must be none)."""
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in small_numbers(v, f"{path}.{k}")]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in small_numbers(v, f"{path}[{i}]")]
+    counted = any(s in path for s in (".headcount", ".training", ".predikat", ".feedback.total", ".feedback.by_"))
+    if counted and isinstance(value, int) and not isinstance(value, bool) and 0 < value < 5:
+        return [f"{path}={value}"]
+    return []
+
+
+def test_no_public_page_or_endpoint_shows_personal_data_or_an_individual_record(client, complaint):
+    seeded = [f"LPR-{public_world.YEAR}-SEED" + c * 12 for c in "ABCDE"]
+    for path in public_paths(client, seeded + [complaint]):
+        resp = client.get(path)
+        assert resp.status_code in (200, 404), path
+        text = resp.get_data(as_text=True)
+        for needle in needles():
+            assert needle.lower() not in text.lower(), f"{needle!r} appears in {path}"
+        if resp.is_json:
+            assert small_numbers(resp.json) == [], path
+
+
+def test_no_count_under_five_is_published_even_by_subtracting_the_units_from_the_city(client, app, world_url):
+    body = client.get("/v1/public/units").json
+    assert small_numbers(body) == []
+    # One BKPSDM employee now gets a predikat: the city's "baik" would be DINKES's 5 plus that one.
+    services = app.extensions["jejak"]
+    nip = public_world.BKPSDM_STAFF[1]
+    services.ledger.record(public_world._evaluated(nip, public_world.BKPSDM_STAFF[0], "sesuai", "sesuai", "baik"),
+                           actor="seed", batch=True)
+    services.after_write()
+    year = str(public_world.YEAR)
+    body = client.get("/v1/public/units").json
+    dinkes = next(u for u in body["items"] if u["code"] == "DINKES")
+    assert dinkes["predikat"][year]["baik"] == 5
+    assert body["city"]["predikat"][year]["baik"] == {"suppressed": True}
+    assert small_numbers(body) == []
+
+
+def test_suppressed_groups_are_shown_as_suppressed_never_as_zero(client):
+    year = str(public_world.YEAR)
+    bkpsdm = client.get("/v1/public/units/BKPSDM").json
+    assert bkpsdm["headcount"]["total"] == {"suppressed": True}
+    assert bkpsdm["headcount"]["by_position_type"]["pelaksana"] == {"suppressed": True}
+    page = client.get("/opd/BKPSDM").get_data(as_text=True)
+    cell = re.search(r'data-key="headcount.total">(.*?)</td>', page).group(1)
+    assert "&lt; 5" in cell and "disembunyikan" in cell and ">0<" not in cell
+    dinkes = client.get("/opd/DINKES").get_data(as_text=True)
+    for key in ("headcount.pengawas", "predikat.sangat_kurang", "predikat.sangat_baik"):
+        cell = re.search(rf'data-key="{key}">(.*?)</td>', dinkes).group(1)
+        assert "disembunyikan" in cell, key
+    kec = client.get("/opd/KEC-BINJAI-KOTA").get_data(as_text=True)
+    cell = re.search(r'data-key="training.attained">(.*?)</td>', kec).group(1)
+    assert "disembunyikan" in cell
+    assert client.get("/v1/public/units/KEC-BINJAI-KOTA").json["training"].get(year) in (None, {"suppressed": True})
+
+
+def test_a_complainants_contact_is_stored_only_sealed_and_anonymous_feedback_stores_none(client, app, complaint):
+    services = app.extensions["jejak"]
+    anon = client.post("/v1/public/feedback", json={"classification": "aspirasi", "unit": "DINKES",
+                                                    "message": "Tambah taman baca", "anonymous": True}).json["ticket"]
+    events = {e["subject"]: e for e in services.ledger.feed(0, 1000) if e["type"] == "FeedbackReceived"}
+    sealed = events[complaint]["data"]["contact_encrypted"]
+    assert sealed.startswith("v1:") and PRIVATE["complainant_contact"] not in json.dumps(events[complaint])
+    assert app.extensions["jejak_contact_box"].open(sealed, complaint) == PRIVATE["complainant_contact"]
+    assert events[complaint]["actor"] == "public-portal" and events[complaint]["source"] == "portal"
+    assert "contact_encrypted" not in events[anon]["data"] and events[anon]["data"]["anonymous"] is True
+    assert TICKET.fullmatch(complaint) and TICKET.fullmatch(anon) and complaint != anon
+
+
+def test_bad_feedback_is_refused_naming_each_field_and_records_nothing(client, app):
+    ledger = app.extensions["jejak"].ledger
+    head = ledger.head()
+    resp = client.post("/v1/public/feedback", json={"classification": "keluhan", "unit": "DINKES", "message": " ",
+                                                    "anonymous": True, "contact": "0812"})
+    assert resp.status_code == 400 and resp.json["error"]["code"] == "validation_failed"
+    assert set(resp.json["error"]["fields"]) == {"classification", "message", "contact"}
+    resp = client.post("/v1/public/feedback", json={"classification": "aspirasi", "unit": "DISHUB",
+                                                    "message": "Lampu jalan mati", "anonymous": True})
+    assert resp.status_code == 400 and list(resp.json["error"]["fields"]) == ["unit"]
+    assert client.post("/v1/public/feedback", json=["x"]).status_code == 400
+    assert client.post("/v1/public/feedback", data="{", content_type="application/json").json["error"]["code"] == \
+        "malformed"
+    form = client.post("/masukan", data={"classification": "", "unit": "DINKES", "message": "Tolong"})
+    assert form.status_code == 400 and "pilih jenis masukan" in form.get_data(as_text=True)
+    assert ledger.head() == head
+
+
+def test_an_unknown_or_malformed_ticket_is_not_found(client):
+    assert client.get("/v1/public/feedback/LPR-2026-AAAAAAAAAAAAAAAA").json["error"]["code"] == "not_found"
+    assert client.get("/v1/public/feedback/../../v1/employees").status_code == 404
+    page = client.get("/tiket/bukan-tiket")
+    assert page.status_code == 404 and "Tidak ditemukan" in page.get_data(as_text=True)
+    assert client.get("/tiket?nomor=abc").status_code == 400
+
+
+def test_each_page_is_small_in_indonesian_and_labels_every_field(client, complaint):
+    for path in ["/", "/opd/DINKES", "/masukan", "/tiket", f"/tiket/{complaint}"]:
+        resp = client.get(path)
+        html = resp.get_data(as_text=True)
+        assert len(resp.data) < 200 * 1024, path
+        assert '<html lang="id">' in html and "https://" not in html.replace("http://www.w3.org", ""), path
+        for field_id in re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', html):
+            assert f'<label for="{field_id}"' in html, f"{path}: #{field_id} has no label"
+
+
+def test_feedback_from_one_address_is_rate_limited_with_retry_after(world_url, tmp_path_factory):
+    app = make_app(world_url, tmp_path_factory, PUBLIC_FEEDBACK_RATE="2/600")
+    try:
+        client = app.test_client()
+        ledger = app.extensions["jejak"].ledger
+        body = {"classification": "aspirasi", "unit": "DINKES", "message": "Perpanjang jam layanan", "anonymous": True}
+        assert [client.post("/v1/public/feedback", json=body).status_code for _ in range(2)] == [201, 201]
+        head = ledger.head()
+        refused = client.post("/v1/public/feedback", json=body)
+        assert refused.status_code == 429 and refused.json["error"]["code"] == "rate_limited"
+        assert 0 < int(refused.headers["Retry-After"]) <= 600
+        form = client.post("/masukan", data={**body, "anonymous": "1"})
+        assert form.status_code == 429 and form.headers["Retry-After"] and "Terlalu banyak" in form.get_data(as_text=True)
+        assert ledger.head() == head
+        other = client.post("/v1/public/feedback", json=body, environ_base={"REMOTE_ADDR": "10.9.8.7"})
+        assert other.status_code == 201
+    finally:
+        app.extensions["jejak"].close()
+
+
+def test_reading_the_portal_is_rate_limited_too(world_url, tmp_path_factory):
+    app = make_app(world_url, tmp_path_factory, PUBLIC_READ_RATE="3/60")
+    try:
+        client = app.test_client()
+        assert [client.get("/v1/public/units").status_code for _ in range(3)] == [200, 200, 200]
+        resp = client.get("/v1/public/units/DINKES")
+        assert resp.status_code == 429 and int(resp.headers["Retry-After"]) > 0
+    finally:
+        app.extensions["jejak"].close()
