@@ -51,9 +51,9 @@ def server(tmp_path_factory):
             if proc.poll() is not None:
                 pytest.fail(f"jejak serve exited with {proc.returncode}: {(tmp / 'server.log').read_text()}")
             try:
-                if requests.get(base + "/healthz", timeout=1).status_code == 200:
+                if requests.get(base + "/healthz", timeout=5).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.1)
         else:
             pytest.fail(f"jejak serve did not answer: {(tmp / 'server.log').read_text()}")
