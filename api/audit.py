@@ -2,43 +2,45 @@
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from flask import Blueprint, request
 
 from api import cursors
 from api.auth import require_role
+from api.errors import ApiError
 from api.events import services
 from api.schemas import AuditArgs, AuditPage, FlagArgs, FlagPage, load_args
+from projections import queries
 
 bp = Blueprint("audit", __name__)
 
 
-def _page(rows: list, limit: int, kind: str, key: str) -> dict:
-    items = [dict(r) for r in rows[:limit]]
-    more = len(rows) > limit
-    return {"items": items, "next_cursor": cursors.encode(kind, items[-1][key]) if more else None}
+def page(query: Callable[..., list[dict[str, Any]]], args: dict[str, Any], kind: str, key: str,
+         cursor_arg: str, cursor_type: type = int) -> dict[str, Any]:
+    """One keyset page of a read model; a full page carries the cursor of its last row."""
+    args = dict(args)
+    after = cursors.decode(kind, args.pop("cursor", None), cursor_type)
+    limit = args["limit"]
+    try:
+        rows = query(services().projections.engine, **{cursor_arg: after}, **args)
+    except ValueError as exc:  # the read model names the filter it refuses
+        message = str(exc)
+        raise ApiError("validation_failed", message, field=message.split(":", 1)[0]) from None
+    return {"items": rows, "next_cursor": cursors.encode(kind, rows[-1][key]) if len(rows) == limit else None}
 
 
 @bp.get("/v1/audit")
 @require_role("inspector", "auditor")
 def audit():
     """Every recorded change with its actor, principal, TMT, SK and field changes, newest first."""
-    from projections import queries
-
     args = load_args(AuditArgs, request.args)
-    before = cursors.decode("audit", args.pop("cursor", None), int)
-    limit = args.pop("limit")
-    rows = queries.audit(services().projections.engine, before_position=before, limit=limit + 1, **args)
-    return AuditPage().dump(_page(rows, limit, "audit", "position"))
+    return AuditPage().dump(page(queries.audit, args, "audit", "position", "before_position"))
 
 
 @bp.get("/v1/audit/flags")
 @require_role("inspector", "auditor")
 def flags():
-    """Red flags for inspectors, each linking to the events involved."""
-    from projections import queries
-
+    """Red flags for inspectors, each listing the positions of the events involved."""
     args = load_args(FlagArgs, request.args)
-    after = cursors.decode("flags", args.pop("cursor", None), int)
-    limit = args.pop("limit")
-    rows = queries.flags(services().projections.engine, after_id=after, limit=limit + 1, **args)
-    return FlagPage().dump(_page(rows, limit, "flags", "id"))
+    return FlagPage().dump(page(queries.flags, args, "flags", "id", "after_id"))

@@ -8,13 +8,7 @@ from api.keys import KeyStore
 from ledger.application import Ledger
 from ledger.checkpoints import Checkpointer, checkpointer_from_env
 from ledger.store import database_url
-
-try:
-    from projections.runner import Projections
-except ModuleNotFoundError as exc:  # until the read models land (issue 3); then this goes
-    if not (exc.name or "").startswith("projections"):
-        raise
-    Projections = None  # type: ignore[assignment,misc]
+from projections.runner import Projections
 
 
 @dataclass
@@ -23,23 +17,24 @@ class Services:
 
     url: str
     ledger: Ledger
-    projections: "Projections"
+    projections: Projections
     keys: KeyStore
     checkpointer: Checkpointer | None = None
 
     def after_write(self) -> None:
         """Catch the read models up inline, so a writer reads its own writes."""
-        if self.projections is not None:
-            self.projections.catch_up(self.ledger)
+        self.projections.catch_up(self.ledger)
         if self.checkpointer is not None:
             self.checkpointer.maybe_issue()  # every N events or M seconds (ledger/checkpoints.py)
 
     def close(self) -> None:
+        self.projections.close()
+        self.keys.close()
         self.ledger.close()
 
 
 def build_services(url: str | None = None) -> Services:
     url = database_url(url)
     ledger = Ledger(url)
-    return Services(url=url, ledger=ledger, projections=Projections(url) if Projections else None, keys=KeyStore(url),
+    return Services(url=url, ledger=ledger, projections=Projections(url), keys=KeyStore(url),
                     checkpointer=checkpointer_from_env(ledger.recorder, url))

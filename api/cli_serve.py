@@ -23,9 +23,11 @@ def serve(host: str, port: int, workers: int, threads: int, timeout: int) -> Non
     """Serve the HTTP API with gunicorn (settings from JEJAK_DATABASE_URL)."""
     from gunicorn.app.base import BaseApplication
 
+    from api.bootstrap import build_services
+
     url = database_url()
-    try:
-        KeyStore(url)  # fail here, with a clear message, rather than in every worker
+    try:  # create every table once, here, so the workers never race to create them
+        build_services(url).close()
     except Exception as exc:  # noqa: BLE001 - any connection problem is a configuration error
         raise click.ClickException(f"JEJAK_DATABASE_URL={url!r}: cannot open the database ({exc})") from exc
     _prepare_signing_key()
@@ -69,7 +71,9 @@ def keys() -> None:
 def keys_create(name: str, role: str) -> None:
     """Create a key and print its token once; only its hash is stored."""
     try:
-        token = KeyStore(database_url()).create(name, role)
+        store = KeyStore(database_url())
+        token = store.create(name, role)
+        store.close()
     except KeyProblem as exc:
         raise click.UsageError(str(exc)) from exc
     click.echo(token)
@@ -79,7 +83,10 @@ def keys_create(name: str, role: str) -> None:
 @keys.command("list")
 def keys_list() -> None:
     """List keys (names, roles, dates; never tokens)."""
-    for row in KeyStore(database_url()).list():
+    store = KeyStore(database_url())
+    rows = store.list()
+    store.close()
+    for row in rows:
         state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
         click.echo(f"{row['name']}\t{row['role']}\t{row['created_at']}\t{state}")
 
@@ -89,7 +96,11 @@ def keys_list() -> None:
 def keys_revoke(name: str) -> None:
     """Revoke a key; effective on the next request."""
     try:
-        KeyStore(database_url()).revoke(name)
+        store = KeyStore(database_url())
+        try:
+            store.revoke(name)
+        finally:
+            store.close()
     except KeyProblem as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

@@ -1,15 +1,10 @@
-"""One SQLAlchemy engine per database URL and process, for the API's own small tables."""
+"""SQLAlchemy engines for the API's own small tables, on the ledger's database."""
 
 from __future__ import annotations
-
-import threading
 
 import sqlalchemy as sa
 
 from ledger.store import database_url, is_postgres
-
-_engines: dict[str, sa.Engine] = {}
-_lock = threading.Lock()
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -18,10 +13,9 @@ def sqlalchemy_url(url: str) -> str:
     return url
 
 
-def engine_for(url: str | None = None) -> sa.Engine:
+def make_engine(url: str | None = None) -> sa.Engine:
+    """A new engine; its owner disposes of it (never shared across a fork)."""
     url = database_url(url)
-    with _lock:
-        if url not in _engines:
-            kwargs = {"pool_pre_ping": True} if is_postgres(url) else {"connect_args": {"timeout": 30}}
-            _engines[url] = sa.create_engine(sqlalchemy_url(url), **kwargs)
-        return _engines[url]
+    if is_postgres(url):
+        return sa.create_engine(sqlalchemy_url(url), pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return sa.create_engine(url, connect_args={"timeout": 30})

@@ -9,11 +9,13 @@ from typing import Any
 from flask import Blueprint, request
 
 from api import cursors
+from api.audit import page
 from api.auth import has_role, require_role, require_role_for
 from api.events import masked, services
 from api.schemas import (EmployeeListArgs, EmployeeState, EmployeeStateArgs, EventPage, PageArgs, RosterPage,
                          load_args)
 from ledger.errors import NotFound
+from projections import queries
 from ledger.integrity import utc_text
 from ledger.stream import wib_date
 
@@ -57,16 +59,8 @@ def employee_view(state: dict[str, Any], year: int, show_personal: bool) -> dict
 @require_role("inspector", "auditor")
 def roster():
     """The current roster from the read model, filtered, in NIP order, with opaque cursors."""
-    from projections import queries
-
     args = load_args(EmployeeListArgs, request.args)
-    after = cursors.decode("employees", args.pop("cursor", None), str)
-    limit = args.pop("limit")
-    rows = queries.employees(services().projections.engine, after_nip=after, limit=limit + 1, **args)
-    items = [dict(r) for r in rows[:limit]]
-    more = len(rows) > limit
-    return RosterPage().dump({"items": items,
-                              "next_cursor": cursors.encode("employees", items[-1]["nip"]) if more else None})
+    return RosterPage().dump(page(queries.employees, args, "employees", "nip", "after_nip", str))
 
 
 @bp.get("/v1/employees/<nip>")

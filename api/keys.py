@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
-from api.db import engine_for
+from api.db import make_engine
 
 ROLES = ("recorder", "inspector", "auditor", "admin")
 NAME_PATTERN = r"[a-z0-9][a-z0-9._-]{0,63}"
@@ -49,8 +49,11 @@ class KeyStore:
     """The `api_keys` table in the ledger's own database; looked up on every request, never cached."""
 
     def __init__(self, url: str) -> None:
-        self.engine = engine_for(url)
+        self.engine = make_engine(url)
         metadata.create_all(self.engine, checkfirst=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
 
     def create(self, name: str, role: str) -> str:
         """Create a key and return its token: the only time the token exists in clear."""

@@ -226,10 +226,13 @@ class RosterRow(Schema):
     employment_type = fields.String(allow_none=True)
     status = fields.String(allow_none=True)
     grade = fields.String(allow_none=True)
-    position_type = fields.String(allow_none=True)
-    position_title = fields.String(allow_none=True)
+    position = fields.Nested(Position, allow_none=True)
     unit = fields.String(allow_none=True)
+    latest_predikat = fields.String(allow_none=True)
+    active_penalties = fields.List(fields.Raw())
+    appointed_on = fields.String(allow_none=True)
     version = fields.Integer(allow_none=True)
+    last_position = fields.Integer(allow_none=True)
 
 
 class RosterPage(Schema):
@@ -273,6 +276,10 @@ class AuditRow(Schema):
     unit = fields.String(allow_none=True)
     effective_date = fields.String(allow_none=True)
     legal_basis = fields.Dict(allow_none=True)
+    source = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    correlation_id = fields.String(allow_none=True)
+    derived = fields.Boolean(allow_none=True)
     changes = fields.List(fields.Nested(Change), required=True)
 
 
@@ -284,11 +291,13 @@ class AuditPage(Schema):
 class Flag(Schema):
     id = fields.Integer(required=True)
     kind = fields.String(required=True)
-    unit = fields.String(allow_none=True)
     subject = fields.String(allow_none=True)
-    message = fields.String(allow_none=True)
-    raised_at = fields.String(allow_none=True)
-    events = fields.List(fields.Raw(), required=True)
+    unit = fields.String(allow_none=True)
+    actor = fields.String(allow_none=True)
+    recorded_at = fields.String(allow_none=True)
+    event_id = fields.String(allow_none=True)
+    positions = fields.List(fields.Integer(), required=True, metadata={"description": "the events involved"})
+    detail = fields.Raw(allow_none=True)
 
 
 class FlagPage(Schema):

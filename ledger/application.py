@@ -145,7 +145,15 @@ class Ledger(Application):
                     for i, b in enumerate(bodies)]
         for attempt in range(MAX_RETRIES):
             touched = _Batch(self)
-            wanted = [self._decide(r, touched, i if batch else None) for i, r in enumerate(requests)]
+            try:
+                wanted = [self._decide(r, touched, i if batch else None) for i, r in enumerate(requests)]
+            except LedgerError:
+                # A racing request with the same key may have committed since the first look:
+                # its receipt is the answer, not the refusal its event now causes.
+                replay = self._replay(claim) if claim is not None else None
+                if replay is not None:
+                    return replay, True
+                raise
             try:
                 recordings = self.save(*touched.pending(), idempotency=claim)
             except IntegrityError:

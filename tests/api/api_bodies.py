@@ -11,6 +11,10 @@ ROLES = ("recorder", "inspector", "auditor", "admin")
 SK = {"number": "800/1/BKPSDM/2010", "date": "2009-12-20"}
 
 
+def auth(token: str | None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
 def unit(code: str, name: str = "Dinas") -> dict[str, Any]:
     return {"type": "UnitRegistered", "subject": code, "data": {"name": name}}
 

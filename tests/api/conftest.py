@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from api_bodies import ROLES, world
+from api_bodies import ROLES, auth, world
 
 
 def _reset_pg(url: str) -> None:
@@ -42,10 +42,6 @@ def services(app):
 def tokens(services):
     """A token per role, named after the role."""
     return {role: services.keys.create(f"{role}-1", role) for role in ROLES}
-
-
-def auth(token: str | None) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"} if token else {}
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api_bodies import NIP, ROLES, unit
-from conftest import auth
+from api_bodies import auth, NIP, ROLES, unit
 
 EVERYONE = set(ROLES)
 STAFF = {"inspector", "auditor", "admin"}

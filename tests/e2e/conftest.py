@@ -1,0 +1,90 @@
+"""A real `jejak serve` process (gunicorn) on 127.0.0.1 and a free port, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))  # shared request bodies
+
+ROOT = Path(__file__).resolve().parents[2]
+ROLES = ("recorder", "inspector", "auditor", "admin")
+
+
+@dataclass
+class LiveServer:
+    url: str
+    database_url: str
+    tokens: dict[str, str]
+
+    def headers(self, role: str, **extra: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[role]}", **extra}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _reset_pg(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def live_server(request, tmp_path_factory):
+    """`jejak serve` with 2 workers x 8 threads; keys for every role made with `jejak keys create`."""
+    tmp = tmp_path_factory.mktemp("live")
+    if request.param == "sqlite":
+        db_url = f"sqlite:///{tmp / 'jejak.db'}"
+    else:
+        db_url = request.getfixturevalue("pg_database")
+        _reset_pg(db_url)
+    env = {**os.environ, "JEJAK_DATABASE_URL": db_url, "JEJAK_SIGNING_KEY": str(tmp / "signing.key")}
+    cli = [sys.executable, "-m", "api.cli_serve"]
+    tokens = {}
+    for role in ROLES:
+        out = subprocess.run([*cli, "keys", "create", "--name", f"{role}-e2e", "--role", role], env=env, cwd=ROOT,
+                             capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        tokens[role] = out.stdout.strip()
+    port = free_port()
+    log = open(tmp / "server.log", "w")
+    proc = subprocess.Popen([*cli, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2",
+                             "--threads", "8"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"jejak serve exited with {proc.returncode}:\n{(tmp / 'server.log').read_text()}")
+            try:
+                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"jejak serve did not answer in 60 s:\n{(tmp / 'server.log').read_text()}")
+            time.sleep(0.1)
+        yield LiveServer(base, db_url, tokens)
+    finally:
+        if proc.poll() is not None:
+            print(f"jejak serve died with {proc.returncode}:\n{(tmp / 'server.log').read_text()[-5000:]}")
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
