@@ -62,9 +62,12 @@ def ensure_signing_key() -> None:
 @click.option("--public-key", "public_keys", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="a trusted public key (PEM); repeatable. The key file in JEJAK_SIGNING_KEY is trusted too.")
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
-def verify(public_keys: tuple[str, ...], as_json: bool) -> None:
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="processes rebuilding leaves in parallel (helps on large ledgers with idle cores)")
+def verify(public_keys: tuple[str, ...], as_json: bool, workers: int) -> None:
     """Recompute every leaf and the tree from the events and check every checkpoint."""
     from ledger.checkpoints import key_path, load_key_file
+    from ledger.store import database_url
     from ledger.verifier import load_public_key
     from ledger.verify import verify as run
 
@@ -75,7 +78,7 @@ def verify(public_keys: tuple[str, ...], as_json: bool) -> None:
     ledger = _ledger()
     try:
         with _progress("verifying") as progress:
-            result = run(ledger.recorder, anchors, progress)
+            result = run(ledger.recorder, anchors, progress, url=database_url(), workers=workers)
     finally:
         ledger.close()
     if as_json:

@@ -7,8 +7,11 @@ subtrees (which proofs are served from) and with every signed checkpoint's root.
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -21,6 +24,7 @@ from ledger.verifier import checkpoint_problem, verify_consistency
 PAGE_LEVELS = 12
 PAGE = 1 << PAGE_LEVELS  # events per read; pages are aligned so their subtrees close inside them
 MAX_PROBLEMS = 50
+PARALLEL_PAGES = 8  # below this many pages, starting worker processes costs more than it saves
 
 
 @dataclass(order=True)
@@ -55,8 +59,13 @@ def _checkpoints(recorder: Any) -> list[dict[str, Any]]:
 
 
 def verify(recorder: Any, anchors: list[Ed25519PublicKey] | None = None,
-           progress: Callable[[int, int], None] | None = None) -> Result:
-    """Check the whole ledger; `anchors` are the keys trusted outright (the key file, `--public-key`)."""
+           progress: Callable[[int, int], None] | None = None, *, url: str | None = None,
+           workers: int = 1) -> Result:
+    """Check the whole ledger; `anchors` are the keys trusted outright (the key file, `--public-key`).
+
+    With `url` and `workers` > 1, large ledgers have their leaves rebuilt by that many processes
+    (each reading its own pages); the tree, subtrees and checkpoints are checked here, in order.
+    """
     result = Result()
     head = recorder.max_notification_id() or 0
     leaves_max = int(recorder.query("SELECT MAX(position) FROM jejak_leaves")[0][0] or 0)
@@ -84,33 +93,68 @@ def verify(recorder: Any, anchors: list[Ed25519PublicKey] | None = None,
     frontier = Frontier()
     last_good = 0
     _check_roots(due.get(0, []), frontier, 0, problems)
-    for start in range(1, total + 1, PAGE):
-        end = min(start + PAGE - 1, total)
-        notes = {n.id: n for n in recorder.select_notifications(start, PAGE, stop=end)}
-        stored = {p: (e, s, v, bytes(h)) for p, e, s, v, h in recorder.query(
-            "SELECT position, event_id, stream_id, version, leaf_hash FROM jejak_leaves"
-            " WHERE position >= ? AND position <= ?", (start, end))}
-        nodes = _page_nodes(recorder, start - 1, end)
-        nodes.update(high)
-        for p in range(start, end + 1):
-            leaf = _check_leaf(p, notes.get(p), stored.get(p), problems)
-            for level, idx, h in frontier.append(leaf):
-                if nodes.get((level, idx)) != h:
-                    problems.append(Problem(idx * (1 << level) + 1,
-                                            f"stored Merkle subtree ({level}, {idx}) covering positions "
-                                            f"{idx * (1 << level) + 1}..{(idx + 1) * (1 << level)} differs from "
-                                            "the one rebuilt from the events; proofs served from it are wrong"))
-            if p in due and _check_roots(due[p], frontier, last_good, problems):
-                last_good = p
+    bounds = [(start, min(start + PAGE - 1, total)) for start in range(1, total + 1, PAGE)]
+    with _pages(recorder, bounds, url, workers) as pages:
+        for (start, end), (leaves, page_problems) in zip(bounds, pages):
+            problems += page_problems
+            nodes = _page_nodes(recorder, start - 1, end)
+            nodes.update(high)
+            for p, leaf in zip(range(start, end + 1), leaves):
+                for level, idx, h in frontier.append(leaf):
+                    if nodes.get((level, idx)) != h:
+                        problems.append(Problem(idx * (1 << level) + 1,
+                                                f"stored Merkle subtree ({level}, {idx}) covering positions "
+                                                f"{idx * (1 << level) + 1}..{(idx + 1) * (1 << level)} differs "
+                                                "from the one rebuilt from the leaves; proofs served from it are "
+                                                "wrong"))
+                if p in due and _check_roots(due[p], frontier, last_good, problems):
+                    last_good = p
+            if progress:
+                progress(end, total)
             if len(problems) >= MAX_PROBLEMS:
                 break
-        if progress:
-            progress(end, total)
-        if len(problems) >= MAX_PROBLEMS:
-            break
     _check_consistency(recorder, checkpoints, keys, total, problems)
     problems.sort()
     return result
+
+
+@contextmanager
+def _pages(recorder: Any, bounds: list[tuple[int, int]], url: str | None,
+           workers: int) -> Iterator[Iterator[tuple[list[bytes], list[Problem]]]]:
+    """Each page's (leaves, problems), in order: here, or from worker processes for large ledgers."""
+    if url is None or workers < 2 or len(bounds) < PARALLEL_PAGES:
+        yield (_leaf_page(recorder, start, end) for start, end in bounds)
+        return
+    context = multiprocessing.get_context("spawn")  # never fork a process holding database connections
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(url,))
+    try:
+        yield pool.map(_worker_page, bounds)
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(url: str) -> None:
+    from ledger.application import Ledger
+    _WORKER["ledger"] = Ledger(url)  # kept: a collected Ledger closes its connections
+    _WORKER["recorder"] = _WORKER["ledger"].recorder
+
+
+def _worker_page(bounds: tuple[int, int]) -> tuple[list[bytes], list[Problem]]:
+    return _leaf_page(_WORKER["recorder"], *bounds)
+
+
+def _leaf_page(recorder: Any, start: int, end: int) -> tuple[list[bytes], list[Problem]]:
+    """Rebuild and check the leaves of positions start..end from the events."""
+    notes = {n.id: n for n in recorder.select_notifications(start, end - start + 1, stop=end)}
+    stored = {p: (e, s, v, bytes(h)) for p, e, s, v, h in recorder.query(
+        "SELECT position, event_id, stream_id, version, leaf_hash FROM jejak_leaves"
+        " WHERE position >= ? AND position <= ?", (start, end))}
+    problems: list[Problem] = []
+    leaves = [_check_leaf(p, notes.get(p), stored.get(p), problems) for p in range(start, end + 1)]
+    return leaves, problems[:MAX_PROBLEMS]
 
 
 def _page_nodes(recorder: Any, lo: int, hi: int) -> dict[tuple[int, int], bytes]:
