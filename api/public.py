@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 
-from api import public_feedback, public_view
+from api import public_feedback, public_openapi, public_view
 from api.contact_crypto import ContactBox, default_key_path
 from api.errors import ApiError, error_response
 from api.events import read_json, services
@@ -47,6 +47,7 @@ def _setup(state: Any) -> None:
     app.extensions["jejak_contact_box"] = ContactBox.from_path(key_path)
     for name, func in public_view.FILTERS.items():
         app.jinja_env.filters[name] = func
+    app.config.setdefault("OPENAPI_PATHS", {}).update(public_openapi.OPENAPI_PATHS)
 
 
 def _client() -> str:
@@ -64,9 +65,10 @@ def _engine() -> Any:
     return services().projections.engine
 
 
-def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int, dict[str, str]]:
+def _page(template: str, status: int = 200, cacheable: bool = False, **context: Any) -> tuple[str, int, dict]:
+    """A rendered page; only the statistics pages may sit in shared caches (tickets never)."""
     context.setdefault("generated_at", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"))
-    headers = {"Content-Language": "id", "Cache-Control": "no-store" if status >= 400 else "public, max-age=60"}
+    headers = {"Content-Language": "id", "Cache-Control": "public, max-age=60" if cacheable else "no-store"}
     return render_template(template, **context), status, headers
 
 
@@ -112,14 +114,14 @@ def _not_found(exc: NotFound):
 def overview():
     """City overview: headcount, 20 JP attainment, predikat, budget and feedback per OPD."""
     city = public_view.city(_engine())
-    return _page("overview.html", city=city, charts=public_view.city_charts(city))
+    return _page("overview.html", cacheable=True, city=city, charts=public_view.city_charts(city))
 
 
 @bp.get("/opd/<code>")
 def unit_page(code: str):
     """One OPD's public aggregates."""
     unit = public_view.unit(_engine(), code)
-    return _page("unit.html", unit=unit, charts=public_view.unit_charts(unit))
+    return _page("unit.html", cacheable=True, unit=unit, charts=public_view.unit_charts(unit))
 
 
 @bp.get("/masukan")

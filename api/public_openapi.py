@@ -1,0 +1,78 @@
+"""OpenAPI paths of the public portal and its JSON: no token; 429 `rate_limited` with Retry-After."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+SUPPRESSED = {"type": "object", "properties": {"suppressed": {"type": "boolean", "enum": [True]}},
+              "description": "a group of fewer than 5 people (or tickets): never published as a number"}
+COUNT = {"oneOf": [{"type": "integer", "minimum": 0}, SUPPRESSED]}
+COUNTS = {"type": "object", "additionalProperties": COUNT}
+BY_YEAR = {"type": "object", "description": "keyed by year", "additionalProperties": {"oneOf": [COUNTS, SUPPRESSED]}}
+UNIT = {"type": "object", "properties": {
+    "code": {"type": "string", "nullable": True}, "name": {"type": "string"},
+    "headcount": {"type": "object", "properties": {"total": COUNT, "by_position_type": COUNTS}},
+    "training": {**BY_YEAR, "description": "per year: staff, met_20_jp, below_20_jp (PP 17/2020: 20 JP a year)"},
+    "predikat": {**BY_YEAR, "description": "per year: count of each annual predikat"},
+    "budget": {"type": "object", "description": "per year: allocated and realised training money (Rupiah)",
+               "additionalProperties": {"type": "object", "properties": {
+                   "allocated": {"type": "integer"}, "realised": {"type": "integer"}}}},
+    "feedback": {"type": "object", "properties": {
+        "total": COUNT, "by_status": COUNTS, "by_classification": COUNTS,
+        "median_response_hours": {"oneOf": [{"type": "number"}, SUPPRESSED]}}},
+}}
+FEEDBACK_BODY = {"type": "object", "required": ["classification", "unit", "message"], "additionalProperties": False,
+                 "properties": {
+                     "classification": {"type": "string", "enum": ["aspirasi", "pengaduan", "permintaan_informasi"]},
+                     "unit": {"type": "string", "maxLength": 40}, "message": {"type": "string", "maxLength": 5000},
+                     "anonymous": {"type": "boolean", "default": False},
+                     "confidential": {"type": "boolean", "default": False},
+                     "contact": {"type": "string", "maxLength": 200, "nullable": True,
+                                 "description": "sealed with AES-GCM, never shown; refused when anonymous"}}}
+TICKET = {"type": "object", "properties": {
+    "ticket": {"type": "string", "pattern": r"^LPR-\d{4}-[A-Z2-7]{16}$"},
+    "status": {"type": "string", "enum": ["received", "verified", "dispositioned", "responded", "closed", "rejected"]},
+    "classification": {"type": "string"}, "unit": {"type": "string"},
+    "steps": {"type": "object", "description": "status -> UTC time it was reached",
+              "additionalProperties": {"type": "string", "format": "date-time"}},
+    "verification_due": {"type": "string", "format": "date", "nullable": True},
+    "verification_working_days": {"type": "integer"}, "verification_breached": {"type": "boolean", "nullable": True},
+    "response_hours": {"type": "number", "nullable": True}, "response": {"type": "string", "nullable": True}}}
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"application/json": {"schema": schema}}
+
+
+def _op(summary: str, ok: dict[str, Any], *errors: int, status: str = "200", html: bool = False) -> dict[str, Any]:
+    described = {400: "bad field (validation_failed, malformed)", 404: "not found", 429: "rate_limited; see Retry-After"}
+    op: dict[str, Any] = {"summary": summary, "responses": {status: {
+        "description": "OK", "content": {"text/html": {"schema": {"type": "string"}}} if html else ok}}}
+    for e in errors + (429,):
+        content = {"text/html": {"schema": {"type": "string"}}} if html else ERROR
+        op["responses"][str(e)] = {"description": described[e], "content": content,
+                                   **({"headers": {"Retry-After": {"schema": {"type": "integer"}}}} if e == 429 else {})}
+    return op
+
+
+PATH = [{"in": "path", "name": "code", "required": True,
+         "schema": {"type": "string", "pattern": "^[A-Z0-9][A-Z0-9-]*$", "maxLength": 40}}]
+TICKET_PATH = [{"in": "path", "name": "ticket", "required": True, "schema": TICKET["properties"]["ticket"]}]
+OPENAPI_PATHS: dict[str, Any] = {
+    "/v1/public/units": {"get": _op("Every OPD's public aggregates, and the city's", _json(
+        {"type": "object", "properties": {"items": {"type": "array", "items": UNIT}, "next_cursor": {"nullable": True},
+                                          "city": UNIT}}))},
+    "/v1/public/units/{code}": {"get": {**_op("One OPD's public aggregates", _json(UNIT), 404), "parameters": PATH}},
+    "/v1/public/feedback": {"post": {**_op("Send feedback (aspirasi, pengaduan, permintaan informasi)", _json(
+        {"type": "object", "properties": {"ticket": TICKET["properties"]["ticket"], "status": {"type": "string"}}}),
+        400, status="201"), "requestBody": {"required": True, "content": _json(FEEDBACK_BODY)}}},
+    "/v1/public/feedback/{ticket}": {"get": {**_op("A ticket's status and public response only", _json(TICKET), 404),
+                                             "parameters": TICKET_PATH}},
+    "/": {"get": _op("Portal: city overview (Bahasa Indonesia)", {}, html=True)},
+    "/opd/{code}": {"get": {**_op("Portal: one OPD", {}, 404, html=True), "parameters": PATH}},
+    "/masukan": {"get": _op("Portal: feedback form", {}, html=True),
+                 "post": _op("Portal: send the feedback form", {}, 400, status="201", html=True)},
+    "/tiket": {"get": _op("Portal: look up a ticket (?nomor=)", {}, 400, html=True)},
+    "/tiket/{ticket}": {"get": {**_op("Portal: a ticket's status", {}, 404, html=True), "parameters": TICKET_PATH}},
+}
