@@ -159,6 +159,14 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         self._insert_sql = SQL(
             "INSERT INTO {0} (originator_id, originator_version, topic, state, notification_id)"
             " VALUES (%s, %s, %s, %s, %s)").format(table)
+        # Writers queue on a transaction-scoped advisory lock instead of LOCK TABLE ... EXCLUSIVE,
+        # which PostgreSQL grants only with UPDATE/DELETE/TRUNCATE privilege: the service can then
+        # run under a role that may only INSERT and SELECT (docs/INTEGRITY.md).
+        self.lock_table_statements = [
+            SQL("SET LOCAL lock_timeout = '{0}s'").format(datastore.lock_timeout),
+            SQL("SELECT pg_advisory_xact_lock(hashtext({0}))").format(
+                f"jejak-writer:{datastore.schema}.{events_table_name}"),
+        ]
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if not stored_events:
