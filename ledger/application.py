@@ -161,8 +161,10 @@ class Ledger(Application):
                     replay = self._replay(claim)
                     if replay is not None:
                         return replay, True
-                if any(r.expected_version is not None for r in requests) or attempt == MAX_RETRIES - 1:
-                    raise VersionConflict("expected_version: the stream changed meanwhile; reload it and retry",
+                # Decide again on fresh state: a stale expected_version is then refused by name, and
+                # a conflict on another stream (say, the funding unit of a training) just retries.
+                if attempt == MAX_RETRIES - 1:
+                    raise VersionConflict("expected_version: the stream kept changing meanwhile; reload it and retry",
                                           field="expected_version") from None
                 continue
             by_event = {r.domain_event.meta["event_id"]: r.notification.id for r in recordings}
