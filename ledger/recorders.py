@@ -39,17 +39,27 @@ LEDGER_TABLES = [
 # Append-only tables: a trigger refuses UPDATE, DELETE (and TRUNCATE on PostgreSQL). Tamper
 # tests disable it first, as a database superuser could; `jejak verify` then finds the change.
 APPEND_ONLY = ["jejak_leaves", "jejak_nodes", "jejak_checkpoints", "jejak_signing_keys"]
+# Installed only when missing (and re-enabled when found disabled), so that several processes
+# opening the ledger at once take no conflicting locks: CREATE OR REPLACE would deadlock them.
 PG_REFUSE_FUNCTION = (
-    "CREATE OR REPLACE FUNCTION jejak_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    "DO $do$ BEGIN IF to_regprocedure('jejak_refuse_change()') IS NULL THEN"
+    " CREATE FUNCTION jejak_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN"
     " RAISE EXCEPTION USING MESSAGE = 'jejak: ' || TG_OP || ' on ' || TG_TABLE_NAME"
-    " || ' is refused: the ledger is append-only', ERRCODE = 'insufficient_privilege'; END $$")
+    " || ' is refused: the ledger is append-only', ERRCODE = 'insufficient_privilege'; END $f$;"
+    " END IF; EXCEPTION WHEN duplicate_function THEN NULL; END $do$")
 
 
 def pg_append_only(table: str) -> list[str]:
-    return [f"CREATE OR REPLACE TRIGGER jejak_append_only BEFORE UPDATE OR DELETE ON {table}"
-            " FOR EACH ROW EXECUTE FUNCTION jejak_refuse_change()",
-            f"CREATE OR REPLACE TRIGGER jejak_no_truncate BEFORE TRUNCATE ON {table}"
-            " FOR EACH STATEMENT EXECUTE FUNCTION jejak_refuse_change()"]
+    out = []
+    for name, when, each in (("jejak_append_only", "UPDATE OR DELETE", "ROW"),
+                             ("jejak_no_truncate", "TRUNCATE", "STATEMENT")):
+        found = f"FROM pg_trigger WHERE tgname = '{name}' AND tgrelid = '{table}'::regclass"
+        out.append(
+            f"DO $do$ BEGIN IF NOT EXISTS (SELECT 1 {found}) THEN"
+            f" CREATE TRIGGER {name} BEFORE {when} ON {table} FOR EACH {each} EXECUTE FUNCTION jejak_refuse_change();"
+            f" ELSIF EXISTS (SELECT 1 {found} AND tgenabled = 'D') THEN ALTER TABLE {table} ENABLE TRIGGER {name};"
+            " END IF; EXCEPTION WHEN duplicate_object THEN NULL; END $do$")
+    return out
 
 
 def sqlite_append_only(table: str) -> list[str]:
@@ -167,6 +177,12 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
             SQL("SELECT pg_advisory_xact_lock(hashtext({0}))").format(
                 f"jejak-writer:{datastore.schema}.{events_table_name}"),
         ]
+
+    def _create_table(self, curs: Any) -> None:
+        # Processes opening the ledger at once (gunicorn workers, verify workers) would race on
+        # CREATE OR REPLACE FUNCTION ("tuple concurrently updated", deadlocks): take turns.
+        curs.execute(SQL("SELECT pg_advisory_xact_lock(hashtext('jejak-create-tables'))"))
+        super()._create_table(curs)
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if not stored_events:

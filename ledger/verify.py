@@ -138,7 +138,7 @@ _WORKER: dict[str, Any] = {}
 
 def _start_worker(url: str) -> None:
     from ledger.application import Ledger
-    _WORKER["ledger"] = Ledger(url)  # kept: a collected Ledger closes its connections
+    _WORKER["ledger"] = Ledger(url, env={"CREATE_TABLE": "false"})  # kept: a collected Ledger closes its connections
     _WORKER["recorder"] = _WORKER["ledger"].recorder
 
 
