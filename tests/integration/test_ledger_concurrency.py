@@ -103,3 +103,30 @@ def test_eight_threads_appending_with_expected_versions_use_every_version_once(l
     assert ledger.head() == 4 + total
     assert [e["position"] for e in ledger.feed(0, 1000)] == list(range(1, 5 + total))
     assert ledger.state("employee", NIP)["training"] == {2025: total}
+
+
+def _nip(i: int) -> str:
+    return f"1985031{i}2010011{i:03d}"
+
+
+def test_paid_trainings_racing_on_one_funding_unit_never_overspend_nor_conflict_falsely(ledger, hr):
+    hr.record(ledger, hr.unit(), hr.budget(amount=5_000))
+    for i in range(8):
+        hr.record(ledger, hr.appoint(nip=_nip(i)))
+    start = threading.Barrier(8)
+
+    def pay(i: int):
+        start.wait()
+        body = {**hr.training(cost=1_000, nip=_nip(i)), "expected_version": 1}
+        try:
+            return ledger.record([body], "clerk")[0][0]
+        except RuleViolated as exc:
+            return exc.rule
+
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(pay, range(8)))
+    paid = [o for o in outcomes if isinstance(o, dict)]
+    assert len(paid) == 5  # no VersionConflict: each employee's expected version was right
+    assert sorted(o for o in outcomes if not isinstance(o, dict)) == ["budget_within_allocation"] * 3
+    assert ledger.state("unit", "BKPSDM")["budgets"][2025] == {"allocated": 5_000, "realised": 5_000, "remaining": 0}
+    assert sum(ledger.state("employee", _nip(i))["training"].get(2025, 0) for i in range(8)) == 5 * 20
