@@ -2,13 +2,54 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any
 
 from api.keys import KeyStore
 from ledger.application import Ledger
 from ledger.checkpoints import Checkpointer, checkpointer_from_env
 from ledger.store import database_url
 from projections.runner import Projections
+
+
+log = logging.getLogger("jejak.api")
+
+
+class Catcher:
+    """One background thread per process that catches the read models up after writes, coalesced."""
+
+    def __init__(self, catch_up: Any) -> None:
+        self.catch_up = catch_up
+        self.wanted = threading.Event()
+        self.stopping = False
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()
+
+    def poke(self) -> None:
+        with self.lock:
+            if self.thread is None:  # started lazily: after gunicorn's fork, in the worker itself
+                self.thread = threading.Thread(target=self._run, name="jejak-catch-up", daemon=True)
+                self.thread.start()
+        self.wanted.set()
+
+    def _run(self) -> None:
+        while True:
+            self.wanted.wait()
+            if self.stopping:
+                return
+            self.wanted.clear()
+            try:
+                self.catch_up()
+            except Exception:  # noqa: BLE001 - the next poke or read retries; never kill the thread
+                log.exception("background projection catch-up failed; reads will catch up themselves")
+
+    def stop(self) -> None:
+        self.stopping = True
+        self.wanted.set()
+        if self.thread is not None:
+            self.thread.join(timeout=30)
 
 
 @dataclass
@@ -20,14 +61,30 @@ class Services:
     projections: Projections
     keys: KeyStore
     checkpointer: Checkpointer | None = None
+    catcher: Any = field(default=None, repr=False)
+    lock: Any = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        self.catcher = Catcher(self.catch_up)
+
+    def catch_up(self) -> None:
+        """One catch-up at a time per process: the runner's stream cache is not shared across threads."""
+        with self.lock:
+            self.projections.catch_up(self.ledger)
 
     def after_write(self) -> None:
-        """Catch the read models up inline, so a writer reads its own writes."""
-        self.projections.catch_up(self.ledger)
+        """Wake the background catch-up (writes stay fast); `read_models()` guarantees freshness."""
+        self.catcher.poke()
         if self.checkpointer is not None:
             self.checkpointer.maybe_issue()  # every N events or M seconds (ledger/checkpoints.py)
 
+    def read_models(self) -> Any:
+        """The read models' engine, caught up to the ledger head as of now: readers see their own writes."""
+        self.catch_up()
+        return self.projections.engine
+
     def close(self) -> None:
+        self.catcher.stop()
         self.projections.close()
         self.keys.close()
         self.ledger.close()

@@ -23,7 +23,8 @@ from ledger.errors import NotFound, ValidationFailed
 
 bp = Blueprint("public", __name__, template_folder="templates", static_folder="static",
                static_url_path="/portal-static")
-TICKET = r"LPR-\d{4}-[A-Z2-7]{16}"
+PORTAL_TICKET = r"LPR-\d{4}-[A-Z2-7]{16}"  # what this portal issues; other channels may use other ids
+TICKET = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
 DEFAULT_RATES = {"PUBLIC_FEEDBACK_RATE": "5/600", "PUBLIC_READ_RATE": "300/60"}
 
 
@@ -62,7 +63,7 @@ def _limit(name: str) -> None:
 
 
 def _engine() -> Any:
-    return services().projections.engine
+    return services().read_models()
 
 
 def _page(template: str, status: int = 200, cacheable: bool = False, **context: Any) -> tuple[str, int, dict]:
@@ -157,12 +158,15 @@ def feedback_submit():
 @bp.get("/tiket")
 def ticket_lookup():
     """Ask for a ticket number; a well-formed one goes to its status page."""
-    nomor = (request.args.get("nomor") or "").strip().upper()
+    nomor = (request.args.get("nomor") or "").strip()
+    if re.fullmatch(PORTAL_TICKET, nomor, re.IGNORECASE):
+        nomor = nomor.upper()
     if not nomor:
         return _page("ticket_lookup.html", nomor="", error=None)
     if not re.fullmatch(TICKET, nomor):
         return _page("ticket_lookup.html", 400, nomor=nomor,
-                     error="Nomor tiket tidak dikenali. Bentuknya LPR-tahun-16 huruf/angka, misalnya LPR-2026-ABCDEFGHJKMNPQRS.")
+                     error="Nomor tiket tidak dikenali. Nomor dari portal ini berbentuk LPR-tahun-16 huruf/angka, "
+                           "misalnya LPR-2026-ABCDEFGHJKMNPQRS.")
     return ticket_page(nomor)
 
 
