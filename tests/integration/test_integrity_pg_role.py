@@ -18,9 +18,9 @@ LEDGER_TABLES = ("jejak_events", "jejak_leaves", "jejak_nodes", "jejak_checkpoin
 @pytest.fixture
 def app_role(pg_database):
     """A login role granted INSERT and SELECT on the ledger's tables, nothing more; dropped afterwards."""
-    from conftest import reset_pg
-
-    reset_pg(pg_database)
+    with psycopg.connect(pg_database, autocommit=True) as admin:
+        admin.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        admin.execute("CREATE SCHEMA public")
     Ledger(pg_database).close()  # the owner creates the tables and the append-only triggers
     role = f"jejak_app_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(pg_database, autocommit=True) as admin:
