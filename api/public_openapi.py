@@ -31,7 +31,8 @@ FEEDBACK_BODY = {"type": "object", "required": ["classification", "unit", "messa
                      "contact": {"type": "string", "maxLength": 200, "nullable": True,
                                  "description": "sealed with AES-GCM, never shown; refused when anonymous"}}}
 TICKET = {"type": "object", "properties": {
-    "ticket": {"type": "string", "pattern": r"^LPR-\d{4}-[A-Z2-7]{16}$"},
+    "ticket": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+               "description": "the portal issues LPR-<year>-<16 base32>; other channels may use other ids"},
     "status": {"type": "string", "enum": ["received", "verified", "dispositioned", "responded", "closed", "rejected"]},
     "classification": {"type": "string"}, "unit": {"type": "string"},
     "steps": {"type": "object", "description": "status -> UTC time it was reached",

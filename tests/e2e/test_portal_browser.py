@@ -34,9 +34,10 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """gunicorn serving `api.wsgi:app` (what `jejak serve` runs) on a free port, over the small world."""
+    """gunicorn serving `api.wsgi:app` (what `jejak serve` runs) on a free port, over demo data plus the small world."""
     tmp = tmp_path_factory.mktemp("portal")
     url = f"sqlite:///{tmp / 'jejak.db'}"
+    public_world.load_demo(url, tmp)
     public_world.load(url)
     port = free_port()
     env = {**os.environ, "JEJAK_DATABASE_URL": url, "JEJAK_SIGNING_KEY": str(tmp / "signing.key"),
@@ -106,6 +107,13 @@ def shown(value) -> str:
     return f"{value:,}".replace(",", ".")
 
 
+def shown_hours(value: float) -> str:
+    """Hours as printed in Indonesian: 1.234,5 (digit groups with dots, decimal comma)."""
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
 def snap(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"portal-{name}.png"), full_page=True)
@@ -116,31 +124,34 @@ def test_the_overview_shows_the_same_numbers_as_the_public_read_model(server, pa
     year = str(public_world.YEAR)
     page.goto(server["base"] + "/")
     assert page.locator("html").get_attribute("lang") == "id"
-    assert cell(page, "city.headcount") == shown(city["headcount"]["total"]) == "18"
-    assert cell(page, "city.median_response") == "72 jam" and city["feedback"]["median_response_hours"] == 72.0
+    assert len(units) > 30  # the demo's OPDs and the world's three
+    assert cell(page, "city.headcount") == shown(city["headcount"]["total"])
+    assert cell(page, "city.median_response") == f"{shown_hours(city['feedback']['median_response_hours'])} jam"
     for code, u in units.items():
         assert cell(page, f"unit.{code}.headcount") == shown(u["headcount"]["total"])
         money = u["budget"].get(year, {"allocated": 0, "realised": 0})
         assert cell(page, f"unit.{code}.allocated") == shown(money["allocated"])
         assert cell(page, f"unit.{code}.realised") == shown(money["realised"])
-    assert cell(page, "unit.DINKES.allocated") == "25.000.000"
-    assert cell(page, "unit.BKPSDM.headcount") == SUPPRESSED
+    assert cell(page, "unit.LABKESDA.allocated") == "25.000.000"
+    assert cell(page, "unit.PARKIR.headcount") == SUPPRESSED
+    assert cell(page, "unit.LABKESDA.headcount") == "12"
     t = city["training"][year]
     assert cell(page, "training.attained") == shown(t["met_20_jp"])
     assert cell(page, "training.not_attained") == shown(t["below_20_jp"])
-    assert cell(page, "predikat.baik") == shown(city["predikat"][year]["baik"]) == "5"
-    assert cell(page, "predikat.sangat_kurang") == SUPPRESSED
+    latest = max(city["predikat"])
+    for p in ("sangat_baik", "baik", "butuh_perbaikan", "kurang", "sangat_kurang"):
+        assert cell(page, f"predikat.{p}") == shown(city["predikat"][latest].get(p, 0))
     assert page.locator("svg.chart").count() >= 4
     snap(page, "overview")
 
 
 def test_a_unit_page_shows_its_numbers_and_suppresses_small_groups(server, page):
     _, units = projection(server["url"])
-    dinkes, year = units["DINKES"], str(public_world.YEAR)
+    dinkes, year = units["LABKESDA"], str(public_world.YEAR)
     page.goto(server["base"] + "/")
-    page.get_by_role("link", name="Dinas Kesehatan").click()
-    page.wait_for_url("**/opd/DINKES")
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Dinas Kesehatan")
+    page.get_by_role("link", name="UPT Laboratorium Kesehatan Daerah").click()
+    page.wait_for_url("**/opd/LABKESDA")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("UPT Laboratorium Kesehatan Daerah")
     assert cell(page, "headcount.total") == shown(dinkes["headcount"]["total"]) == "12"
     assert cell(page, "headcount.pelaksana") == shown(dinkes["headcount"]["by_position_type"]["pelaksana"]) == "10"
     assert cell(page, "headcount.pengawas") == SUPPRESSED
@@ -156,7 +167,7 @@ def test_a_unit_page_shows_its_numbers_and_suppresses_small_groups(server, page)
 def test_a_citizen_sends_feedback_with_the_keyboard_and_follows_the_ticket(server, page):
     page.goto(server["base"] + "/masukan")
     page.get_by_label("Jenis masukan").select_option("pengaduan")
-    page.get_by_label("OPD yang dituju", exact=True).select_option("DINKES")
+    page.get_by_label("OPD yang dituju", exact=True).select_option("LABKESDA")
     page.get_by_label("Isi masukan").fill("Ruang tunggu puskesmas tidak ada kursi untuk lansia.")
     contact = page.get_by_label("Kontak (surel atau nomor telepon, tidak wajib)")
     contact.fill("warga.binjai@contoh.id")
@@ -168,11 +179,11 @@ def test_a_citizen_sends_feedback_with_the_keyboard_and_follows_the_ticket(serve
     snap(page, "feedback-sent")
     page.get_by_role("link", name="Lihat status tiket").click()
     assert cell(page, "status") == "Diterima"
-    assert cell(page, "unit").startswith("Dinas Kesehatan")
+    assert cell(page, "unit").startswith("UPT Laboratorium Kesehatan Daerah")
     assert "warga.binjai" not in page.content()
     snap(page, "ticket")
     state = requests.get(f"{server['base']}/v1/public/feedback/{ticket}", timeout=5).json()
-    assert state["status"] == "received" and state["unit"] == "DINKES"
+    assert state["status"] == "received" and state["unit"] == "LABKESDA"
 
 
 def test_a_form_with_missing_fields_says_what_to_fix_and_keeps_what_was_typed(server, page):
