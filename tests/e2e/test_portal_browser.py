@@ -1,4 +1,4 @@
-"""The portal in a real browser (Debian's chromium via Playwright) against a real gunicorn server process.
+"""The portal in a real browser (Debian's chromium via Playwright) against a real `jejak serve` process.
 
 One server and one browser for the module; each test opens a page or two, checks
 what a citizen sees against the read model, and saves a screenshot to test-artifacts/.
@@ -34,7 +34,7 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """gunicorn serving `api.wsgi:app` (what `jejak serve` runs) on a free port, over demo data plus the small world."""
+    """`jejak serve` (two gunicorn workers) on a free port, over demo data plus the small world."""
     tmp = tmp_path_factory.mktemp("portal")
     url = f"sqlite:///{tmp / 'jejak.db'}"
     public_world.load_demo(url, tmp)
@@ -43,9 +43,9 @@ def server(tmp_path_factory):
     env = {**os.environ, "JEJAK_DATABASE_URL": url, "JEJAK_SIGNING_KEY": str(tmp / "signing.key"),
            "JEJAK_CONTACT_KEY": str(tmp / "contact.key")}
     log = open(tmp / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-                             "--threads", "4", "--worker-class", "gthread", "api.wsgi:app"],
-                            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parents[2])
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "jejak"), "serve", "--port", str(port),
+                             "--workers", "2", "--threads", "2"],
+                            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
@@ -58,7 +58,7 @@ def server(tmp_path_factory):
                 time.sleep(0.1)
         else:
             pytest.fail(f"jejak serve did not answer: {(tmp / 'server.log').read_text()}")
-        yield {"base": base, "url": url}
+        yield {"base": base, "url": url, "contact_key": tmp / "contact.key"}
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -184,6 +184,16 @@ def test_a_citizen_sends_feedback_with_the_keyboard_and_follows_the_ticket(serve
     snap(page, "ticket")
     state = requests.get(f"{server['base']}/v1/public/feedback/{ticket}", timeout=5).json()
     assert state["status"] == "received" and state["unit"] == "LABKESDA"
+    # Both workers share one key file (created by whichever started first); the contact opens with it.
+    from api.contact_crypto import ContactBox
+    from ledger.application import Ledger
+
+    ledger = Ledger(server["url"])
+    try:
+        sealed = ledger.history("feedback", ticket)[0]["data"]["contact_encrypted"]
+    finally:
+        ledger.close()
+    assert ContactBox.from_path(server["contact_key"]).open(sealed, ticket) == "warga.binjai@contoh.id"
 
 
 def test_a_form_with_missing_fields_says_what_to_fix_and_keeps_what_was_typed(server, page):
