@@ -155,7 +155,14 @@ class Ledger(Application):
                     return replay, True
                 raise
             try:
-                recordings = self.save(*touched.pending(), idempotency=claim)
+                # Positions follow the request order (each derived event right after its cause),
+                # not the per-aggregate grouping `save` would give a batch touching a stream twice.
+                rank = {eid: i for i, eid in enumerate(wanted)}
+                aggregates = touched.pending()
+                events = sorted((e for a in aggregates for e in a.collect_events()),
+                                key=lambda e: (rank[e.meta.get("derived_from") or e.meta["event_id"]],
+                                               e.meta.get("derived_from") is not None))
+                recordings = self.save(*events, *aggregates, idempotency=claim)
             except IntegrityError:
                 if claim is not None:
                     replay = self._replay(claim)
