@@ -1,0 +1,75 @@
+"""A handful of deliberate irregularities, so the inspectors' red flags have something to find."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+from api.demo.calendar import at_wib, first_of_month, workday
+from api.demo.people import GRADE_RANGE, Person
+from api.demo.plan import Plan
+from api.demo.units import BKPSDM
+from ledger.rules import PNS_GRADES, allowed_promotion_months
+
+
+def _steady(p: Person) -> bool:
+    return (p.role == "staff" and p.employment_type == "pns" and p.post == "pelaksana" and p.stop is None
+            and not p.new)
+
+
+def choose(rng: random.Random, staff: list[Person], org: dict[str, Any], last_year: int) -> dict[str, Person]:
+    """Pick the people who will carry an anomaly, and shape their careers so it happens."""
+    pool = [p for p in staff if _steady(p)]
+    rng.shuffle(pool)
+    picked = dict(zip(["promotion", "transfer", "evaluator"], pool))
+    if "promotion" in picked:  # promoted in the last year although last year's predikat was poor
+        p = picked["promotion"]
+        p.flags["no_promotion"] = True
+        cap = PNS_GRADES.index(GRADE_RANGE[p.post][1])
+        if PNS_GRADES.index(p.grade) >= cap:
+            p.grade = PNS_GRADES[cap - 1]
+        p.predikat[last_year - 1] = "butuh_perbaikan"
+    if "transfer" in picked:
+        picked["transfer"].flags["no_transfer"] = True
+    if "evaluator" in picked:
+        picked["evaluator"].flags["outside_evaluator"] = last_year - 1
+    return picked
+
+
+def plant(rng: random.Random, plan: Plan, career: Any, city: Any, picked: dict[str, Person],
+          people: list[Person], today: date) -> None:
+    """Record the irregular events near the end of the window, where inspectors look first."""
+    if "promotion" in picked:
+        p = picked["promotion"]
+        for back in range(1, 12):  # the latest allowed promotion month that is already in the past
+            tmt = first_of_month(today.year, today.month - back)
+            if tmt.year == today.year and tmt.month in allowed_promotion_months(tmt) and tmt.month > 2:
+                p.flags.pop("no_promotion")
+                career.promote(p, tmt, day=workday(tmt - timedelta(days=12)))
+                break
+    if "transfer" in picked:  # TMT five months before the SK is recorded: backdated
+        p = picked["transfer"]
+        day = workday(today - timedelta(days=25))
+        tmt = first_of_month(day.year, day.month - 5)
+        to = "DISPERKIM" if p.unit != "DISPERKIM" else "DISNAKER"
+        career.transfer(p, to, tmt, day)
+        p.unit = to
+    bkpsdm = city.org[BKPSDM]
+    for nip in (bkpsdm["head"][0], bkpsdm["pengawas"][0]):  # leave approved on their own behalf
+        start = workday(today - timedelta(days=30))
+        plan.add(workday(today - timedelta(days=36)), "sk", {
+            "type": "LeaveGranted", "subject": nip, "on_behalf_of": nip,
+            "data": {"kind": "tahunan", "start_date": start.isoformat(),
+                     "end_date": (start + timedelta(days=1)).isoformat(), "days": 2}})
+    day = workday(today - timedelta(days=12))
+    crew = [p for p in people if p.unit == "DISHUB" and p.role == "staff" and (p.stop is None or p.stop > day)
+            and p.appointed < day - timedelta(days=30)][:40]
+    for i, p in enumerate(crew):  # a late-night burst by one operator account
+        s = day - timedelta(days=20 + i % 5)
+        plan.add(day, "burst", {
+            "type": "TrainingCompleted", "subject": p.nip,
+            "data": {"path": "nonklasikal", "form": "e_learning", "title": "Pelatihan Mandiri ASN Unggul",
+                     "provider": "Lembaga Administrasi Negara", "start_date": s.isoformat(),
+                     "end_date": s.isoformat(), "jp": 2, "cost": 0, "funding_unit": p.unit}},
+            actor="operator-dishub", at=at_wib(day, 22, 5 + i // 2, (i % 2) * 30))

@@ -1,0 +1,47 @@
+"""The generated history before it is recorded: events with their recording day, actor and order."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+# Recording order within a day: registrations, budgets, SKs, SKP, training, internships, feedback.
+RANK = {"unit": 0, "budget": 1, "sk": 2, "skp": 3, "training": 4, "intern": 5, "feedback": 6, "burst": 9}
+ACTOR = {"unit": "bkpsdm-simpeg", "budget": "bpkpad-sipd", "sk": "bkpsdm-simpeg", "skp": "ekinerja-sync",
+         "training": "siasn-diklat", "intern": "bkpsdm-simpeg", "feedback": "lapor-sp4n"}
+
+
+@dataclass(order=True)
+class Planned:
+    day: date
+    rank: int
+    seq: int
+    actor: str = field(compare=False)
+    body: dict[str, Any] = field(compare=False)
+    at: datetime | None = field(compare=False, default=None)
+
+
+class Plan:
+    """Collects events; drops those on or after `until` (history never reaches the future)."""
+
+    def __init__(self, until: date) -> None:
+        self.until = until
+        self.events: list[Planned] = []
+        self.dropped = 0
+
+    def add(self, day: date, channel: str, body: dict[str, Any], *, stop: date | None = None,
+            actor: str | None = None, at: datetime | None = None) -> bool:
+        """Plan one event; False when it falls after `stop` (the subject's separation) or today."""
+        if day >= self.until or (stop is not None and day >= stop):
+            self.dropped += 1
+            return False
+        self.events.append(Planned(day, RANK[channel], len(self.events), actor or ACTOR[channel], body, at))
+        return True
+
+    def ordered(self) -> list[Planned]:
+        return sorted(self.events)
+
+    def counts(self) -> Counter[str]:
+        return Counter(e.body["type"] for e in self.events)

@@ -1,0 +1,110 @@
+"""Record a generated plan through `Ledger.record`, at simulated but believable moments."""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import datetime, timedelta
+from itertools import groupby
+from typing import Callable, Iterator
+
+from api.demo.calendar import moment
+from api.demo.plan import Planned
+from ledger.errors import LedgerError
+
+BATCH = 1000
+TICK = timedelta(microseconds=1)
+
+
+class SimClock:
+    """The ledger's clock during the demo: the planned moment of each event, never going backwards."""
+
+    def __init__(self) -> None:
+        self.queue: deque[datetime] = deque()
+        self.last: datetime | None = None
+
+    def schedule(self, moments: list[datetime]) -> None:
+        self.queue = deque(moments)
+
+    def __call__(self) -> datetime:
+        t = self.queue.popleft() if self.queue else (self.last + TICK if self.last else datetime.now().astimezone())
+        if self.last is not None and t <= self.last:
+            t = self.last + TICK  # a derived event (budget realisation) shares its cause's moment
+        self.last = t
+        return t
+
+
+# The demo is the only writer while it runs: keep every aggregate in memory instead of replaying
+# snapshots and tails for each batch (the generator aborts on the first refusal, so a half-applied
+# batch never survives in the cache).
+DEMO_LEDGER_ENV = {"AGGREGATE_CACHE_MAXSIZE": "1000000", "AGGREGATE_CACHE_FASTFORWARD": "n",
+                   "DEEPCOPY_FROM_AGGREGATE_CACHE": "n"}
+
+
+def relax_sqlite_sync(ledger) -> bool:
+    """SQLite in WAL mode with synchronous=NORMAL for the bulk load: no fsync per batch.
+
+    A crash loses at most the last batches, never consistency; the demo is rerun from scratch anyway.
+    """
+    pool = getattr(getattr(ledger.recorder, "datastore", None), "pool", None)
+    if pool is None or not hasattr(pool, "_create_connection"):
+        return False
+    create = pool._create_connection
+
+    def relaxed():
+        conn = create()
+        conn._sqlite_conn.execute("PRAGMA synchronous=NORMAL")
+        return conn
+
+    pool._create_connection = relaxed
+    for conn in list(pool._pool):
+        conn._sqlite_conn.execute("PRAGMA synchronous=NORMAL")
+    return True
+
+
+class DemoRefused(RuntimeError):
+    """A generated event was refused by the ledger: a bug in the generator, never silenced."""
+
+
+def timed(events: list[Planned]) -> Iterator[tuple[Planned, datetime]]:
+    """Spread each day's events across office hours (WIB); the late burst keeps its own times."""
+    for _, group in groupby(events, key=lambda e: e.day):
+        day_events = list(group)
+        regular = [e for e in day_events if e.at is None]
+        for i, e in enumerate(day_events):
+            if e.at is not None:
+                yield e, e.at
+            else:
+                yield e, moment(e.day, (i + 0.5) / len(regular))
+
+
+def batches(events: list[Planned]) -> Iterator[tuple[str, list[tuple[Planned, datetime]]]]:
+    """Runs of one actor in recording order, at most BATCH events each (one actor per request)."""
+    run: list[tuple[Planned, datetime]] = []
+    for e, at in timed(events):
+        if run and (run[0][0].actor != e.actor or len(run) >= BATCH):
+            yield run[0][0].actor, run
+            run = []
+        run.append((e, at))
+    if run:
+        yield run[0][0].actor, run
+
+
+def record(ledger, clock: SimClock, events: list[Planned], advance: Callable[[int], None]) -> int:
+    """Record every event; returns how many positions the ledger gained (derived events included)."""
+    before = ledger.head()
+    for actor, run in batches(events):
+        clock.schedule([at for _, at in run])
+        try:
+            ledger.record([e.body for e, _ in run], actor, batch=True, source="demo")
+        except LedgerError as exc:
+            index = _index(exc.message)
+            body = run[index][0].body if index is not None else None
+            raise DemoRefused(f"the ledger refused a generated event ({exc.message}): {body}") from exc
+        advance(len(run))
+    return ledger.head() - before
+
+
+def _index(message: str) -> int | None:
+    if message.startswith("events["):
+        return int(message[len("events["):message.index("]")])
+    return None
