@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Column, Connection, Date, DateTime, Index, String, Table, select
 
 from ledger.stream import WIB
+from projections import values
 from projections.source import FIX_TYPES, Event
 from projections.tables import Projection, metadata
 
@@ -93,12 +94,15 @@ class RedFlags(Projection):
     name = "red_flags"
     tables = [flag, off_hours]
 
+    def __init__(self) -> None:
+        self.memo = values.Memo()
+
     def apply(self, conn: Connection, chunk: Any) -> None:
-        units = {t.subject: t for t in chunk.touched("employee")}
         new: list[dict[str, Any]] = []
         blocks: set[tuple[str, date]] = set()
         for e in chunk.events:
-            unit = self._unit(e, units)
+            before, after = self.memo.step(e.stream_id, chunk.facts_of(e))
+            unit = e.subject if e.kind == "unit" else after.get("unit") or before.get("unit")
             if e.type in FIX_TYPES:  # its target's flags may still be waiting in `new`
                 self._insert(conn, new)
                 new = []
@@ -120,20 +124,6 @@ class RedFlags(Projection):
         if rows:
             conn.execute(flag.delete().where(flag.c.id.in_([f["id"] for f in rows])))
             conn.execute(flag.insert(), rows)
-
-    @staticmethod
-    def _unit(e: Event, employees: dict[str, Any]) -> str | None:
-        if e.kind == "unit":
-            return e.subject
-        d = e.data
-        found = d.get("unit") or d.get("to_unit") or d.get("host_unit")
-        if found:
-            return found
-        t = employees.get(e.subject)
-        if t is not None:
-            s = t.state()
-            return s.get("unit") if s else None
-        return None
 
     @staticmethod
     def _flag(e: Event, kind: str, unit: str | None, positions: list[int], detail: dict[str, Any],
