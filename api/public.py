@@ -99,7 +99,8 @@ def _api_error(exc: ApiError):
         return _error_page(429, "Terlalu banyak permintaan",
                            f"Terlalu banyak permintaan dari alamat Anda. Silakan coba lagi dalam {wait} detik.",
                            {"Retry-After": wait})
-    return _error_page(400, "Permintaan tidak dapat diproses", exc.message)
+    message = "Tahun harus empat angka, misalnya 2025." if "tahun" in exc.fields else exc.message
+    return _error_page(400, "Permintaan tidak dapat diproses", message)
 
 
 @bp.errorhandler(NotFound)
@@ -114,15 +115,25 @@ def _not_found(exc: NotFound):
 @bp.get("/")
 def overview():
     """City overview: headcount, 20 JP attainment, predikat, budget and feedback per OPD."""
-    city = public_view.city(_engine())
+    city = public_view.city(_engine(), _year())
     return _page("overview.html", cacheable=True, city=city, charts=public_view.city_charts(city))
 
 
 @bp.get("/opd/<code>")
 def unit_page(code: str):
     """One OPD's public aggregates."""
-    unit = public_view.unit(_engine(), code)
+    unit = public_view.unit(_engine(), code, _year())
     return _page("unit.html", cacheable=True, unit=unit, charts=public_view.unit_charts(unit))
+
+
+def _year() -> int | None:
+    """`?tahun=2025` shows that year; without it each section shows its latest year."""
+    text = request.args.get("tahun")
+    if text is None or text == "":
+        return None
+    if not re.fullmatch(r"(19|20)\d\d", text):
+        raise ApiError("validation_failed", "tahun: a year of four digits, e.g. 2025", field="tahun")
+    return int(text)
 
 
 @bp.get("/masukan")

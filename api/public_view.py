@@ -129,7 +129,8 @@ def view(code: str, name: str | None, stats: dict[str, Any], year: int | None = 
     fb = stats["feedback"]
     hours = _n(fb.get("median_response_hours"))
     return {
-        "code": code, "name": name or code, "year": ty or by or today().year,
+        "code": code, "name": name or code, "year": ty or by or today().year, "chosen_year": year,
+        "years": sorted({int(y) for section in ("training", "predikat", "budget") for y in stats[section]}),
         "headcount": {"total": _n(hc["total"]),
                       "by_position_type": [(t, _n(by_type[t])) for t in order if t in by_type]},
         "training": {"year": ty or today().year, "people": people, "attained": met, "not_attained": below,

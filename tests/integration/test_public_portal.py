@@ -176,3 +176,14 @@ def test_reading_the_portal_is_rate_limited_too(world_url, tmp_path_factory):
         assert resp.status_code == 429 and int(resp.headers["Retry-After"]) > 0
     finally:
         app.extensions["jejak"].close()
+
+
+def test_a_year_can_be_chosen_and_a_malformed_one_is_refused_in_indonesian(client):
+    year = public_world.YEAR
+    page = client.get(f"/opd/LABKESDA?tahun={year - 1}").get_data(as_text=True)
+    assert f"20 JP pengembangan kompetensi tahun {year - 1}" in page
+    assert re.search(r'data-key="training.attained">0</td>', page)
+    chosen = client.get(f"/opd/LABKESDA?tahun={year}").get_data(as_text=True)
+    assert re.search(r'data-key="training.attained">6</td>', chosen)
+    bad = client.get("/?tahun=dua-ribu")
+    assert bad.status_code == 400 and "Tahun harus empat angka" in bad.get_data(as_text=True)
