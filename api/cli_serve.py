@@ -109,7 +109,3 @@ def keys_revoke(name: str) -> None:
 
 COMMANDS = [serve, keys]
 
-
-if __name__ == "__main__":  # `python -m api.cli_serve serve ...` works before every CLI module exists
-    group = click.Group(commands={c.name: c for c in COMMANDS})
-    group()

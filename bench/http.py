@@ -107,7 +107,7 @@ class Server:
         self.token = store.create("bench-recorder", "recorder")
         store.close()
         self.log = open(tmp / "server.log", "w")
-        self.proc = subprocess.Popen([sys.executable, "-m", "api.cli_serve", "serve", "--host", "127.0.0.1",
+        self.proc = subprocess.Popen([str(Path(sys.executable).parent / "jejak"), "serve", "--host", "127.0.0.1",
                                       "--port", str(self.port), "--workers", str(workers), "--threads",
                                       str(threads)], env=self.env, cwd=ROOT, stdout=self.log,
                                      stderr=subprocess.STDOUT)

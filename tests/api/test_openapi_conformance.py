@@ -13,12 +13,12 @@ from schemathesis.generation import GenerationMode
 from api_bodies import auth
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-EXAMPLES = 10
+EXAMPLES = {GenerationMode.POSITIVE: 10, GenerationMode.NEGATIVE: 6}
 
 
 def run_operation(operation, headers: dict[str, str], mode: GenerationMode) -> None:
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+    @settings(max_examples=EXAMPLES[mode], deadline=None, derandomize=True, database=None,
               suppress_health_check=list(HealthCheck))
     def check(case) -> None:
         case.call_and_validate(headers=headers, checks=CHECKS)

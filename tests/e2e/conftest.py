@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))  # shared r
 
 ROOT = Path(__file__).resolve().parents[2]
 ROLES = ("recorder", "inspector", "auditor", "admin")
+JEJAK = str(Path(sys.executable).parent / "jejak")  # the installed command line, as operators run it
 
 
 @dataclass
@@ -52,13 +53,14 @@ def live_server(request, tmp_path_factory):
         db_url = request.getfixturevalue("pg_database")
         _reset_pg(db_url)
     env = {**os.environ, "JEJAK_DATABASE_URL": db_url, "JEJAK_SIGNING_KEY": str(tmp / "signing.key")}
-    cli = [sys.executable, "-m", "api.cli_serve"]
-    tokens = {}
-    for role in ROLES:
-        out = subprocess.run([*cli, "keys", "create", "--name", f"{role}-e2e", "--role", role], env=env, cwd=ROOT,
-                             capture_output=True, text=True, timeout=60)
-        assert out.returncode == 0, out.stderr
-        tokens[role] = out.stdout.strip()
+    from api.keys import KeyStore  # keys made in-process; the `jejak keys` CLI has its own e2e test
+
+    store = KeyStore(db_url)
+    try:
+        tokens = {role: store.create(f"{role}-e2e", role) for role in ROLES}
+    finally:
+        store.close()
+    cli = [JEJAK]
     port = free_port()
     log = open(tmp / "server.log", "w")
     proc = subprocess.Popen([*cli, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2",

@@ -108,17 +108,19 @@ def test_a_revoked_key_is_refused_by_the_running_server_at_once(live_server):
     import os
     import subprocess
     import sys
+    from pathlib import Path
 
+    jejak = str(Path(sys.executable).parent / "jejak")
     s = live_server
     env = {**os.environ, "JEJAK_DATABASE_URL": s.database_url}
-    made = subprocess.run([sys.executable, "-m", "api.cli_serve", "keys", "create", "--name", "temp-e2e",
+    made = subprocess.run([jejak, "keys", "create", "--name", "temp-e2e",
                            "--role", "inspector"], env=env, capture_output=True, text=True, timeout=60)
     token = made.stdout.strip()
     hdr = {"Authorization": f"Bearer {token}"}
     assert requests.get(s.url + "/v1/event-types", headers=hdr, timeout=30).status_code == 200
-    listed = subprocess.run([sys.executable, "-m", "api.cli_serve", "keys", "list"], env=env,
+    listed = subprocess.run([jejak, "keys", "list"], env=env,
                             capture_output=True, text=True, timeout=60).stdout
     assert "temp-e2e\tinspector" in listed and token not in listed
-    subprocess.run([sys.executable, "-m", "api.cli_serve", "keys", "revoke", "temp-e2e"], env=env, check=True,
+    subprocess.run([jejak, "keys", "revoke", "temp-e2e"], env=env, check=True,
                    capture_output=True, timeout=60)
     assert requests.get(s.url + "/v1/event-types", headers=hdr, timeout=30).status_code == 401
