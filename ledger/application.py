@@ -305,6 +305,10 @@ class Ledger(Application):
             eff = data["fields"].get("effective_date", fixed["eff"])
             if isinstance(agg, Employee):
                 employee_rules.check_corrected(agg, target["type"], corrected, eff, data["fields"])
+            for name in ("unit", "to_unit", "host_unit"):
+                if name in data["fields"] and batch.unit(data["fields"][name]) is None:
+                    raise NotFound(f"data.fields.{name}: unit {data['fields'][name]} is not registered",
+                                   field=f"data.fields.{name}")
         if isinstance(agg, Unit):
             unit_rules.check_fix_keeps_budgets(agg, type_, data, meta, self.clock())
         return []

@@ -347,3 +347,11 @@ def test_a_batch_is_atomic_and_names_the_index_of_the_bad_event(ledger, hr):
     receipts, _ = ledger.record([hr.promote("III/a", "III/b"), hr.promote("III/b", "III/c", tmt="2025-10-01")],
                                 "clerk", batch=True)
     assert [r["version"] for r in receipts] == [2, 3]
+
+
+def test_a_correction_to_an_unregistered_unit_is_not_found(ledger, hr):
+    (transfer,) = hr.employee(ledger, hr.transfer())
+    with pytest.raises(NotFound) as caught:
+        ledger.record([hr.correct(transfer["event_id"], {"to_unit": "NOWHERE"})], "clerk")
+    assert caught.value.field == "data.fields.to_unit"
+    hr.record(ledger, hr.correct(transfer["event_id"], {"to_unit": "BKPSDM", "from_unit": "DINKES"}))
