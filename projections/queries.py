@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from ledger.stream import WIB
 from projections.audit_index import audit as audit_table
@@ -166,6 +166,21 @@ def public_unit(engine: Engine, code: str) -> dict[str, Any] | None:
     return {"code": r.unit, **r.stats} if r else None
 
 
+def public_city(engine: Engine) -> dict[str, Any]:
+    """The whole city's public aggregates, in the same shape as one unit's (small groups suppressed)."""
+    from projections.public_stats import budget, member, ticket, unit_stats
+
+    with engine.connect() as conn:
+        members = conn.execute(select(member)).all()
+        tickets = conn.execute(select(ticket)).all()
+        budgets = conn.execute(select(budget.c.year, func.sum(budget.c.allocated).label("allocated"),
+                                      func.sum(budget.c.realised).label("realised"))
+                               .group_by(budget.c.year).order_by(budget.c.year)).all()
+    budgets = [type("Budget", (), {"year": b.year, "allocated": int(b.allocated), "realised": int(b.realised)})
+               for b in budgets]
+    return {"code": None, **unit_stats("Kota Binjai", members, tickets, budgets)}
+
+
 def feedback_ticket(engine: Engine, ticket: str, now: datetime | None = None) -> dict[str, Any] | None:
     """A ticket's public status: classification, unit, step times, SLA, response; never the complainant."""
     with engine.connect() as conn:
@@ -237,7 +252,7 @@ def evaluations(engine: Engine, nip: str) -> list[dict[str, Any]]:
                  "objection": r.objection, "position": r.position} for r in conn.execute(q)]
 
 
-__all__ = ["employees", "employee", "audit", "audit_query", "audit_event", "flags", "public_units", "public_unit",
+__all__ = ["employees", "employee", "audit", "audit_query", "audit_event", "flags", "public_units", "public_unit", "public_city",
            "feedback_ticket", "unit_info", "unit_budget", "training", "evaluations"]
 
 
