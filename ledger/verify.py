@@ -29,6 +29,8 @@ PARALLEL_PAGES = 8  # below this many pages, starting worker processes costs mor
 
 @dataclass(order=True)
 class Problem:
+    """One finding, ordered by the first position it concerns."""
+
     position: int
     message: str = field(compare=False)
 
@@ -38,6 +40,8 @@ class Problem:
 
 @dataclass
 class Result:
+    """What verify checked and found; `first_bad_position` is what `jejak verify` names."""
+
     events: int = 0
     tree_size: int = 0
     checkpoints: int = 0
@@ -58,6 +62,23 @@ def _checkpoints(recorder: Any) -> list[dict[str, Any]]:
     return [dict(zip(FIELDS, r)) for r in rows]
 
 
+def _signatures(checkpoints: list[dict[str, Any]], keys: dict[str, Any], total: int,
+                problems: list[Problem]) -> dict[int, list[dict[str, Any]]]:
+    """Check each checkpoint's signature and reach; return them by the tree size they sign."""
+    due: dict[int, list[dict[str, Any]]] = {}
+    for cp in checkpoints:
+        problem = checkpoint_problem(cp, keys)
+        if problem:
+            problems.append(Problem(max(cp["tree_size"], 1), f"checkpoint of tree_size {cp['tree_size']} "
+                                                             f"issued {cp['issued_at']}: {problem}"))
+        if cp["tree_size"] > total:
+            problems.append(Problem(total + 1, f"checkpoint of tree_size {cp['tree_size']} signed events up to "
+                                               f"position {cp['tree_size']}, but the ledger ends at {total}: "
+                                               "events were removed"))
+        due.setdefault(cp["tree_size"], []).append(cp)
+    return due
+
+
 def verify(recorder: Any, anchors: list[Ed25519PublicKey] | None = None,
            progress: Callable[[int, int], None] | None = None, *, url: str | None = None,
            workers: int = 1) -> Result:
@@ -76,18 +97,7 @@ def verify(recorder: Any, anchors: list[Ed25519PublicKey] | None = None,
     checkpoints = _checkpoints(recorder)
     result.checkpoints = len(checkpoints)
     problems = result.problems
-    for cp in checkpoints:
-        problem = checkpoint_problem(cp, keys)
-        if problem:
-            problems.append(Problem(max(cp["tree_size"], 1), f"checkpoint of tree_size {cp['tree_size']} "
-                                                             f"issued {cp['issued_at']}: {problem}"))
-    due: dict[int, list[dict[str, Any]]] = {}
-    for cp in checkpoints:
-        if cp["tree_size"] > total:
-            problems.append(Problem(total + 1, f"checkpoint of tree_size {cp['tree_size']} signed events up to "
-                                               f"position {cp['tree_size']}, but the ledger ends at {total}: "
-                                               "events were removed"))
-        due.setdefault(cp["tree_size"], []).append(cp)
+    due = _signatures(checkpoints, keys, total, problems)
     high = {(lv, i): bytes(h) for lv, i, h in
             recorder.query("SELECT level, idx, hash FROM jejak_nodes WHERE level > ?", (PAGE_LEVELS,))}
     frontier = Frontier()

@@ -248,3 +248,13 @@ def test_a_bundle_checked_with_the_wrong_public_key_is_refused(world, tmp_path):
     other.write_text(public_pem(Ed25519PrivateKey.generate().public_key()))
     result = CliRunner().invoke(verify_bundle, [str(world["bundle"]), "--public-key", str(other)])
     assert result.exit_code == 1 and "not a trusted key" in result.output
+
+
+def test_verify_with_worker_processes_names_the_same_position(world, monkeypatch):
+    import ledger.verify as verify_module
+
+    monkeypatch.setattr(verify_module, "PARALLEL_PAGES", 0)  # use the workers even for one page
+    db = world["db"]
+    db.set_state(13, db.state(13).replace(b"Dinas 12", b"Dinas 21", 1))
+    result = verify_module.verify(world["ledger"].recorder, [], url=world["url"], workers=2)
+    assert result.first_bad_position == 13 and "differs from what was recorded" in result.problems[0].message
