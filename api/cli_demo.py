@@ -34,12 +34,12 @@ def progress_bar() -> Progress:
                     RateColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err)
 
 
-def open_ledger(clock: Any = None) -> Any:
+def open_ledger(clock: Any = None, env: dict[str, str] | None = None) -> Any:
     from ledger.application import Ledger
 
     url = database_url()
     try:
-        return Ledger(url, clock=clock)
+        return Ledger(url, clock=clock, env=env)
     except Exception as exc:  # noqa: BLE001 - a bad URL or an unreachable database is configuration
         err.print(f"JEJAK_DATABASE_URL={url!r}: cannot open the database ({exc}). Check the URL and that the "
                   "database server is running.")
@@ -61,18 +61,19 @@ def demo(employees: int, years: int, seed: int, today: datetime | None, no_proje
     """Fill an empty database with a deterministic, realistic synthetic Binjai and print an admin token."""
     from api.cli_integrity import ensure_signing_key
     from api.demo.generator import generate
-    from api.demo.record import DemoRefused, SimClock, record
+    from api.demo.record import DEMO_LEDGER_ENV, DemoRefused, SimClock, record, relax_sqlite_sync
 
     end = today.date() if today else date.today()
     if end > date.today():
         raise click.BadParameter("the history cannot end in the future", param_hint="--today")
     clock = SimClock()
-    ledger = open_ledger(clock)
+    ledger = open_ledger(clock, DEMO_LEDGER_ENV)
     if ledger.head() > 0:
         err.print(f"[red]The database {database_url()} already holds {ledger.head():,} events.[/] The demo fills an "
                   "empty ledger: remove the SQLite file or point JEJAK_DATABASE_URL at a new database.")
         sys.exit(EXIT_USAGE)
     ensure_signing_key()
+    relax_sqlite_sync(ledger)
     started = time.perf_counter()
     with err.status(f"Planning {employees:,} ASN over {years} years (seed {seed})..."):
         world = generate(employees, years, seed, end)

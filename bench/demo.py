@@ -1,0 +1,107 @@
+"""`jejak demo` generation rate: plan, record through the ledger's rules, rebuild projections.
+
+Baseline, same run: the same number of events as raw rows (JSON payloads) inserted into a plain
+table on the same backend, in the same batch sizes, one transaction per batch.
+
+    .venv/bin/python -m bench.demo [--employees 8000 --years 5 --seed 1] [--backend postgres] [--events N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import time
+from datetime import date
+
+import psycopg
+
+from bench.common import console, database, sqlite_file, table, write_results
+from api.demo.generator import generate
+from api.demo.record import DEMO_LEDGER_ENV, SimClock, batches, record, relax_sqlite_sync
+from ledger.application import Ledger
+
+EVENTS_PER_EMPLOYEE = 27  # about what five years of one ASN's career produce
+
+
+def baseline(url: str, runs: list[list[str]]) -> float:
+    """Seconds to insert the same payloads as plain rows, one transaction per batch."""
+    start = time.perf_counter()
+    if url.startswith("sqlite"):
+        conn = sqlite3.connect(sqlite_file(url) + ".raw")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("CREATE TABLE raw (id INTEGER PRIMARY KEY, body TEXT)")
+        for run in runs:
+            with conn:
+                conn.executemany("INSERT INTO raw (body) VALUES (?)", [(b,) for b in run])
+        conn.close()
+    else:
+        with psycopg.connect(url) as conn:
+            conn.execute("CREATE TABLE raw (id BIGSERIAL PRIMARY KEY, body JSONB)")
+            conn.commit()
+            for run in runs:
+                with conn.cursor() as cur:
+                    cur.executemany("INSERT INTO raw (body) VALUES (%s)", [(b,) for b in run])
+                conn.commit()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--employees", type=int, default=8000)
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--events", type=int, default=None, help="approximate size in events (sets --employees)")
+    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--no-projections", action="store_true")
+    args = parser.parse_args()
+    employees = max(200, args.events // EVENTS_PER_EMPLOYEE) if args.events else args.employees
+    with database(args.backend) as url:
+        t0 = time.perf_counter()
+        world = generate(employees, args.years, args.seed, date.today())
+        events = world.plan.ordered()
+        plan_s = time.perf_counter() - t0
+        clock = SimClock()
+        ledger = Ledger(url, clock=clock, env=DEMO_LEDGER_ENV)
+        relax_sqlite_sync(ledger)
+        calls = sum(1 for _ in batches(events))
+        with console.status(f"recording {len(events):,} events in {calls:,} batches..."):
+            t1 = time.perf_counter()
+            positions = record(ledger, clock, events, lambda n: None)
+            record_s = time.perf_counter() - t1
+        project_s = None
+        if not args.no_projections:
+            from projections.runner import Projections
+            t2 = time.perf_counter()
+            Projections(url).rebuild(ledger, progress=False)
+            project_s = time.perf_counter() - t2
+        ledger.close()
+        runs = [[json.dumps(e.body) for e, _ in run] for _, run in batches(events)]
+        raw_s = baseline(url, runs)
+    total = plan_s + record_s + (project_s or 0)
+    rows = [
+        ["plan (generate in memory)", f"{len(events):,} events", f"{plan_s:.1f} s", f"{len(events) / plan_s:,.0f}/s"],
+        ["record through Ledger.record", f"{positions:,} positions", f"{record_s:.1f} s",
+         f"{positions / record_s:,.0f}/s"],
+        ["rebuild projections", f"{positions:,} events", f"{project_s:.1f} s" if project_s else "skipped",
+         f"{positions / project_s:,.0f}/s" if project_s else "-"],
+        ["baseline: raw INSERT, same batches", f"{len(events):,} rows", f"{raw_s:.1f} s",
+         f"{len(events) / raw_s:,.0f}/s"],
+        ["jejak demo in total", "", f"{total:.1f} s", f"{positions / total:,.0f}/s"],
+    ]
+    table(f"jejak demo --employees {employees} --years {args.years} on {args.backend} ({calls:,} batches)",
+          ["step", "size", "time", "rate"], rows)
+    path = write_results("demo" if args.backend == "sqlite" else "demo_postgres", {
+        "backend": args.backend, "employees": employees, "years": args.years, "seed": args.seed,
+        "events_planned": len(events), "positions": positions, "batches": calls,
+        "plan_s": round(plan_s, 2), "record_s": round(record_s, 2), "record_events_per_s": round(positions / record_s),
+        "projections_s": round(project_s, 2) if project_s else None, "total_s": round(total, 2),
+        "baseline_raw_insert_s": round(raw_s, 2), "baseline_rows_per_s": round(len(events) / raw_s),
+        "events_by_type": dict(world.plan.counts()),
+    })
+    console.print(f"results: {path}")
+
+
+if __name__ == "__main__":
+    main()
