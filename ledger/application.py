@@ -101,6 +101,13 @@ class _Batch:
     def put(self, agg: Stream) -> None:
         self.loaded[agg.id] = agg
 
+    def has(self, kind: str, key: str) -> bool:
+        """Whether a stream exists: one indexed read of its first event, no snapshot decoded."""
+        sid = stream_id(kind, key)
+        if sid in self.loaded:
+            return self.loaded[sid] is not None
+        return bool(self.ledger.recorder.select_events(sid, lte=1, limit=1))
+
     def unit(self, code: str) -> Unit | None:
         return self.get("unit", code)
 
@@ -306,7 +313,7 @@ class Ledger(Application):
             if isinstance(agg, Employee):
                 employee_rules.check_corrected(agg, target["type"], corrected, eff, data["fields"])
             for name in ("unit", "to_unit", "host_unit"):
-                if name in data["fields"] and batch.unit(data["fields"][name]) is None:
+                if name in data["fields"] and not batch.has("unit", data["fields"][name]):
                     raise NotFound(f"data.fields.{name}: unit {data['fields'][name]} is not registered",
                                    field=f"data.fields.{name}")
         if isinstance(agg, Unit):

@@ -105,6 +105,7 @@ class Employee(Stream):
 class Context(Protocol):
     """What a decision may look up beyond its own stream."""
 
+    def has(self, kind: str, key: str) -> bool: ...
     def unit(self, code: str) -> Any: ...
     def employee(self, nip: str) -> Any: ...
 
@@ -239,5 +240,5 @@ def check_corrected(emp: Employee, type_: str, data: dict[str, Any], tmt: date |
 
 
 def _require_unit(ctx: Context, code: str, field: str) -> None:
-    if ctx.unit(code) is None:
+    if not ctx.has("unit", code):
         raise NotFound(f"{field}: unit {code} is not registered", field=field)

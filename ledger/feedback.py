@@ -44,13 +44,13 @@ def decide(case: FeedbackCase | None, type_: str, data: dict[str, Any], meta: di
         if data["anonymous"] and data.get("contact_encrypted"):
             raise RuleViolated("anonymous_has_no_contact", "anonymous feedback stores no contact",
                                "pengaduan anonim tidak menyimpan kontak", field="data.contact_encrypted")
-        if ctx.unit(data["unit"]) is None:
+        if not ctx.has("unit", data["unit"]):
             raise NotFound(f"data.unit: unit {data['unit']} is not registered", field="data.unit")
         return []
     if case is None:
         raise NotFound(f"subject: no ticket {ticket}", field="subject")
     state = case.state() or {"status": "received"}
     rules.check_feedback_step(state["status"], FEEDBACK_STATUS_BY_TYPE[type_])
-    if type_ == "FeedbackDispositioned" and ctx.unit(data["to_unit"]) is None:
+    if type_ == "FeedbackDispositioned" and not ctx.has("unit", data["to_unit"]):
         raise NotFound(f"data.to_unit: unit {data['to_unit']} is not registered", field="data.to_unit")
     return []

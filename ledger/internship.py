@@ -44,9 +44,9 @@ def decide(intern: Internship | None, type_: str, data: dict[str, Any], meta: di
         if data["end_date"] < data["start_date"]:
             raise RuleViolated("internship_dates", "end_date is before start_date",
                                "end_date sebelum start_date", field="data.end_date")
-        if ctx.unit(data["host_unit"]) is None:
+        if not ctx.has("unit", data["host_unit"]):
             raise NotFound(f"data.host_unit: unit {data['host_unit']} is not registered", field="data.host_unit")
-        if ctx.employee(data["supervisor"]) is None:
+        if not ctx.has("employee", data["supervisor"]):
             raise NotFound(f"data.supervisor: no employee {data['supervisor']}", field="data.supervisor")
         return []
     if intern is None:

@@ -355,3 +355,32 @@ def test_a_correction_to_an_unregistered_unit_is_not_found(ledger, hr):
         ledger.record([hr.correct(transfer["event_id"], {"to_unit": "NOWHERE"})], "clerk")
     assert caught.value.field == "data.fields.to_unit"
     hr.record(ledger, hr.correct(transfer["event_id"], {"to_unit": "BKPSDM", "from_unit": "DINKES"}))
+
+
+def test_an_internship_needs_a_registered_host_unit_and_an_appointed_supervisor(ledger, hr):
+    hr.employee(ledger)
+    body = {"type": "InternshipStarted", "subject": "MAGANG-2025-001",
+            "data": {"intern_name": "Rina", "institution": "Universitas Sumatera Utara", "scheme": "MBKM",
+                     "host_unit": "BKPSDM", "supervisor": NIP, "start_date": "2025-02-03", "end_date": "2025-06-27"}}
+    for change, field in [({"host_unit": "NOWHERE"}, "data.host_unit"),
+                          ({"supervisor": "199001012015011001"}, "data.supervisor")]:
+        with pytest.raises(NotFound) as caught:
+            ledger.record([{**body, "data": {**body["data"], **change}}], "clerk")
+        assert caught.value.field == field
+    hr.refuses(ledger, {**body, "data": {**body["data"], "end_date": "2025-01-31"}}, "internship_dates")
+    done = {"type": "InternshipCompleted", "subject": "MAGANG-2025-001",
+            "data": {"outcome": "passed", "sks": 20, "completed_on": "2025-06-27"}}
+    hr.record(ledger, body, done)
+    assert ledger.state("internship", "MAGANG-2025-001")["status"] == "completed"
+    hr.refuses(ledger, done, "internship_finished")
+
+
+def test_feedback_for_an_unregistered_unit_is_not_found(ledger, hr):
+    hr.record(ledger, hr.unit())
+    with pytest.raises(NotFound) as caught:
+        ledger.record([hr.feedback(unit="NOWHERE")], "clerk")
+    assert caught.value.field == "data.unit"
+    hr.record(ledger, hr.feedback(), hr.step("FeedbackVerified"))
+    with pytest.raises(NotFound):
+        ledger.record([hr.step("FeedbackDispositioned", to_unit="NOWHERE")], "clerk")
+    assert ledger.head() == 3
