@@ -7,6 +7,7 @@ JSON, so no consumer can mistake them for zero.
 
 from __future__ import annotations
 
+import copy
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -152,11 +153,34 @@ def _dist(value: Any) -> dict[str, Any]:
     return dict(sorted(value.items(), key=lambda kv: order.get(kv[0], 99)))
 
 
+_city_cache: dict[str, tuple[int | None, dict[str, Any]]] = {}
+
+
+def public_city(engine: Any) -> dict[str, Any]:
+    """The city's aggregates, recomputed only when the public_stats read model has moved on.
+
+    Computing them reads every contribution row (about 0.3 s for 1,500 employees on SQLite);
+    the read model's tracking position says whether anything changed since the last time.
+    """
+    from sqlalchemy import select
+
+    from projections import queries
+    from projections.tables import tracking
+
+    with engine.connect() as conn:
+        position = conn.execute(select(tracking.c.position).where(tracking.c.name == "public_stats")).scalar()
+    key = str(engine.url)
+    cached = _city_cache.get(key)
+    if cached is None or cached[0] != position:
+        cached = _city_cache[key] = (position, queries.public_city(engine))
+    return copy.deepcopy(cached[1])
+
+
 def city(engine: Any, year: int | None = None) -> dict[str, Any]:
     """The overview: the city's own aggregates plus each unit's."""
     from projections import queries
 
-    out = view("BINJAI", "Kota Binjai", queries.public_city(engine), year)
+    out = view("BINJAI", "Kota Binjai", public_city(engine), year)
     out["units"] = [view(u["code"], u.get("name"), u, year) for u in queries.public_units(engine)]
     return out
 
@@ -205,7 +229,7 @@ def units_json(engine: Any) -> dict[str, Any]:
     from projections import queries
 
     return {"items": [unit_json(u) for u in queries.public_units(engine)], "next_cursor": None,
-            "city": unit_json({**queries.public_city(engine), "code": None, "name": "Kota Binjai"})}
+            "city": unit_json({**public_city(engine), "code": None, "name": "Kota Binjai"})}
 
 
 def unit_json_for(engine: Any, code: str) -> dict[str, Any]:
