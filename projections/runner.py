@@ -34,6 +34,7 @@ PROJECTIONS: list[type[Projection]] = [Roster, Training, Evaluations, UnitBudget
                                        PublicStats, AuditIndex, RedFlags]
 NAMES = [p.name for p in PROJECTIONS]
 CHUNK_SIZE = 1000
+REBUILD_CHUNK_SIZE = 10000  # larger chunks fold each stream fewer times
 SQLITE_BUSY_MS = 30000
 
 
@@ -176,6 +177,7 @@ class Projections:
                 chunk_size: int | None = None) -> int:
         """Rebuild one projection (or all) from position zero; optionally with a progress bar."""
         names = self._check([name] if name else NAMES)
+        chunk_size = chunk_size or max(self.chunk_size, REBUILD_CHUNK_SIZE)
         self.reset(names)
         if not progress:
             return self.catch_up(ledger, names, chunk_size=chunk_size)

@@ -132,16 +132,26 @@ class Touched:
     stream_id: str
     version: int
     stream: Stream
+    _effective: list[dict[str, Any]] | None = None
+    _state: dict[str, Any] | None = None
+    _folded: bool = False
 
     @property
     def facts(self) -> list[dict[str, Any]]:
         return self.stream.facts  # type: ignore[no-any-return]
 
     def state(self) -> dict[str, Any] | None:
-        return self.stream.state()
+        """The folded state (computed once per chunk, shared by every read model: do not mutate)."""
+        if not self._folded:
+            facts = self.effective()
+            self._state = self.stream.fold(facts) if facts and facts[0]["v"] == 1 else None
+            self._folded = True
+        return self._state
 
     def effective(self) -> list[dict[str, Any]]:
-        return self.stream.effective()
+        if self._effective is None:
+            self._effective = self.stream.effective()
+        return self._effective
 
     @property
     def last_position(self) -> int | None:

@@ -27,7 +27,8 @@ class Clock:
 
 
 def nip(i: int) -> str:
-    return f"19850312201001{1 + i % 2}{i:03d}"
+    """A valid PNS NIP, distinct for each i (birth year varies per thousand)."""
+    return f"{1985 - i // 1000}0312201001{1 + i % 2}{i % 1000:03d}"
 
 
 def record(ledger: Any, body: dict[str, Any], actor: str = "bkpsdm-clerk", **kw: Any) -> dict[str, Any]:

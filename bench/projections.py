@@ -1,0 +1,130 @@
+"""Projection rebuild rate (events/s) beside the raw rate of reading and decoding the notification log.
+
+Run: .venv/bin/python -m bench.projections [--events 20000] [--backend sqlite|postgres|both]
+Both figures are measured in the same run on the same database; the goal is a rebuild at
+least half as fast as the raw decode. Results go to bench/results/projections.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from ledger.application import Ledger
+from projections.runner import Projections
+from projections.source import read
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+UNITS = [f"OPD-{i:02d}" for i in range(30)]
+LB = {"number": "800/1/BKPSDM/2025", "date": "2025-01-02"}
+
+
+def nip(i: int) -> str:
+    return f"{1985 - i // 1000}0312201001{1 + i % 2}{i % 1000:03d}"
+
+
+def fill(ledger: Ledger, events: int) -> None:
+    """A synthetic history of about `events` events: appointments, then trainings, plans and evaluations."""
+    clock = {"t": datetime(2025, 1, 6, 1, 0, tzinfo=timezone.utc)}
+    ledger.clock = lambda: clock["t"]
+    ledger.record([{"type": "UnitRegistered", "subject": u, "data": {"name": u}} for u in UNITS], actor="bench",
+                  batch=True)
+    ledger.record([{"type": "TrainingBudgetAllocated", "subject": u, "data": {"year": 2025, "amount": 10**12}}
+                   for u in UNITS], actor="bench", batch=True)
+    people = max(events // 10, 10)
+    bodies: list[dict[str, Any]] = []
+    for i in range(people):
+        bodies.append({"type": "EmployeeAppointed", "subject": nip(i), "effective_date": "2025-01-01",
+                       "legal_basis": LB, "data": {"employment_type": "pns", "name": f"Pegawai {i}", "grade": "III/a",
+                                                   "position": {"type": "pelaksana", "title": "Staf"},
+                                                   "unit": UNITS[i % len(UNITS)]}})
+    k = 0
+    while len(bodies) < events:
+        i = k % people
+        n, u = nip(i), UNITS[i % len(UNITS)]
+        if k < people:
+            bodies.append({"type": "PerformancePlanned", "subject": n, "data": {
+                "year": 2025, "approach": "kuantitatif", "evaluator": nip((i + 1) % people),
+                "results": [{"indicator": "Layanan", "target": "100%"}]}})
+        else:
+            bodies.append({"type": "TrainingCompleted", "subject": n, "data": {
+                "path": "klasikal", "form": "bimtek", "title": "Bimtek", "provider": "BKPSDM",
+                "start_date": "2025-03-01", "end_date": "2025-03-02", "jp": 4, "cost": 50_000 * (k % 2),
+                "funding_unit": u}})
+        k += 1
+    for start in range(0, len(bodies), 1000):
+        clock["t"] += timedelta(minutes=5)
+        ledger.record(bodies[start:start + 1000], actor="bench", batch=True)
+
+
+def raw_rate(ledger: Ledger, chunk: int = 1000) -> float:
+    """Read and decode every notification, nothing else."""
+    t0, after, n = time.perf_counter(), 0, 0
+    while True:
+        events = read(ledger, after, chunk)
+        if not events:
+            break
+        n += len(events)
+        after = events[-1].position
+    return n / (time.perf_counter() - t0)
+
+
+def run(url: str, events: int) -> dict[str, Any]:
+    ledger = Ledger(url)
+    t0 = time.perf_counter()
+    fill(ledger, events)
+    head = ledger.head()
+    print(f"  recorded {head} events in {time.perf_counter() - t0:.1f} s")
+    raw = raw_rate(ledger)
+    projections = Projections(url)
+    t0 = time.perf_counter()
+    projections.rebuild(ledger, progress=True)
+    rebuild = head / (time.perf_counter() - t0)
+    per = {}
+    for name in ("roster", "audit_index", "red_flags", "public_stats"):
+        t0 = time.perf_counter()
+        projections.rebuild(ledger, name)
+        per[name] = round(head / (time.perf_counter() - t0))
+    projections.close()
+    ledger.close()
+    return {"events": head, "raw_read_decode_events_per_s": round(raw), "rebuild_all_events_per_s": round(rebuild),
+            "ratio": round(rebuild / raw, 3), "rebuild_one_events_per_s": per}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--events", type=int, default=20000)
+    ap.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    args = ap.parse_args()
+    results: dict[str, Any] = {"events_requested": args.events}
+    if args.backend in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory() as tmp:
+            print("sqlite")
+            results["sqlite"] = run(f"sqlite:///{Path(tmp) / 'bench.db'}", args.events)
+            print("  ", results["sqlite"])
+    if args.backend in ("postgres", "both"):
+        name = f"jejak_bench_{int(time.time())}"
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            print("postgres")
+            results["postgres"] = run(f"postgresql://postgres@127.0.0.1:5432/{name}", args.events)
+            print("  ", results["postgres"])
+        finally:
+            with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    out = Path(__file__).parent / "results" / "projections.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
