@@ -12,7 +12,7 @@ import re
 from datetime import datetime, timezone
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
 from api import public_feedback, public_openapi, public_view
 from api.contact_crypto import ContactBox, default_key_path
@@ -152,7 +152,7 @@ def _form_page(form: dict[str, Any], errors: dict[str, str], status: int = 200):
 
 @bp.post("/masukan")
 def feedback_submit():
-    """Record the form's feedback; on success show the ticket, else the form again with its errors."""
+    """Record the form's feedback; on success go to its ticket page, else show the form again with its errors."""
     _limit("PUBLIC_FEEDBACK_RATE")
     f = request.form
     body = {"classification": f.get("classification", ""), "unit": f.get("unit", ""),
@@ -161,9 +161,9 @@ def feedback_submit():
     try:
         ticket = public_feedback.submit(services(), current_app.extensions["jejak_contact_box"], body, "portal_web")
     except public_feedback.Refusal as refusal:
-        form = {**body, "contact": body["contact"]}
-        return _form_page(form, refusal.indonesian(), 400)
-    return _page("feedback_sent.html", 201, ticket=ticket)
+        return _form_page(body, refusal.indonesian(), 400)
+    # Post/redirect/get: reloading the ticket page never sends the feedback twice.
+    return redirect(url_for("public.ticket_page", ticket=ticket, baru=1), 303)
 
 
 @bp.get("/tiket")
@@ -185,7 +185,7 @@ def ticket_lookup():
 def ticket_page(ticket: str):
     """A ticket's status, its steps and the public response."""
     t = public_view.ticket(_engine(), _checked_ticket(ticket))
-    return _page("ticket.html", t=t)
+    return _page("ticket.html", t=t, new=request.args.get("baru") == "1")
 
 
 def _checked_ticket(ticket: str) -> str:

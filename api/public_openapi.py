@@ -73,7 +73,8 @@ OPENAPI_PATHS: dict[str, Any] = {
     "/": {"get": _op("Portal: city overview (Bahasa Indonesia)", {}, html=True)},
     "/opd/{code}": {"get": {**_op("Portal: one OPD", {}, 404, html=True), "parameters": PATH}},
     "/masukan": {"get": _op("Portal: feedback form", {}, html=True),
-                 "post": _op("Portal: send the feedback form", {}, 400, status="201", html=True)},
+                 "post": _op("Portal: send the feedback form; 303 to the new ticket's page", {}, 400, status="303",
+                             html=True)},
     "/tiket": {"get": _op("Portal: look up a ticket (?nomor=)", {}, 400, html=True)},
     "/tiket/{ticket}": {"get": {**_op("Portal: a ticket's status", {}, 404, html=True), "parameters": TICKET_PATH}},
 }

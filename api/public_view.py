@@ -48,8 +48,13 @@ def waktu(value: Any) -> str:
     return value.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB")
 
 
+def tanggal(value: Any) -> str:
+    """An ISO date as Indonesians write it: 02-12-2026."""
+    return "–" if not value else date.fromisoformat(str(value)).strftime("%d-%m-%Y")
+
+
 FILTERS = {
-    "angka": angka, "persen": persen, "waktu": waktu,
+    "angka": angka, "persen": persen, "waktu": waktu, "tanggal": tanggal,
     "jabatan": lambda v: POSITION_TYPES.get(v, v), "predikat": lambda v: PREDIKAT.get(v, v),
     "klasifikasi": lambda v: CLASSIFICATIONS.get(v, v), "status_tiket": lambda v: STATUS.get(v, v),
 }

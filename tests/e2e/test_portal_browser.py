@@ -174,11 +174,17 @@ def test_a_citizen_sends_feedback_with_the_keyboard_and_follows_the_ticket(serve
     contact.press("Tab")  # the next stop after the contact field is the submit button
     assert page.evaluate("document.activeElement.textContent") == "Kirim masukan"
     page.keyboard.press("Enter")
+    page.wait_for_url("**/tiket/*")
     ticket = page.locator('[data-key="ticket"]').inner_text().strip()
     assert ticket.startswith(f"LPR-{public_world.YEAR}-") and len(ticket) == 25
-    snap(page, "feedback-sent")
-    page.get_by_role("link", name="Lihat status tiket").click()
+    assert page.get_by_role("status").inner_text().startswith("Nomor tiket Anda")
     assert cell(page, "status") == "Diterima"
+    snap(page, "feedback-sent")
+    head = requests.get(server["base"] + "/healthz", timeout=5).json()["head"]
+    page.reload()  # post/redirect/get: a reload shows the ticket again and sends nothing
+    assert page.locator('[data-key="ticket"]').inner_text().strip() == ticket
+    assert requests.get(server["base"] + "/healthz", timeout=5).json()["head"] == head
+    page.goto(f"{server['base']}/tiket?nomor={ticket.lower()}")
     assert cell(page, "unit").startswith("UPT Laboratorium Kesehatan Daerah")
     assert "warga.binjai" not in page.content()
     snap(page, "ticket")
