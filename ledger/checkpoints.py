@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import os
 import time
 from datetime import datetime, timezone
@@ -21,12 +22,13 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from ledger.errors import NotFound, ValidationFailed
+from ledger.errors import LedgerError, NotFound, ValidationFailed
 from ledger.integrity import utc_text
 from ledger.merkle import StoredTree
 from ledger.store import database_url, is_postgres, sqlite_path
 from ledger.verifier import key_id, load_public_key, signed_text
 
+log = logging.getLogger("jejak.checkpoints")
 KEY_ENV = "JEJAK_SIGNING_KEY"
 DEFAULT_KEY_NAME = "jejak-signing.key"
 FIELDS = ("tree_size", "root_hash", "issued_at", "key_id", "signed_text", "signature")
@@ -168,6 +170,14 @@ class Checkpointer:
         """
         if not self.key_file.exists():
             return None
+        try:
+            return self._maybe_issue(head)
+        except (LedgerError, OSError, ValueError) as exc:
+            # The write already committed: a checkpoint problem must not turn it into an error.
+            log.warning("jejak: periodic checkpoint not signed (%s); run `jejak checkpoint`", exc)
+            return None
+
+    def _maybe_issue(self, head: int | None) -> dict[str, Any] | None:
         if self._last is None:
             latest = self.latest()
             self._last = (latest["tree_size"] if latest else 0, time.monotonic())

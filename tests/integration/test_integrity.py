@@ -193,3 +193,13 @@ def test_a_key_file_that_is_not_ed25519_is_refused_by_name(tmp_path):
         load_key_file(tmp_path / "missing.key")
     with pytest.raises(ValueError):
         load_public_key(b"nope")
+
+
+def test_a_periodic_checkpoint_that_cannot_be_signed_never_fails_the_write(ledger, tmp_path, caplog):
+    broken = tmp_path / "broken.key"
+    broken.write_text("not a key")
+    checkpointer = Checkpointer(ledger.recorder, broken, every_events=1)
+    ledger.record(units(0, 2), "tester", batch=True)
+    assert checkpointer.maybe_issue() is None
+    assert "periodic checkpoint not signed" in caplog.text
+    assert checkpointer.all() == [] and ledger.head() == 2
