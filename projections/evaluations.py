@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Column, Connection, Date, Index, Integer, String, Table
 
 from projections.tables import Projection, metadata, replace
+from projections.values import effective_in_recording_order
 
 evaluation = Table(
     "proj_evaluation", metadata,
@@ -57,7 +58,10 @@ def rows(nip: str, stream: Any, facts: list[dict[str, Any]]) -> list[dict[str, A
 
 
 class Evaluations(Projection):
-    """One row per SKP evaluation that counts (annulled ones dropped, corrections applied)."""
+    """One row per SKP evaluation that counts (annulled ones dropped, corrections applied).
+
+    Facts are read in recording order: an objection is decided after it is filed, whatever
+    dates the evaluation and the filing carry."""
 
     name = "evaluations"
     tables = [evaluation]
@@ -66,5 +70,5 @@ class Evaluations(Projection):
         touched = chunk.touched("employee")
         out = []
         for t in touched:
-            out += rows(t.subject, t.stream, t.effective())
+            out += rows(t.subject, t.stream, effective_in_recording_order(t.facts))
         replace(conn, evaluation, "nip", [t.subject for t in touched], out)
