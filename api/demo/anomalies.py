@@ -63,8 +63,11 @@ def plant(rng: random.Random, plan: Plan, career: Any, city: Any, picked: dict[s
             "data": {"kind": "tahunan", "start_date": start.isoformat(),
                      "end_date": (start + timedelta(days=1)).isoformat(), "days": 2}})
     day = workday(today - timedelta(days=12))
+    def room(p: Person) -> bool:  # the burst's 2 JP keep the year within 60 JP (PPPK 24)
+        return career.jp.get((p.nip, day.year), 0) + 2 <= (60 if p.employment_type == "pns" else 24)
+
     crew = [p for p in people if p.unit == "DISHUB" and p.role == "staff" and (p.stop is None or p.stop > day)
-            and p.appointed < day - timedelta(days=30)][:40]
+            and p.appointed < day - timedelta(days=30) and room(p)][:40]
     for i, p in enumerate(crew):  # a late-night burst by one operator account
         s = day - timedelta(days=20 + i % 5)
         plan.add(day, "burst", {

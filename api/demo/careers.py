@@ -66,6 +66,7 @@ class Career:
 
     def __init__(self, rng: random.Random, plan: Plan, city: Any) -> None:
         self.rng, self.plan, self.city = rng, plan, city
+        self.jp: dict[tuple[str, int], int] = {}  # JP planned per (NIP, year), to keep within 0-60
 
     # --- SKP -----------------------------------------------------------------
 
@@ -140,11 +141,12 @@ class Career:
             e = s + timedelta(days=max(0, (jp - 1) // 8))
             funding = unit_at(e)
             cost = 0
-            if costs is not None and rng.random() < 0.6:
+            if costs is not None and rng.random() < self.city.appetite[funding]:
                 want = rng.randrange(costs[0], costs[1] + 1, 50_000)
                 if self.city.spend(funding, e.year, want):
                     cost = want
             total += jp
+            self.jp[(p.nip, e.year)] = self.jp.get((p.nip, e.year), 0) + jp
             self.plan.add(add_workdays(e, rng.randint(1, 8)), "training", {
                 "type": "TrainingCompleted", "subject": p.nip,
                 "data": {"path": path, "form": form, "title": title,

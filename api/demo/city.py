@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 from collections import Counter
 from datetime import date, timedelta
-from typing import Any
 
 from api.demo.calendar import add_workdays, workday, workday_between
 from api.demo.names import INSTITUTIONS, person_name
@@ -14,7 +13,8 @@ from api.demo.plan import Plan
 from api.demo.units import BKPSDM, SEKDA_UNIT, UNITS
 
 FEEDBACK_TOPICS = {
-    "pengaduan": ["Antrean layanan terlalu lama dan tidak ada nomor antrean", "Petugas tidak berada di tempat pada jam kerja",
+    "pengaduan": ["Antrean layanan terlalu lama dan tidak ada nomor antrean",
+                  "Petugas tidak berada di tempat pada jam kerja",
                   "Lampu jalan padam sejak dua minggu", "Sampah tidak diangkut selama seminggu",
                   "Pungutan di luar ketentuan saat mengurus surat", "Drainase tersumbat dan menyebabkan banjir"],
     "aspirasi": ["Mohon penambahan jam layanan pada hari Sabtu", "Usulan taman bermain anak di kelurahan",
@@ -42,6 +42,8 @@ class City:
         self.budget_left: dict[tuple[str, int], int] = {}
         self.allocated: dict[tuple[str, int], int] = {}
         self.counters: Counter[str] = Counter()
+        # How readily each OPD pays for classroom training: some exhaust their budget, some do not.
+        self.appetite = {u.code: rng.uniform(0.04, 0.3) for u in UNITS}
 
     def next(self, name: str) -> int:
         self.counters[name] += 1
@@ -54,14 +56,19 @@ class City:
         self.budget_left[(unit, year)] = left - amount
         return True
 
-    def signer(self, p: Person) -> str:
-        """The Kepala BKPSDM signs personnel SKs for the PPK (the Wali Kota)."""
-        return self.org[BKPSDM]["head"][0]
+    def signer(self, p: Person) -> str | None:
+        """The Kepala BKPSDM signs personnel SKs for the PPK; the Sekda signs his, the Wali Kota the Sekda's."""
+        head = self.org[BKPSDM]["head"][0]
+        if p.role == "sekda":
+            return None  # the Wali Kota, who has no NIP
+        return self.org[SEKDA_UNIT]["sekda"][0] if p.nip == head else head
 
-    def approver(self, p: Person) -> str:
-        """The head of the person's unit approves leave and imposes light penalties; the Sekda for heads."""
+    def approver(self, p: Person) -> str | None:
+        """The head of the person's unit approves leave and imposes penalties; the Sekda for heads."""
+        if p.role == "sekda":
+            return None  # the Wali Kota
         head = self.org[p.unit]["head"][0]
-        return self.org[SEKDA_UNIT]["sekda"][0] if head == p.nip or p.role == "sekda" else head
+        return self.org[SEKDA_UNIT]["sekda"][0] if head == p.nip else head
 
     def superior(self, evaluator: str | None) -> str | None:
         ev = self.people.get(evaluator or "")
@@ -80,7 +87,7 @@ class City:
         """Each unit's training money for the year (Permendagri 15/2024: scarce, per head)."""
         day = workday(date(year, 1, 2))
         for u in UNITS:
-            per_head = self.rng.randrange(150_000, 500_001, 50_000)
+            per_head = self.rng.randrange(200_000, 600_001, 50_000)
             amount = max(5_000_000, sizes[u.code] * per_head // 1_000_000 * 1_000_000)
             self.allocated[(u.code, year)] = amount
             self.budget_left[(u.code, year)] = amount

@@ -120,7 +120,10 @@ def separations(rng: random.Random, people: list[Person], start: date, today: da
         elif not start < tmt < today + timedelta(days=40):
             continue
         lead = {"retired": (25, 55), "resigned": (10, 20), "contract_ended": (20, 40)}.get(kind)
-        day = workday(tmt - timedelta(days=rng.randint(*lead))) if lead else workday(tmt + timedelta(days=rng.randint(5, 20)))
+        if lead:  # SKs are signed ahead of the TMT; a death is recorded after it
+            day = workday(tmt - timedelta(days=rng.randint(*lead)))
+        else:
+            day = workday(tmt + timedelta(days=rng.randint(5, 20)))
         p.stop, p.separation = day, (kind, tmt)
 
 

@@ -37,6 +37,7 @@ class Plan:
         if day >= self.until or (stop is not None and day >= stop):
             self.dropped += 1
             return False
+        body = {k: v for k, v in body.items() if v is not None}
         self.events.append(Planned(day, RANK[channel], len(self.events), actor or ACTOR[channel], body, at))
         return True
 
