@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-# Recording order within a day: registrations, budgets, SKs, SKP, training, internships, feedback.
-RANK = {"unit": 0, "budget": 1, "sk": 2, "skp": 3, "training": 4, "intern": 5, "feedback": 6, "burst": 9}
+# Recording order within a day: registrations, SKs and internships (one BKPSDM run), budgets, SKP,
+# training, feedback; each actor's events of a day form one batch.
+RANK = {"unit": 0, "sk": 1, "intern": 2, "budget": 3, "skp": 4, "training": 5, "feedback": 6, "burst": 9}
 ACTOR = {"unit": "bkpsdm-simpeg", "budget": "bpkpad-sipd", "sk": "bkpsdm-simpeg", "skp": "ekinerja-sync",
          "training": "siasn-diklat", "intern": "bkpsdm-simpeg", "feedback": "lapor-sp4n"}
 
