@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,10 +19,15 @@ log = logging.getLogger("jejak.api")
 
 
 class Catcher:
-    """One background thread per process that catches the read models up after writes, coalesced."""
+    """One background thread per process that catches the read models up once writes pause.
 
-    def __init__(self, catch_up: Any) -> None:
-        self.catch_up = catch_up
+    A round holds each read model's write transaction while it works, which stalls writers
+    (SQLite has one writer), so rounds wait for `quiet` seconds without writes, or at most
+    `patience` seconds under a steady stream; reads never wait for it: they catch up themselves.
+    """
+
+    def __init__(self, catch_up: Any, quiet: float = 0.5, patience: float = 10.0) -> None:
+        self.catch_up, self.quiet, self.patience = catch_up, quiet, patience
         self.wanted = threading.Event()
         self.stopping = False
         self.thread: threading.Thread | None = None
@@ -37,6 +43,11 @@ class Catcher:
     def _run(self) -> None:
         while True:
             self.wanted.wait()
+            first = time.monotonic()
+            while not self.stopping:  # let a burst of writes finish first
+                self.wanted.clear()
+                if not self.wanted.wait(self.quiet) or time.monotonic() - first >= self.patience:
+                    break
             if self.stopping:
                 return
             self.wanted.clear()

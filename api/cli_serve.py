@@ -8,18 +8,18 @@ from typing import Any
 import click
 
 from api.keys import ROLES, KeyProblem, KeyStore
-from ledger.store import database_url
+from ledger.store import database_url, is_postgres
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="processes; each builds its own ledger once")
+@click.option("--workers", default=None, type=click.IntRange(1, 64),
+              help="processes, each building its own ledger once [default: 1 on SQLite, 2 on PostgreSQL]")
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 256),
               help="threads per worker, sharing that worker's ledger")
 @click.option("--timeout", default=120, show_default=True, type=int, help="seconds before a stuck worker restarts")
-def serve(host: str, port: int, workers: int, threads: int, timeout: int) -> None:
+def serve(host: str, port: int, workers: int | None, threads: int, timeout: int) -> None:
     """Serve the HTTP API with gunicorn (settings from JEJAK_DATABASE_URL)."""
     from gunicorn.app.base import BaseApplication
 
@@ -31,6 +31,8 @@ def serve(host: str, port: int, workers: int, threads: int, timeout: int) -> Non
     except Exception as exc:  # noqa: BLE001 - any connection problem is a configuration error
         raise click.ClickException(f"JEJAK_DATABASE_URL={url!r}: cannot open the database ({exc})") from exc
     _prepare_signing_key()
+    if workers is None:  # SQLite has one writer: a second process only adds busy-wait back-off
+        workers = 2 if is_postgres(url) else 1
 
     class Server(BaseApplication):
         def load_config(self) -> None:
