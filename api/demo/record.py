@@ -41,11 +41,14 @@ DEMO_LEDGER_ENV = {"AGGREGATE_CACHE_MAXSIZE": "1000000", "AGGREGATE_CACHE_FASTFO
 
 
 def relax_sqlite_sync(ledger) -> bool:
-    """SQLite in WAL mode with synchronous=NORMAL for the bulk load: no fsync per batch.
+    """No fsync per batch during the bulk load: SQLite WAL with synchronous=NORMAL, PostgreSQL
+    with synchronous_commit=off on the ledger's own connections (never the server's settings).
 
     A crash loses at most the last batches, never consistency; the demo is rerun from scratch anyway.
     """
     pool = getattr(getattr(ledger.recorder, "datastore", None), "pool", None)
+    if pool is not None and hasattr(pool, "_configure") and hasattr(pool, "_pool"):
+        return _relax_postgres(pool)
     if pool is None or not hasattr(pool, "_create_connection"):
         return False
     create = pool._create_connection
@@ -58,6 +61,20 @@ def relax_sqlite_sync(ledger) -> bool:
     pool._create_connection = relaxed
     for conn in list(pool._pool):
         conn._sqlite_conn.execute("PRAGMA synchronous=NORMAL")
+    return True
+
+
+def _relax_postgres(pool) -> bool:
+    configure = pool._configure
+
+    def relaxed(conn) -> None:
+        if configure:
+            configure(conn)
+        conn.execute("SET synchronous_commit TO off")
+
+    pool._configure = relaxed
+    for conn in list(pool._pool):
+        conn.execute("SET synchronous_commit TO off")
     return True
 
 
