@@ -7,13 +7,14 @@ from typing import Any, Callable
 from flask import Blueprint, request
 
 from api import cursors
-from api.auth import require_role
+from api.auth import has_role, require_role
 from api.errors import ApiError
 from api.events import services
 from api.schemas import AuditArgs, AuditPage, FlagArgs, FlagPage, load_args
 from projections import queries
 
 bp = Blueprint("audit", __name__)
+PERSONAL = ("nik", "birth_date", "address", "contact")
 
 
 def page(query: Callable[..., list[dict[str, Any]]], args: dict[str, Any], kind: str, key: str,
@@ -35,7 +36,12 @@ def page(query: Callable[..., list[dict[str, Any]]], args: dict[str, Any], kind:
 def audit():
     """Every recorded change with its actor, principal, TMT, SK and field changes, newest first."""
     args = load_args(AuditArgs, request.args)
-    return AuditPage().dump(page(queries.audit, args, "audit", "position", "before_position"))
+    result = page(queries.audit, args, "audit", "position", "before_position")
+    if not has_role("auditor"):  # inspectors see that a personal field changed, never its values
+        for row in result["items"]:
+            row["changes"] = [{**c, "before": None, "after": None} if c.get("field") in PERSONAL else c
+                              for c in row.get("changes") or []]
+    return AuditPage().dump(result)
 
 
 @bp.get("/v1/audit/flags")
