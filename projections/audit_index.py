@@ -34,7 +34,6 @@ audit = Table(
     Column("reason", String(2000)),
     Column("correlation_id", String(200)),
     Column("derived", Boolean, nullable=False),
-    Column("changes", JSON, nullable=False),
     Index("proj_audit_actor", "actor", "position"),
     Index("proj_audit_on_behalf_of", "on_behalf_of", "position"),
     Index("proj_audit_subject", "subject", "position"),
@@ -55,7 +54,7 @@ audit_change = Table(
 
 
 class AuditIndex(Projection):
-    """Who changed what: one row per event and one per changed field."""
+    """Who changed what: one row per event and one per changed field (read back in `seq` order)."""
 
     name = "audit_index"
     tables = [audit, audit_change]
@@ -68,7 +67,7 @@ class AuditIndex(Projection):
         for e in chunk.events:
             facts = chunk.facts_of(e)
             before, after = self.memo.step(e.stream_id, facts)
-            ch = jsonable(values.changes(before, after, facts[-1], facts))
+            ch = values.changes(before, after, facts[-1], facts)
             m = e.meta
             lb = m.get("legal_basis")
             unit = e.subject if e.kind == "unit" else after.get("unit") or before.get("unit")
@@ -79,7 +78,6 @@ class AuditIndex(Projection):
                 "effective_date": m.get("effective_date"), "legal_basis": jsonable(lb),
                 "legal_basis_number": lb.get("number") if lb else None, "reason": m.get("reason"),
                 "correlation_id": m.get("correlation_id"), "derived": m.get("derived_from") is not None,
-                "changes": ch,
             })
             change_rows += [{"position": e.position, "seq": i, **c} for i, c in enumerate(ch)]
         if rows:

@@ -87,12 +87,25 @@ def employee(engine: Engine, nip: str) -> dict[str, Any] | None:
 
 # --- audit ----------------------------------------------------------------------
 
-def _audit_row(r: Any) -> dict[str, Any]:
+def _with_changes(conn: Any, rows: list[Any]) -> list[dict[str, Any]]:
+    """Audit rows with their field changes, read in one query for the whole page."""
+    from projections.audit_index import audit_change
+
+    changes: dict[int, list[dict[str, Any]]] = {}
+    if rows:
+        q = select(audit_change).where(audit_change.c.position.in_([r.position for r in rows])).order_by(
+            audit_change.c.position, audit_change.c.seq)
+        for c in conn.execute(q):
+            changes.setdefault(c.position, []).append({"field": c.field, "before": c.before, "after": c.after})
+    return [_audit_row(r, changes.get(r.position, [])) for r in rows]
+
+
+def _audit_row(r: Any, changes: list[dict[str, Any]]) -> dict[str, Any]:
     return {"position": r.position, "event_id": r.event_id, "recorded_at": _utc(r.recorded_at), "actor": r.actor,
             "on_behalf_of": r.on_behalf_of, "source": r.source, "type": r.type, "subject": r.subject,
             "unit": r.unit, "effective_date": _iso(r.effective_date), "legal_basis": r.legal_basis,
             "reason": r.reason, "correlation_id": r.correlation_id, "derived": bool(r.derived),
-            "changes": r.changes}
+            "changes": changes}
 
 
 def audit_query(*, actor: str | None = None, on_behalf_of: str | None = None, subject: str | None = None,
@@ -118,13 +131,14 @@ def audit(engine: Engine, **filters: Any) -> list[dict[str, Any]]:
     """Who changed what, newest first; filters: actor, on_behalf_of, subject, type, unit, since, until."""
     q = audit_query(**filters)
     with engine.connect() as conn:
-        return [_audit_row(r) for r in conn.execute(q)]
+        return _with_changes(conn, conn.execute(q).all())
 
 
 def audit_event(engine: Engine, position: int) -> dict[str, Any] | None:
     with engine.connect() as conn:
-        r = conn.execute(select(audit_table).where(audit_table.c.position == position)).first()
-    return _audit_row(r) if r else None
+        rows = conn.execute(select(audit_table).where(audit_table.c.position == position)).all()
+        found = _with_changes(conn, rows)
+    return found[0] if found else None
 
 
 # --- flags ----------------------------------------------------------------------

@@ -34,6 +34,7 @@ from projections.tables import Projection, metadata
 KINDS = ["self_action", "evaluator_hierarchy", "backdated", "promotion_without_two_baik",
          "realisation_beyond_allocation", "off_hours_burst"]
 BACKDATING_DAYS = 90
+MIGRATION_SOURCES = {"migrasi-simpeg"}  # the initial load of serving ASN carries their old TMTs by design
 BURST_THRESHOLD = 20
 WORK_START, WORK_END = 7, 18  # WIB hours
 CONTENT_KINDS = ("evaluator_hierarchy", "backdated", "promotion_without_two_baik")
@@ -141,7 +142,7 @@ class RedFlags(Projection):
             kind = WARNING_KINDS.get(w.get("rule"))
             if kind:
                 out.append(self._flag(e, kind, unit, [e.position], {"type": e.type, "warning": w}))
-        days = backdated(m.get("effective_date"), e.recorded_at)
+        days = backdated(m.get("effective_date"), e.recorded_at) if m.get("source") not in MIGRATION_SOURCES else None
         if days is not None:
             out.append(self._flag(e, "backdated", unit, [e.position], {"type": e.type, "days": days,
                                                                         "threshold_days": BACKDATING_DAYS}))

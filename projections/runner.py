@@ -87,12 +87,30 @@ class Projections:
         # Test seam: called inside a chunk's transaction after its rows, before its tracking position.
         self.fault: Callable[[str, list[Event]], None] | None = None
         self._facts: Facts | None = None
+        stale = self._stale()
         metadata.create_all(self.engine)
         with self.engine.begin() as conn:
             known = set(conn.execute(select(tracking.c.name)).scalars())
             missing = [{"name": n, "position": 0} for n in NAMES if n not in known]
             if missing:
                 conn.execute(tracking.insert(), missing)
+            if stale:
+                conn.execute(update(tracking).where(tracking.c.name.in_(stale)).values(position=0))
+
+    def _stale(self) -> list[str]:
+        """Drop the tables of projections whose stored columns differ from the code's; they rebuild from zero."""
+        inspector = sqlalchemy.inspect(self.engine)
+        existing = set(inspector.get_table_names())
+        stale = []
+        for name, projection in self.projections.items():
+            for table in projection.tables:
+                if table.name in existing and {c["name"] for c in inspector.get_columns(table.name)} != set(table.c.keys()):
+                    stale.append(name)
+                    break
+        for name in stale:
+            for table in reversed(self.projections[name].tables):
+                table.drop(self.engine, checkfirst=True)
+        return stale
 
     def close(self) -> None:
         self.engine.dispose()

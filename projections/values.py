@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from ledger.application import jsonable
 from projections.source import FIX_TYPES
+
+PLAIN = (str, int, float, bool, type(None))
+
+
+def plain(value: Any) -> Any:
+    """A JSON value (dates as ISO text); most values already are, so they pass untouched."""
+    return value if isinstance(value, PLAIN) else jsonable(value)
 
 PERSONAL = {"nik", "birth_date", "address", "contact", "contact_encrypted", "message"}
 
@@ -141,8 +149,8 @@ def changes(before: dict[str, Any], after: dict[str, Any], fact: dict[str, Any],
                 if name in PERSONAL:
                     continue
                 field = name if name == "effective_date" else f"data.{name}"
-                out.append({"field": field, "before": current.get(name), "after": value})
+                out.append({"field": field, "before": plain(current.get(name)), "after": plain(value)})
     for key in sorted(set(before) | set(after)):
         if before.get(key) != after.get(key) and key not in PERSONAL:
-            out.append({"field": key, "before": before.get(key), "after": after.get(key)})
+            out.append({"field": key, "before": plain(before.get(key)), "after": plain(after.get(key))})
     return out

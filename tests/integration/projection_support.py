@@ -111,6 +111,15 @@ def annul(subject: str, event_id: str) -> dict[str, Any]:
     return {"type": "Annulled", "subject": subject, "reason": "SK dibatalkan", "data": {"event_id": event_id}}
 
 
+def reset_pg(url: str) -> None:
+    """Empty a PostgreSQL test database's public schema (as tests/conftest.py does per test)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
 def table_names(names: list[str] | None = None) -> list[str]:
     from projections.runner import Projections  # noqa: F401  (registers every table)
     from projections.runner import PROJECTIONS

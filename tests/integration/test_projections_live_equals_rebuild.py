@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import projection_support as s
-from conftest import reset_pg
 from ledger.application import Ledger
 from ledger.errors import LedgerError
 from ledger.rules import PNS_GRADES, PREDIKAT_MATRIX
@@ -135,7 +134,7 @@ def build_live(projections: Projections, ledger: Ledger, rnd: random.Random, cra
 def test_tables_built_live_with_crashes_equal_tables_rebuilt_from_zero(database_url, tmp_path, ops, seed):
     url = f"sqlite:///{tmp_path / (uuid.uuid4().hex + '.db')}" if database_url.startswith("sqlite") else database_url
     if url.startswith("postgres"):
-        reset_pg(url)
+        s.reset_pg(url)
     rnd = random.Random(seed)
     clock = s.Clock()
     ledger = Ledger(url, clock=clock)
