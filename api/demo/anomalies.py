@@ -66,8 +66,9 @@ def plant(rng: random.Random, plan: Plan, career: Any, city: Any, picked: dict[s
     def room(p: Person) -> bool:  # the burst's 2 JP keep the year within 60 JP (PPPK 24)
         return career.jp.get((p.nip, day.year), 0) + 2 <= (60 if p.employment_type == "pns" else 24)
 
-    crew = [p for p in people if p.unit == "DISHUB" and p.role == "staff" and (p.stop is None or p.stop > day)
-            and p.appointed < day - timedelta(days=30) and room(p)][:40]
+    crew = [p for p in people if p.role == "staff" and (p.stop is None or p.stop > day)
+            and p.appointed < day - timedelta(days=30) and room(p)]
+    crew = rng.sample(crew, min(30, len(crew)))
     for i, p in enumerate(crew):  # a late-night burst by one operator account
         s = day - timedelta(days=20 + i % 5)
         plan.add(day, "burst", {
@@ -75,4 +76,4 @@ def plant(rng: random.Random, plan: Plan, career: Any, city: Any, picked: dict[s
             "data": {"path": "nonklasikal", "form": "e_learning", "title": "Pelatihan Mandiri ASN Unggul",
                      "provider": "Lembaga Administrasi Negara", "start_date": s.isoformat(),
                      "end_date": s.isoformat(), "jp": 2, "cost": 0, "funding_unit": p.unit}},
-            actor="operator-dishub", at=at_wib(day, 22, 5 + i // 2, (i % 2) * 30))
+            actor="operator-bkpsdm-2", at=at_wib(day, 22, 5 + i // 2, (i % 2) * 30))

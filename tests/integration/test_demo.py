@@ -10,6 +10,9 @@ import pytest
 from api.demo.generator import generate
 from api.demo.record import DEMO_LEDGER_ENV, SimClock, record, relax_sqlite_sync
 from ledger.application import Ledger
+from projections import queries
+from projections.red_flags import KINDS
+from projections.runner import Projections
 from ledger.rules import PNS_GRADES, allowed_promotion_months
 
 TODAY = date(2026, 11, 28)
@@ -19,7 +22,7 @@ POSTED = ("type", "subject", "data", "effective_date", "legal_basis", "reason", 
           "source")
 
 
-def build(url: str) -> tuple[object, list[dict]]:
+def build(url: str) -> tuple[object, list[dict], dict[str, list[dict]]]:
     world = generate(300, 2, seed=7, today=TODAY)
     clock = SimClock()
     ledger = Ledger(url, clock=clock, env=DEMO_LEDGER_ENV)
@@ -30,9 +33,13 @@ def build(url: str) -> tuple[object, list[dict]]:
         while batch := ledger.feed(after, 1000):
             feed += batch
             after = batch[-1]["position"]
+        projections = Projections(url)
+        projections.rebuild(ledger)
+        flags = {kind: queries.flags(projections.engine, kind=kind, limit=1000) for kind in KINDS}
+        projections.close()
     finally:
         ledger.close()
-    return world, feed
+    return world, feed, flags
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -53,7 +60,7 @@ def posted_body(event: dict) -> dict:
 
 
 def test_every_generated_event_is_accepted_again_by_a_fresh_ledger(demo, tmp_path):
-    _, feed = demo
+    _, feed, _ = demo
     fresh = Ledger(f"sqlite:///{tmp_path / 'replay.db'}", env=DEMO_LEDGER_ENV)
     relax_sqlite_sync(fresh)
     try:
@@ -70,31 +77,41 @@ def test_every_generated_event_is_accepted_again_by_a_fresh_ledger(demo, tmp_pat
 
 
 def test_only_the_deliberate_anomalies_raise_warnings(demo):
-    _, feed = demo
+    _, feed, _ = demo
     rules = Counter(w["rule"] for e in feed for w in e["warnings"])
     assert set(rules) <= EXPECTED_WARNINGS
     assert rules["evaluator_hierarchy"] >= 1 and rules["promotion_two_baik_years"] >= 1
 
 
 def test_the_planted_anomalies_are_in_the_ledger(demo):
-    _, feed = demo
+    _, feed, _ = demo
     assert any(e["on_behalf_of"] == e["subject"] for e in feed), "a self-recorded action"
     backdated = [e for e in feed if e["type"] == "Transferred" and
                  (date.fromisoformat(e["recorded_at"][:10]) - date.fromisoformat(e["effective_date"])).days > 90]
     assert backdated, "a transfer backdated by more than 90 days"
     late = [e for e in feed if not 7 <= _wib(e).hour < 18]
-    assert late and {e["actor"] for e in late} == {"operator-dishub"}, "only the burst is out of hours"
+    assert late and {e["actor"] for e in late} == {"operator-bkpsdm-2"}, "only the burst is out of hours"
+
+
+def test_the_red_flags_catch_each_planted_anomaly_and_nothing_else(demo):
+    _, feed, flags = demo
+    by_position = {e["position"]: e for e in feed}
+    assert len(flags["self_action"]) == 2
+    assert [by_position[f["positions"][0]]["type"] for f in flags["backdated"]] == ["Transferred"]
+    assert len(flags["evaluator_hierarchy"]) == 1 and len(flags["promotion_without_two_baik"]) == 1
+    assert len(flags["off_hours_burst"]) == 1 and flags["off_hours_burst"][0]["actor"] == "operator-bkpsdm-2"
+    assert flags["realisation_beyond_allocation"] == []
 
 
 def test_recording_times_never_go_backwards_and_stay_before_today(demo):
-    _, feed = demo
+    _, feed, _ = demo
     times = [e["recorded_at"] for e in feed]
     assert times == sorted(times)
     assert _wib(feed[-1]).date() < TODAY
 
 
 def test_promotions_are_one_step_on_the_first_of_an_allowed_month(demo):
-    _, feed = demo
+    _, feed, _ = demo
     promotions = [e for e in feed if e["type"] == "PromotionGranted"]
     assert promotions
     for e in promotions:
@@ -104,7 +121,7 @@ def test_promotions_are_one_step_on_the_first_of_an_allowed_month(demo):
 
 
 def test_workforce_grades_and_predikat_fall_in_realistic_ranges(demo):
-    world, feed = demo
+    world, feed, _ = demo
     appointed = [e for e in feed if e["type"] == "EmployeeAppointed"]
     assert len(appointed) == 300
     kinds = Counter(e["data"]["employment_type"] for e in appointed)
@@ -120,7 +137,7 @@ def test_workforce_grades_and_predikat_fall_in_realistic_ranges(demo):
 
 
 def test_training_hours_stay_within_0_to_60_jp_and_inside_each_budget(demo):
-    world, feed = demo
+    world, feed, _ = demo
     jp: dict[tuple[str, int], int] = defaultdict(int)
     for e in feed:
         if e["type"] == "TrainingCompleted":
@@ -149,7 +166,7 @@ def test_the_same_seed_gives_the_same_city_and_another_seed_another():
 
 
 def test_nips_are_unique_and_encode_birth_date_and_tmt_cpns(demo):
-    world, _ = demo
+    world, _, _ = demo
     nips = [p.nip for p in world.people]
     assert len(nips) == len(set(nips))
     for p in world.people:
