@@ -5,13 +5,23 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 import requests
 
-from tests.e2e.conftest import JEJAK, ROOT, free_port
+ROOT = Path(__file__).resolve().parents[2]
+JEJAK = str(Path(sys.executable).parent / "jejak")  # the installed command line, as operators run it
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def run(env: dict, *args: str, timeout: int = 240) -> subprocess.CompletedProcess:

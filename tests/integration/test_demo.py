@@ -48,9 +48,11 @@ def demo(request, tmp_path_factory):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'jejak.db'}"
     else:
-        from tests.conftest import reset_pg
+        import psycopg
         url = request.getfixturevalue("pg_database")
-        reset_pg(url)
+        with psycopg.connect(url, autocommit=True) as conn:  # an empty schema, as `database_url` gives
+            conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+            conn.execute("CREATE SCHEMA public")
     return build(url)
 
 
