@@ -80,8 +80,13 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="id-ID")
-    yield context.new_page()
+    page = context.new_page()
+    errors: list[str] = []  # CSP violations, missing stylesheet, any failed load
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("requestfailed", lambda req: errors.append(f"failed: {req.url}"))
+    yield page
     context.close()
+    assert [e for e in errors if "status of 400" not in e] == [], errors  # a refused form answers 400 on purpose
 
 
 def projection(url: str):

@@ -187,3 +187,12 @@ def test_a_year_can_be_chosen_and_a_malformed_one_is_refused_in_indonesian(clien
     assert re.search(r'data-key="training.attained">6</td>', chosen)
     bad = client.get("/?tahun=dua-ribu")
     assert bad.status_code == 400 and "Tahun harus empat angka" in bad.get_data(as_text=True)
+
+
+def test_pages_forbid_scripts_and_foreign_resources_and_never_leak_ticket_urls(client, complaint):
+    for path in ["/", f"/tiket/{complaint}", "/masukan"]:
+        headers = client.get(path).headers
+        assert "script-src" not in headers["Content-Security-Policy"]
+        assert headers["Content-Security-Policy"].startswith("default-src 'none'")
+        assert headers["Referrer-Policy"] == "no-referrer" and headers["X-Content-Type-Options"] == "nosniff"
+    assert client.get(f"/tiket/{complaint}").headers["Cache-Control"] == "no-store"
