@@ -26,6 +26,7 @@ class LiveServer:
     url: str
     database_url: str
     tokens: dict[str, str]
+    log: Path
 
     def headers(self, role: str, **extra: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}", **extra}
@@ -79,7 +80,7 @@ def live_server(request, tmp_path_factory):
             if time.monotonic() > deadline:
                 pytest.fail(f"jejak serve did not answer in 60 s:\n{(tmp / 'server.log').read_text()}")
             time.sleep(0.1)
-        yield LiveServer(base, db_url, tokens)
+        yield LiveServer(base, db_url, tokens, tmp / "server.log")
     finally:
         if proc.poll() is not None:
             print(f"jejak serve died with {proc.returncode}:\n{(tmp / 'server.log').read_text()[-5000:]}")

@@ -124,3 +124,18 @@ def test_a_revoked_key_is_refused_by_the_running_server_at_once(live_server):
     subprocess.run([jejak, "keys", "revoke", "temp-e2e"], env=env, check=True,
                    capture_output=True, timeout=60)
     assert requests.get(s.url + "/v1/event-types", headers=hdr, timeout=30).status_code == 401
+
+
+def test_the_server_log_records_requests_but_never_a_token(live_server):
+    s = live_server
+    for role in s.tokens:
+        get(s, "/v1/event-types", role=role)
+    requests.get(s.url + "/v1/event-types", headers={"Authorization": "Bearer not-a-real-token"}, timeout=30)
+    log = ""
+    for _ in range(100):  # gunicorn writes its access log line just after the response
+        log = s.log.read_text()
+        if '"GET /v1/event-types" 401' in log:
+            break
+        time.sleep(0.1)
+    assert '"GET /v1/event-types" 200' in log and '"GET /v1/event-types" 401' in log
+    assert not any(token in log for token in s.tokens.values()) and "not-a-real-token" not in log
