@@ -1,6 +1,6 @@
 """Projection rebuild rate (events/s) beside the raw rate of reading and decoding the notification log.
 
-Run: .venv/bin/python -m bench.projections [--events 20000] [--backend sqlite|postgres|both]
+Run: .venv/bin/python -m bench.projections [--events 10000] [--backend sqlite|postgres|both]
 Both figures are measured in the same run on the same database; the goal is a rebuild at
 least half as fast as the raw decode. Results go to bench/results/projections.json.
 """
@@ -98,11 +98,67 @@ def run(url: str, events: int) -> dict[str, Any]:
             "ratio": round(rebuild / raw, 3), "rebuild_one_events_per_s": per}
 
 
+PLAN_CASES = {"actor": {"actor": "actor-7"}, "on_behalf_of": {"on_behalf_of": "nip-42"}, "subject": {"subject": "nip-42"},
+              "type": {"type": "PromotionGranted"}, "unit": {"unit": "OPD-3"},
+              "since/until (one day)": {"since": "2020-03-01T00:00:00Z", "until": "2020-03-02T00:00:00Z"},
+              "actor + since": {"actor": "actor-7", "since": "2020-03-01T00:00:00Z"},
+              "next page of a subject": {"subject": "nip-42", "before_position": 500000}}
+
+
+def plans(url: str, rows: int = 1_000_000) -> None:
+    """Fill proj_audit of an EMPTY scratch database with synthetic rows, then print each audit query's plan."""
+    from sqlalchemy import text
+
+    from projections import queries
+
+    pg = url.startswith("postgres")
+    projections = Projections(url)
+    with projections.engine.begin() as c:
+        if c.execute(text("select count(*) from proj_audit")).scalar() == 0:
+            if pg:
+                c.execute(text(
+                    "insert into proj_audit (position, event_id, recorded_at, actor, on_behalf_of, source, type,"
+                    " subject, stream, version, unit, derived)"
+                    " select g, md5(g::text), timestamp '2016-01-01' + g * interval '5 minutes', 'actor-' || (g % 200),"
+                    " case when g % 3 = 0 then 'nip-' || (g % 5000) end, null, (array['PromotionGranted',"
+                    "'TrainingCompleted','LeaveGranted','PerformanceEvaluated','Transferred'])[1 + g % 5],"
+                    " 'nip-' || (g % 8000), 'employee', 1, 'OPD-' || (g % 35), false"
+                    f" from generate_series(1, {rows}) g"))
+                c.execute(text("analyze proj_audit"))
+            else:
+                c.execute(text(
+                    f"with recursive g(x) as (select 1 union all select x+1 from g where x < {rows})"
+                    " insert into proj_audit (position, event_id, recorded_at, actor, on_behalf_of, source, type,"
+                    " subject, stream, version, unit, derived)"
+                    " select x, printf('%08x-e', x), datetime('2016-01-01', '+' || (x*5) || ' minutes'),"
+                    " 'actor-' || (x % 200), case when x % 3 = 0 then 'nip-' || (x % 5000) end, null,"
+                    " case x % 5 when 0 then 'PromotionGranted' when 1 then 'TrainingCompleted' when 2 then"
+                    " 'LeaveGranted' when 3 then 'PerformanceEvaluated' else 'Transferred' end,"
+                    " 'nip-' || (x % 8000), 'employee', 1, 'OPD-' || (x % 35), 0 from g"))
+                c.execute(text("analyze"))
+    with projections.engine.connect() as c:
+        for name, filters in PLAN_CASES.items():
+            sql = str(queries.audit_query(**filters).compile(dialect=projections.engine.dialect,
+                                                              compile_kwargs={"literal_binds": True}))
+            t0 = time.perf_counter()
+            c.execute(text(sql)).all()
+            ms = (time.perf_counter() - t0) * 1000
+            print(f"-- {name}: {ms:.1f} ms")
+            for r in c.execute(text(("EXPLAIN " if pg else "EXPLAIN QUERY PLAN ") + sql)):
+                print("   " + str(r[-1]))
+    projections.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--events", type=int, default=20000)
+    ap.add_argument("--events", type=int, default=10000)
     ap.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    ap.add_argument("--plans", metavar="URL", help="instead: print audit query plans over 1,000,000 synthetic rows"
+                    " in the EMPTY scratch database URL")
     args = ap.parse_args()
+    if args.plans:
+        plans(args.plans)
+        return
     results: dict[str, Any] = {"events_requested": args.events}
     if args.backend in ("sqlite", "both"):
         with tempfile.TemporaryDirectory() as tmp:
