@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from api_bodies import auth, EVALUATOR, NIP, STRANGER, appointment, evaluation, plan, promotion, training, unit
+from api_bodies import auth, NIP, STRANGER, appointment, evaluation, plan, promotion, training, unit
 
 
 def with_(body: dict[str, Any], **changes: Any) -> dict[str, Any]:
