@@ -87,6 +87,7 @@ class Projections:
         # Test seam: called inside a chunk's transaction after its rows, before its tracking position.
         self.fault: Callable[[str, list[Event]], None] | None = None
         self._facts: Facts | None = None
+        self._lock = threading.RLock()  # the facts cache and memos belong to one catch-up at a time
         stale = self._stale()
         metadata.create_all(self.engine)
         with self.engine.begin() as conn:
@@ -145,6 +146,11 @@ class Projections:
     def catch_up(self, ledger: Any, names: Iterable[str] | None = None, *, chunk_size: int | None = None,
                  on_chunk: Callable[[int], None] | None = None) -> int:
         """Apply every event not yet applied; returns how many events some projection applied."""
+        with self._lock:
+            return self._catch_up(ledger, names, chunk_size, on_chunk)
+
+    def _catch_up(self, ledger: Any, names: Iterable[str] | None, chunk_size: int | None,
+                  on_chunk: Callable[[int], None] | None) -> int:
         wanted = self._check(names if names is not None else NAMES)
         size = chunk_size or self.chunk_size
         positions = self.positions()
