@@ -101,3 +101,16 @@ def test_the_event_catalogue_lists_every_type_with_its_stream_and_schema(client,
     assert {"EmployeeAppointed", "PromotionGranted", "TrainingCompleted", "Corrected", "Annulled"} <= set(by_type)
     assert by_type["PromotionGranted"]["stream"] == "employee"
     assert "to_grade" in by_type["PromotionGranted"]["schema"]["properties"]["data"]["required"]
+
+
+def test_read_models_catch_up_in_the_background_after_a_write_without_any_read(client, tokens, services):
+    import time
+
+    made = client.post("/v1/events", json=unit("BACKGROUND-1"), headers=auth(tokens["recorder"]))
+    assert made.status_code == 201
+    position = made.json["position"]
+    for _ in range(300):  # the catch-up waits for writes to pause (0.5 s) before its round
+        if min(services.projections.positions().values()) >= position:
+            break
+        time.sleep(0.1)
+    assert min(services.projections.positions().values()) >= position
