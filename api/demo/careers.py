@@ -160,7 +160,7 @@ class Career:
 
     def leave(self, p: Person, kind: str, s: date, days: int, approver: str) -> None:
         e = add_workdays(s, days - 1) if kind != "melahirkan" else s + timedelta(days=days - 1)
-        day = max(workday(s - timedelta(days=self.rng.randint(3, 12))), self.city.window_start)
+        day = max(workday(s - timedelta(days=self.rng.randint(3, 12))), p.recorded_on or self.city.window_start)
         if kind == "sakit":
             day = add_workdays(s, self.rng.randint(0, 2))
         self.plan.add(day, "sk", {"type": "LeaveGranted", "subject": p.nip, "on_behalf_of": approver,

@@ -146,6 +146,7 @@ def appoint(rng: random.Random, plan: Plan, city: City, p: Person, day: date, so
         body["source"] = source
         body["reason"] = "Migrasi data awal SIMPEG: pangkat, jabatan dan unit terakhir"
     plan.add(day, "sk", body, stop=p.stop)
+    p.recorded_on = day
 
 
 def migrate(rng: random.Random, plan: Plan, city: City, people: list[Person], sizes: dict[str, int],

@@ -80,6 +80,7 @@ class Person:
     flags: dict[str, object] = field(default_factory=dict)  # deliberate anomalies this person carries
     stop: date | None = None  # the day the separation is recorded: nothing is recorded after it
     separation: tuple[str, date] | None = None  # (kind, TMT)
+    recorded_on: date | None = None  # the day the appointment is recorded: nothing about them before it
 
 
 class NipMaker:
