@@ -15,7 +15,7 @@ from sqlalchemy import Engine, func, select
 from ledger.stream import WIB
 from projections.audit_index import audit as audit_table
 from projections.evaluations import evaluation
-from projections.feedback import VERIFICATION_WORKING_DAYS, add_working_days, feedback
+from projections.feedback import VERIFICATION_WORKING_DAYS, feedback
 from projections.public_stats import public_unit as public_unit_table
 from projections.red_flags import KINDS, flag
 from projections.roster import roster

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any, Iterable
 
-from ledger.application import AGGREGATES, jsonable
+from ledger.application import AGGREGATES
 from ledger.stream import Stream, stream_id
 
 FIX_TYPES = ("Corrected", "Annulled")
@@ -178,12 +178,4 @@ class Chunk:
     def facts_of(self, e: Event) -> list[dict[str, Any]]:
         """The stream's facts up to and including `e`."""
         return self._facts.facts(e.stream_id, e.kind, e.subject, e.version)
-
-
-def utc(value: datetime | None) -> str | None:
-    return None if value is None else jsonable(value.replace(tzinfo=timezone.utc))
-
-
-def iso(value: Any) -> Any:
-    return jsonable(value)
 

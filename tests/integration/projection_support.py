@@ -121,7 +121,6 @@ def reset_pg(url: str) -> None:
 
 
 def table_names(names: list[str] | None = None) -> list[str]:
-    from projections.runner import Projections  # noqa: F401  (registers every table)
     from projections.runner import PROJECTIONS
 
     wanted = [p for p in PROJECTIONS if names is None or p.name in names]
