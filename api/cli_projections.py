@@ -50,11 +50,13 @@ def status(as_json: bool) -> None:
 @projections_group.command("rebuild")
 @click.argument("name", required=False, type=click.Choice(NAMES))
 @click.option("--chunk-size", type=click.IntRange(1, 100000), default=None, help="events per transaction")
-def rebuild(name: str | None, chunk_size: int | None) -> None:
+@click.option("--workers", type=click.IntRange(1, 16), default=1, show_default=True,
+              help="processes rebuilding projections side by side")
+def rebuild(name: str | None, chunk_size: int | None, workers: int) -> None:
     """Empty one projection (or all) and rebuild it from the first event, with progress."""
     ledger, projections = _open()
     try:
-        n = projections.rebuild(ledger, name, progress=True, chunk_size=chunk_size)
+        n = projections.rebuild(ledger, name, progress=True, chunk_size=chunk_size, workers=workers)
     except UnknownProjection as exc:
         raise click.UsageError(str(exc)) from exc
     click.echo(f"rebuilt {name or 'all projections'}: {n} events")

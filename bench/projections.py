@@ -87,6 +87,9 @@ def run(url: str, events: int) -> dict[str, Any]:
     t0 = time.perf_counter()
     projections.rebuild(ledger, progress=True)
     rebuild = head / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    projections.rebuild(ledger, workers=2)
+    rebuild2 = head / (time.perf_counter() - t0)
     per = {}
     for name in ("roster", "audit_index", "red_flags", "public_stats"):
         t0 = time.perf_counter()
@@ -95,7 +98,8 @@ def run(url: str, events: int) -> dict[str, Any]:
     projections.close()
     ledger.close()
     return {"events": head, "raw_read_decode_events_per_s": round(raw), "rebuild_all_events_per_s": round(rebuild),
-            "ratio": round(rebuild / raw, 3), "rebuild_one_events_per_s": per}
+            "ratio": round(rebuild / raw, 3), "rebuild_all_2_workers_events_per_s": round(rebuild2),
+            "ratio_2_workers": round(rebuild2 / raw, 3), "rebuild_one_events_per_s": per}
 
 
 PLAN_CASES = {"actor": {"actor": "actor-7"}, "on_behalf_of": {"on_behalf_of": "nip-42"}, "subject": {"subject": "nip-42"},

@@ -198,13 +198,24 @@ class Projections:
                     conn.execute(table.delete())
 
     def rebuild(self, ledger: Any, name: str | None = None, progress: bool = False,
-                chunk_size: int | None = None) -> int:
-        """Rebuild one projection (or all) from position zero; optionally with a progress bar."""
+                chunk_size: int | None = None, workers: int = 1) -> int:
+        """Rebuild one projection (or all) from position zero, in `workers` processes; optionally with a bar."""
         names = self._check([name] if name else NAMES)
         chunk_size = chunk_size or max(self.chunk_size, REBUILD_CHUNK_SIZE)
         self.reset(names)
+        if workers > 1 and len(names) > 1:
+            from projections import parallel
+
+            if not progress:
+                return parallel.rebuild(self, names, workers, chunk_size)
+            return self._with_bar(ledger, name, lambda tick: parallel.rebuild(self, names, workers, chunk_size, tick))
         if not progress:
             return self.catch_up(ledger, names, chunk_size=chunk_size)
+        return self._with_bar(ledger, name, lambda tick: self.catch_up(ledger, names, chunk_size=chunk_size,
+                                                                        on_chunk=tick))
+
+    def _with_bar(self, ledger: Any, name: str | None, work: Callable[[Callable[[int], None]], int]) -> int:
+        """Run `work(tick)` under a progress bar with events/s and ETA; `tick(position)` moves it."""
         from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                                    TimeRemainingColumn)
 
@@ -213,8 +224,7 @@ class Projections:
                    RateColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn()]
         with Progress(*columns) as bar:
             task = bar.add_task(name or "all", total=head)
-            return self.catch_up(ledger, names, chunk_size=chunk_size,
-                                 on_chunk=lambda position: bar.update(task, completed=min(position, head)))
+            return work(lambda position: bar.update(task, completed=min(position, head)))
 
     def follow(self, ledger: Any, interval: float = 0.5, stop: threading.Event | None = None,
                on_progress: Callable[[int], None] | None = None) -> None:

@@ -196,3 +196,19 @@ def test_rebuilding_one_projection_leaves_the_others_alone(ledger, name):
         assert s.tracking(projections.engine) == {n: ledger.head() for n in NAMES}
     finally:
         projections.close()
+
+
+def test_rebuilding_in_two_processes_equals_rebuilding_in_one(database_url):
+    clock, rnd = s.Clock(), random.Random(7)
+    ledger = Ledger(database_url, clock=clock)
+    projections = Projections(database_url)
+    try:
+        play(ledger, clock, rnd, [rnd.choice(OPS) for _ in range(40)], {})
+        projections.rebuild(ledger)
+        one = s.dump(projections.engine)
+        assert projections.rebuild(ledger, workers=2) == ledger.head()
+        assert s.dump(projections.engine) == one
+        assert s.tracking(projections.engine) == {n: ledger.head() for n in NAMES}
+    finally:
+        projections.close()
+        ledger.close()
