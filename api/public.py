@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
@@ -50,7 +51,7 @@ def _setup(state: Any) -> None:
         except ValueError as exc:
             raise RuntimeError(f"JEJAK_{name}: {exc}") from None
     app.extensions["jejak_public_limits"] = limits
-    key_path = app.config.get("CONTACT_KEY_PATH") or default_key_path(app.extensions["jejak"].url)
+    key_path = Path(app.config.get("CONTACT_KEY_PATH") or default_key_path(app.extensions["jejak"].url))
     app.extensions["jejak_contact_box"] = ContactBox.from_path(key_path)
     for name, func in public_view.FILTERS.items():
         app.jinja_env.filters[name] = func

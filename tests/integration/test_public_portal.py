@@ -36,7 +36,7 @@ def make_app(url, tmp_path_factory, **config):
     from api import create_app
 
     key = tmp_path_factory.getbasetemp() / "contact.key"
-    return create_app({"DATABASE_URL": url, "TESTING": True, "CONTACT_KEY_PATH": key, **config})
+    return create_app({"DATABASE_URL": url, "TESTING": True, "CONTACT_KEY_PATH": str(key), **config})
 
 
 @pytest.fixture(scope="module")
