@@ -13,6 +13,7 @@ from sqlalchemy import JSON, BigInteger, Boolean, Column, Connection, Date, Date
 
 from ledger.application import jsonable
 from projections import values
+from projections.source import FIX_TYPES
 from projections.tables import Projection, metadata
 
 audit = Table(
@@ -65,9 +66,10 @@ class AuditIndex(Projection):
     def apply(self, conn: Connection, chunk: Any) -> None:
         rows, change_rows = [], []
         for e in chunk.events:
-            facts = chunk.facts_of(e)
-            before, after = self.memo.step(e.stream_id, facts)
-            ch = values.changes(before, after, facts[-1], facts)
+            facts = chunk.facts_from(e)
+            before, after = self.memo.step(e.stream_id, facts, e.version)
+            fact = facts[e.version - 1]
+            ch = values.changes(before, after, fact, facts[:e.version] if fact["type"] in FIX_TYPES else [])
             m = e.meta
             lb = m.get("legal_basis")
             unit = e.subject if e.kind == "unit" else after.get("unit") or before.get("unit")

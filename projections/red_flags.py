@@ -102,7 +102,7 @@ class RedFlags(Projection):
         new: list[dict[str, Any]] = []
         blocks: set[tuple[str, date]] = set()
         for e in chunk.events:
-            before, after = self.memo.step(e.stream_id, chunk.facts_of(e))
+            before, after = self.memo.step(e.stream_id, chunk.facts_from(e), e.version)
             unit = e.subject if e.kind == "unit" else after.get("unit") or before.get("unit")
             if e.type in FIX_TYPES:  # its target's flags may still be waiting in `new`
                 self._insert(conn, new)

@@ -102,13 +102,17 @@ class Facts:
 
     def facts(self, sid: str, kind: str, subject: str, version: int) -> list[dict[str, Any]]:
         """The stream's first `version` facts."""
+        return self.at_least(sid, kind, subject, version)[:version]
+
+    def at_least(self, sid: str, kind: str, subject: str, version: int) -> list[dict[str, Any]]:
+        """The stream's facts, at least `version` of them (no copy: do not mutate)."""
         entry = self.streams.get(sid)
         if entry is None or len(entry[2]) < version:
             entry = (kind, subject, self._load(sid, kind))
             self._put(sid, entry)
         else:
             self.streams.move_to_end(sid)
-        return entry[2][:version]
+        return entry[2]
 
     def _load(self, sid: str, kind: str) -> list[dict[str, Any]]:
         agg = self.ledger.repository.get(uuid.UUID(sid))
@@ -178,4 +182,8 @@ class Chunk:
     def facts_of(self, e: Event) -> list[dict[str, Any]]:
         """The stream's facts up to and including `e`."""
         return self._facts.facts(e.stream_id, e.kind, e.subject, e.version)
+
+    def facts_from(self, e: Event) -> list[dict[str, Any]]:
+        """The stream's facts including `e` and perhaps later ones (no copy): `e` is at index version - 1."""
+        return self._facts.at_least(e.stream_id, e.kind, e.subject, e.version)
 

@@ -113,14 +113,13 @@ class Memo:
         self.max_streams = max_streams
         self.at: dict[str, tuple[int, dict[str, Any]]] = {}
 
-    def step(self, sid: str, facts: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
-        """(before, after) the last of `facts`."""
-        v = len(facts)
+    def step(self, sid: str, facts: list[dict[str, Any]], v: int) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(before, after) the fact of version `v` (`facts` holds at least `v` facts)."""
         known = self.at.get(sid)
-        before = known[1] if known and known[0] == v - 1 else values_of(facts[:-1])
-        last = facts[-1]
+        before = known[1] if known and known[0] == v - 1 else values_of(facts[:v - 1])
+        last = facts[v - 1]
         if last["type"] in FIX_TYPES:
-            after = values_of(facts)
+            after = values_of(facts[:v])
         else:
             after = dict(before)
             apply(after, last["type"], last["data"], last["id"])
