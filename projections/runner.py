@@ -14,6 +14,7 @@ import time
 from typing import Any, Callable, Iterable
 
 import sqlalchemy
+from eventsourcing import persistence as es_persistence
 from sqlalchemy import event, select, update
 
 from ledger.store import database_url as env_database_url
@@ -34,7 +35,7 @@ PROJECTIONS: list[type[Projection]] = [Roster, Training, Evaluations, UnitBudget
                                        PublicStats, AuditIndex, RedFlags]
 NAMES = [p.name for p in PROJECTIONS]
 CHUNK_SIZE = 1000
-REBUILD_CHUNK_SIZE = 10000  # larger chunks fold each stream fewer times
+REBUILD_CHUNK_SIZE = 25000  # larger chunks fold each stream fewer times; SQLite writers wait ~2 s at most
 SQLITE_BUSY_MS = 30000
 
 
@@ -70,6 +71,10 @@ def _rate_column() -> Any:
 
 
 RateColumn = _rate_column
+
+
+TRANSIENT = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
+             es_persistence.OperationalError, es_persistence.InterfaceError)
 
 
 class UnknownProjection(ValueError):
@@ -233,7 +238,7 @@ class Projections:
         while not stop.is_set():
             try:
                 n = self.catch_up(ledger)
-            except sqlalchemy.exc.OperationalError:  # a busy database: the next poll retries
+            except TRANSIENT:  # a busy or restarting database: the next poll retries
                 n = 0
                 time.sleep(interval)
             if n and on_progress:
