@@ -20,7 +20,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 PG_ADMIN = os.environ.get("JEJAK_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
-RESULTS = Path(__file__).resolve().parent / "results"
+# JEJAK_BENCH_RESULTS sends results elsewhere (the harness test writes to a temporary directory).
+RESULTS = Path(os.environ.get("JEJAK_BENCH_RESULTS") or Path(__file__).resolve().parent / "results")
 console = Console(width=max(120, Console().width))
 
 
