@@ -75,12 +75,12 @@ def staff(i: int) -> int:
     return 10 + i
 
 
-def opening() -> list[list[dict[str, Any]]]:
+def opening(employees: int = EMPLOYEES, career_events: int = 1000) -> list[list[dict[str, Any]]]:
     """Units, their budgets, every employee's appointment, then the 1,000-event career: batches."""
     units = [{"type": "UnitRegistered", "subject": u, "data": {"name": f"Unit kerja {u}"}} for u in UNITS]
     units += [{"type": "TrainingBudgetAllocated", "subject": u, "data": {"year": 2025, "amount": 10**12}}
               for u in UNITS]
-    people = [1, WHO] + [staff(i) for i in range(EMPLOYEES)]
+    people = [1, WHO] + [staff(i) for i in range(employees)]
     appointments = [{"type": "EmployeeAppointed", "subject": nip(i), "effective_date": "2010-01-01",
                      "legal_basis": SK, "data": {"employment_type": "pns", "name": f"Pegawai {i}", "grade": "III/a",
                                                  "position": {"type": "pelaksana", "title": "Pengadministrasi Umum"},
@@ -88,16 +88,16 @@ def opening() -> list[list[dict[str, Any]]]:
                     for i in people]
     bodies = units + appointments
     batches = [bodies[s:s + BATCH] for s in range(0, len(bodies), BATCH)]
-    life = career(1000)
+    life = career(career_events)
     return batches + [life[s:s + 500] for s in range(0, len(life), 500)]
 
 
-def filler(n: int) -> list[dict[str, Any]]:
+def filler(n: int, employees: int = EMPLOYEES) -> list[dict[str, Any]]:
     """The n-th filler batch: 1,000 training records of 1,000 different employees."""
     out = []
     for j in range(BATCH):
         k = n * BATCH + j
-        who = staff((k * 7) % EMPLOYEES)
+        who = staff((k * 7) % employees)
         day = date(2025, 1, 6) + timedelta(days=k % 330)
         out.append({"type": "TrainingCompleted", "subject": nip(who), "correlation_id": f"growth-{k}",
                     "data": {"path": "klasikal", "form": "pelatihan_teknis", "title": f"Pelatihan teknis {k % 97}",
@@ -107,7 +107,7 @@ def filler(n: int) -> list[dict[str, Any]]:
     return out
 
 
-def grow(url: str, target: int, label: str) -> dict[str, Any]:
+def grow(url: str, target: int, label: str, employees: int = EMPLOYEES, career_events: int = 1000) -> dict[str, Any]:
     """Record batches until the ledger holds at least `target` events; returns the build time and rate."""
     probe = Ledger(url)
     head = probe.head()
@@ -119,12 +119,12 @@ def grow(url: str, target: int, label: str) -> dict[str, Any]:
         with progress() as bar:
             task = bar.add_task(f"{label}: recording to {target:,}", total=target, completed=head)
             if head == 0:
-                for i, bodies in enumerate(opening()):
+                for i, bodies in enumerate(opening(employees, career_events)):
                     ledger.record(bodies, ACTORS[i % len(ACTORS)], batch=True)
                     bar.update(task, completed=ledger.head())
             n = ledger.head() // BATCH
             while ledger.head() < target:
-                bodies = filler(n)[:max(1, min(BATCH, target - ledger.head()))]
+                bodies = filler(n, employees)[:max(1, min(BATCH, target - ledger.head()))]
                 ledger.record(bodies, ACTORS[n % len(ACTORS)], batch=True)
                 n += 1
                 bar.update(task, completed=ledger.head())
@@ -157,7 +157,8 @@ def index(url: str, label: str) -> dict[str, Any]:
 
 # --- measuring one size --------------------------------------------------------------------------
 
-def measure(backend: str, url: str, samples: int, repeat: int) -> dict[str, Any]:
+def measure(backend: str, url: str, samples: int, repeat: int, employees: int = EMPLOYEES,
+            career_events: int = 1000) -> dict[str, Any]:
     """Every figure's p50/p99 (median over `repeat` rounds of `samples` calls) at the ledger's size."""
     from projections import queries
     from projections.runner import make_engine
@@ -169,10 +170,11 @@ def measure(backend: str, url: str, samples: int, repeat: int) -> dict[str, Any]
     try:
         size = ledger.head()
         stamps = [e.timestamp for e in ledger.events.get(sid)]
-        assert len(stamps) == 1000, f"the career employee has {len(stamps)} events, not 1,000"
+        assert len(stamps) == career_events, f"the career employee has {len(stamps)} events, not {career_events}"
         first, last = START + STEP, START + STEP * size
         days = max(1, (last - first).days)
-        fillers = [staff(i) for i in range(EMPLOYEES)]
+        fillers = [staff(i) for i in range(employees)]
+        actors = ACTORS[:max(1, min(len(ACTORS), size // BATCH))]  # those who recorded a batch by now
         rng = random.Random(size)
 
         def day() -> tuple[datetime, datetime]:
@@ -192,7 +194,7 @@ def measure(backend: str, url: str, samples: int, repeat: int) -> dict[str, Any]
         key = sid.hex if backend == "sqlite" else str(sid)
         kinds: dict[str, Callable[[], Any]] = {
             "raw: the employee's rows": lambda: all_rows(key),
-            "audit by actor": lambda: queries.audit(engine, actor=rng.choice(ACTORS)),
+            "audit by actor": lambda: queries.audit(engine, actor=rng.choice(actors)),
             "audit by subject": lambda: queries.audit(engine, subject=nip(rng.choice(fillers))),
             "audit by unit + day": unit_day,
             "as_of": lambda: ledger.state("employee", nip(WHO), as_of=rng.choice(stamps)),
@@ -279,23 +281,25 @@ def workspace(backend: str) -> Iterator[dict[str, str]]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def cache_name(backend: str, size: int, seed: int) -> str:
-    return f"jejak_growth_cache_s{seed}_{size}" if backend == "postgres" else f"sqlite-s{seed}-{size}.db"
+def cache_name(backend: str, size: int, seed: int, employees: int = EMPLOYEES) -> str:
+    key = f"s{seed}_{size}" + ("" if employees == EMPLOYEES else f"_e{employees}")
+    return f"jejak_growth_cache_{key}" if backend == "postgres" else f"sqlite-{key.replace('_', '-')}.db"
 
 
-def cached(backend: str, size: int, seed: int) -> bool:
+def cached(backend: str, size: int, seed: int, employees: int = EMPLOYEES) -> bool:
     if backend == "sqlite":
-        return (CACHE / cache_name(backend, size, seed)).exists()
+        return (CACHE / cache_name(backend, size, seed, employees)).exists()
     with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
         return admin.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                             (cache_name(backend, size, seed),)).fetchone() is not None
+                             (cache_name(backend, size, seed, employees),)).fetchone() is not None
 
 
-def copy_database(backend: str, work: dict[str, str], size: int, seed: int, *, save: bool) -> None:
+def copy_database(backend: str, work: dict[str, str], size: int, seed: int, *, save: bool,
+                  employees: int = EMPLOYEES) -> None:
     """Save the work database as the cache of `size` (save=True), or restore the work database from it."""
     if backend == "sqlite":
         CACHE.mkdir(parents=True, exist_ok=True)
-        live, kept = Path(sqlite_file(work["url"])), CACHE / cache_name(backend, size, seed)
+        live, kept = Path(sqlite_file(work["url"])), CACHE / cache_name(backend, size, seed, employees)
         src, dst = (live, kept) if save else (kept, live)
         for suffix in ("-wal", "-shm"):
             Path(str(dst) + suffix).unlink(missing_ok=True)
@@ -304,33 +308,34 @@ def copy_database(backend: str, work: dict[str, str], size: int, seed: int, *, s
             if Path(str(src) + suffix).exists():
                 shutil.copyfile(str(src) + suffix, str(dst) + suffix)
         return
-    kept = cache_name(backend, size, seed)
+    kept = cache_name(backend, size, seed, employees)
     src, dst = (work["name"], kept) if save else (kept, work["name"])
     with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{dst}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{dst}" TEMPLATE "{src}"')
 
 
-def run(backend: str, sizes: list[int], samples: int, repeat: int, keep: bool = False,
-        seed: int = 1) -> dict[str, Any]:
+def run(backend: str, sizes: list[int], samples: int, repeat: int, keep: bool = False, seed: int = 1,
+        employees: int = EMPLOYEES, career_events: int = 1000) -> dict[str, Any]:
     """Grow one ledger through `sizes`, measuring at each; returns points, build figures and slopes."""
     points, builds = [], []
     with workspace(backend) as work:
         for size in sizes:
             label = f"{backend} {size:,}"
-            if keep and cached(backend, size, seed):
-                copy_database(backend, work, size, seed, save=False)
+            if keep and cached(backend, size, seed, employees):
+                copy_database(backend, work, size, seed, save=False, employees=employees)
                 build = {"cached": True}
             else:
-                build = {**grow(work["url"], size, label), **index(work["url"], label)}
+                build = {**grow(work["url"], size, label, employees, career_events), **index(work["url"], label)}
                 if keep:
-                    copy_database(backend, work, size, seed, save=True)
-            point = measure(backend, work["url"], samples, repeat)
+                    copy_database(backend, work, size, seed, save=True, employees=employees)
+            point = measure(backend, work["url"], samples, repeat, employees, career_events)
             builds.append({"events": point["events"], **build})
             points.append(point)
             console.print(f"  {label}: " + ", ".join(
                 f"{k} {v['p50_ms']}/{v['p99_ms']} ms" for k, v in point["latency"].items()))
-    return {"points": points, "builds": builds, "slopes": slopes(points) if len(points) > 1 else {}}
+    return {"points": points, "builds": builds, "slopes": slopes(points) if len(points) > 1 else {},
+            "employees": employees, "career_events": career_events}
 
 
 def rows(results: dict[str, Any]) -> list[list[Any]]:

@@ -43,7 +43,7 @@ def payload(body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
 
 # --- bare eventsourcing -------------------------------------------------------------------------
 
-def bare(url: str, events: int, batches: int) -> dict[str, Any]:
+def bare(url: str, events: int, batches: int, batch: int = BATCH) -> dict[str, Any]:
     """The library alone: single saves from 4 threads (own streams each), then 1,000-event saves."""
     app = BareApp(env=es_env(url))
     try:
@@ -67,23 +67,23 @@ def bare(url: str, events: int, batches: int) -> dict[str, Any]:
 
             wall = run_clients(client)
             single = {"events_per_s": round(events / wall, 1), **summary_ms(latencies)}
-            task = bar.add_task("eventsourcing batch", total=batches * BATCH)
+            task = bar.add_task("eventsourcing batch", total=batches * batch)
             batch_lat: list[float] = []
             for b in range(batches):
-                chunk = [payload(training(events + b * BATCH + j, j % EMPLOYEES)) for j in range(BATCH)]
+                chunk = [payload(training(events + b * batch + j, j % EMPLOYEES)) for j in range(batch)]
                 t0 = time.perf_counter()
-                app.add_many([ids[j % EMPLOYEES] for j in range(BATCH)], chunk)
+                app.add_many([ids[j % EMPLOYEES] for j in range(batch)], chunk)
                 batch_lat.append(time.perf_counter() - t0)
-                bar.advance(task, BATCH)
-        batch = {"events_per_s": round(batches * BATCH / sum(batch_lat), 1), **summary_ms(batch_lat)}
-        return {"single": single, "batch": batch}
+                bar.advance(task, batch)
+        batched = {"events_per_s": round(batches * batch / sum(batch_lat), 1), **summary_ms(batch_lat)}
+        return {"single": single, "batch": batched}
     finally:
         app.close()
 
 
 # --- the ledger in-process ---------------------------------------------------------------------
 
-def in_process(url: str, events: int, batches: int) -> dict[str, Any]:
+def in_process(url: str, events: int, batches: int, batch: int = BATCH) -> dict[str, Any]:
     """Ledger.record from 4 threads (own employees each), then batches of 1,000: no HTTP."""
     from ledger.application import Ledger
 
@@ -108,16 +108,16 @@ def in_process(url: str, events: int, batches: int) -> dict[str, Any]:
 
             wall = run_clients(client)
             single = {"events_per_s": round(events / wall, 1), **summary_ms(latencies)}
-            task = bar.add_task("ledger batch (in-process)", total=batches * BATCH)
+            task = bar.add_task("ledger batch (in-process)", total=batches * batch)
             batch_lat: list[float] = []
             for b in range(batches):
-                bodies = [training(events + b * BATCH + j, j % EMPLOYEES) for j in range(BATCH)]
+                bodies = [training(events + b * batch + j, j % EMPLOYEES) for j in range(batch)]
                 t0 = time.perf_counter()
                 ledger.record(bodies, "bench", batch=True)
                 batch_lat.append(time.perf_counter() - t0)
-                bar.advance(task, BATCH)
-        batch = {"events_per_s": round(batches * BATCH / sum(batch_lat), 1), **summary_ms(batch_lat)}
-        return {"single": single, "batch": batch}
+                bar.advance(task, batch)
+        batched = {"events_per_s": round(batches * batch / sum(batch_lat), 1), **summary_ms(batch_lat)}
+        return {"single": single, "batch": batched}
     finally:
         ledger.close()
 
@@ -177,7 +177,8 @@ class Server:
         self.log.close()
 
 
-def over_http(url: str, events: int, batches: int, workers: int | None, threads: int) -> dict[str, Any]:
+def over_http(url: str, events: int, batches: int, workers: int | None, threads: int,
+              batch: int = BATCH) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="jejak-bench-http-") as tmp:
         server = Server(url, workers, threads, Path(tmp))
         try:
@@ -210,18 +211,18 @@ def over_http(url: str, events: int, batches: int, workers: int | None, threads:
                     raise SystemExit(f"{len(failures)} client(s) stopped; first: {failures[0]}; "
                                      f"see the server log above")
                 single = {"events_per_s": round(events / wall, 1), **summary_ms(latencies)}
-                task = bar.add_task("http batch", total=batches * BATCH)
+                task = bar.add_task("http batch", total=batches * batch)
                 batch_lat: list[float] = []
                 for b in range(batches):
-                    bodies = [training(events + b * BATCH + j, j % EMPLOYEES) for j in range(BATCH)]
+                    bodies = [training(events + b * batch + j, j % EMPLOYEES) for j in range(batch)]
                     t0 = time.perf_counter()
                     r = setup.post(server.base + "/v1/events/batch", json={"events": bodies}, timeout=300)
                     batch_lat.append(time.perf_counter() - t0)
                     if r.status_code != 201:
                         raise SystemExit(f"POST /v1/events/batch answered {r.status_code}: {r.text[:300]}")
-                    bar.advance(task, BATCH)
-            batch = {"events_per_s": round(batches * BATCH / sum(batch_lat), 1), **summary_ms(batch_lat)}
-            return {"single": single, "batch": batch}
+                    bar.advance(task, batch)
+            batched = {"events_per_s": round(batches * batch / sum(batch_lat), 1), **summary_ms(batch_lat)}
+            return {"single": single, "batch": batched}
         finally:
             server.close()
 

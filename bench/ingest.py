@@ -29,8 +29,10 @@ EMPLOYEES = 50
 
 # --- Jejak -----------------------------------------------------------------------------------
 
-def jejak(url: str, events: int, batch: int) -> tuple[dict[str, float], list[Any]]:
-    """Record `events` singly, then `events` in batches; return timings and the stored rows."""
+def jejak(url: str, events: int, batch: int, batch_events: int | None = None) -> tuple[dict[str, float], list[Any],
+                                                                                     list[Any]]:
+    """Record `events` singly, then `batch_events` (default: `events`) in batches; timings, rows, payloads."""
+    batch_events = events if batch_events is None else batch_events
     ledger = Ledger(url, clock=StepClock())
     try:
         ledger.record(unit_bodies(), "bench", batch=True)
@@ -44,16 +46,16 @@ def jejak(url: str, events: int, batch: int) -> tuple[dict[str, float], list[Any
                     ledger.record([training(i, i % EMPLOYEES)], "bench")
                     bar.advance(task)
             t_single = timed(single)
-            task = bar.add_task("jejak batch", total=events)
+            task = bar.add_task("jejak batch", total=batch_events)
 
             def batched() -> None:
-                for start in range(0, events, batch):
-                    n = min(batch, events - start)
+                for start in range(0, batch_events, batch):
+                    n = min(batch, batch_events - start)
                     ledger.record([training(events + start + j, (start + j) % EMPLOYEES) for j in range(n)],
                                   "bench", batch=True)
                     bar.advance(task, n)
             t_batch = timed(batched)
-        rows = list(ledger.recorder.select_notifications(first, events))
+        rows = list(ledger.recorder.select_notifications(first, events + batch_events))
         payloads = [(e.data, e.meta) for e in map(ledger.mapper.to_domain_event, rows)]
         return {"single": t_single, "batch": t_batch}, rows, payloads
     finally:
@@ -105,24 +107,26 @@ def es_env(url: str) -> dict[str, str]:
     return env
 
 
-def bare(url: str, payloads: list[tuple[dict[str, Any], dict[str, Any]]], batch: int) -> dict[str, float]:
+def bare(url: str, payloads: list[tuple[dict[str, Any], dict[str, Any]]], batch: int,
+         single: int | None = None) -> dict[str, float]:
+    """Save payloads[:single] one per save, then payloads[single:] in saves of `batch` (default: all, twice)."""
     app = BareApp(env=es_env(url))
     try:
         ids = [app.register() for _ in range(EMPLOYEES)]
-        n = len(payloads)
+        ones, many = (payloads, payloads) if single is None else (payloads[:single], payloads[single:])
         with progress() as bar:
-            task = bar.add_task("eventsourcing single", total=n)
+            task = bar.add_task("eventsourcing single", total=len(ones))
 
-            def single() -> None:
-                for i, (data, meta) in enumerate(payloads):
+            def one_by_one() -> None:
+                for i, (data, meta) in enumerate(ones):
                     app.add(ids[i % EMPLOYEES], data, meta)
                     bar.advance(task)
-            t_single = timed(single)
-            task = bar.add_task("eventsourcing batch", total=n)
+            t_single = timed(one_by_one)
+            task = bar.add_task("eventsourcing batch", total=len(many))
 
             def batched() -> None:
-                for start in range(0, n, batch):
-                    chunk = payloads[start:start + batch]
+                for start in range(0, len(many), batch):
+                    chunk = many[start:start + batch]
                     app.add_many([ids[(start + j) % EMPLOYEES] for j in range(len(chunk))], chunk)
                     bar.advance(task, len(chunk))
             t_batch = timed(batched)
@@ -139,7 +143,10 @@ def raw_rows(rows: list[Any]) -> list[tuple[str, int, str, bytes]]:
     return [(streams[i % EMPLOYEES], i // EMPLOYEES + 1, r.topic, bytes(r.state)) for i, r in enumerate(rows)]
 
 
-def raw_sqlite(url: str, rows: list[tuple[str, int, str, bytes]], batch: int) -> dict[str, float]:
+def raw_sqlite(url: str, rows: list[tuple[str, int, str, bytes]], batch: int,
+               single_rows: int | None = None) -> dict[str, float]:
+    """Insert rows[:single_rows] one per transaction, then rows[single_rows:] in batches (default: all, twice)."""
+    ones, many = (rows, rows) if single_rows is None else (rows[:single_rows], rows[single_rows:])
     conn = sqlite3.connect(sqlite_file(url), isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")  # as eventsourcing's SQLite datastore does
     sql = "INSERT INTO raw_{} (originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?)"
@@ -148,27 +155,30 @@ def raw_sqlite(url: str, rows: list[tuple[str, int, str, bytes]], batch: int) ->
                      " state BLOB, PRIMARY KEY (originator_id, originator_version))")
     out = {}
     with progress() as bar:
-        task = bar.add_task("raw sqlite3", total=2 * len(rows))
+        task = bar.add_task("raw sqlite3", total=len(ones) + len(many))
 
         def single() -> None:
-            for r in rows:
+            for r in ones:
                 conn.execute("BEGIN")
                 conn.execute(sql.format("single"), r)
                 conn.execute("COMMIT")
                 bar.advance(task)
 
         def batched() -> None:
-            for start in range(0, len(rows), batch):
+            for start in range(0, len(many), batch):
                 conn.execute("BEGIN")
-                conn.executemany(sql.format("batch"), rows[start:start + batch])
+                conn.executemany(sql.format("batch"), many[start:start + batch])
                 conn.execute("COMMIT")
-                bar.advance(task, len(rows[start:start + batch]))
+                bar.advance(task, len(many[start:start + batch]))
         out["single"], out["batch"] = timed(single), timed(batched)
     conn.close()
     return out
 
 
-def raw_postgres(url: str, rows: list[tuple[str, int, str, bytes]], batch: int) -> dict[str, float]:
+def raw_postgres(url: str, rows: list[tuple[str, int, str, bytes]], batch: int,
+                 single_rows: int | None = None) -> dict[str, float]:
+    """Insert rows[:single_rows] one per transaction, then rows[single_rows:] in batches (default: all, twice)."""
+    ones, many = (rows, rows) if single_rows is None else (rows[:single_rows], rows[single_rows:])
     conn = psycopg.connect(url, autocommit=True)
     sql = "INSERT INTO raw_{} (originator_id, originator_version, topic, state) VALUES (%s, %s, %s, %s)"
     for mode in ("single", "batch"):
@@ -176,19 +186,19 @@ def raw_postgres(url: str, rows: list[tuple[str, int, str, bytes]], batch: int) 
                      " state bytea, notification_id bigserial, PRIMARY KEY (originator_id, originator_version))")
     out = {}
     with progress() as bar:
-        task = bar.add_task("raw psycopg", total=2 * len(rows))
+        task = bar.add_task("raw psycopg", total=len(ones) + len(many))
 
         def single() -> None:
-            for r in rows:
+            for r in ones:
                 with conn.transaction():
                     conn.execute(sql.format("single"), r)
                 bar.advance(task)
 
         def batched() -> None:
-            for start in range(0, len(rows), batch):
+            for start in range(0, len(many), batch):
                 with conn.transaction(), conn.cursor() as cur:
-                    cur.executemany(sql.format("batch"), rows[start:start + batch])
-                bar.advance(task, len(rows[start:start + batch]))
+                    cur.executemany(sql.format("batch"), many[start:start + batch])
+                bar.advance(task, len(many[start:start + batch]))
         out["single"], out["batch"] = timed(single), timed(batched)
     conn.close()
     return out
@@ -200,6 +210,7 @@ def measure(backend: str, events: int, batch: int) -> dict[str, Any]:
     console.print(f"[bold]{backend}[/]: {events} events single, {events} in batches of {batch}")
     with database(backend) as url:
         t_jejak, rows, payloads = jejak(url, events, batch)
+    rows, payloads = rows[:events], payloads[:events]  # the same rows for both modes, as before
     with database(backend) as url:
         t_es = bare(url, payloads, batch)
     rr = raw_rows(rows)

@@ -100,7 +100,8 @@ def raw_reader(backend: str, url: str) -> tuple[Callable[[str], Any], Callable[[
 
     def snapshot_and_tail(sid: str, _: int) -> Any:
         row = conn.execute(snap.format(t=snap_table, q=q), (sid,)).fetchone()
-        tail = events.replace("ORDER BY", f"AND originator_version > {int(row[0])} ORDER BY")
+        after = int(row[0]) if row else 0  # a stream shorter than the snapshot interval has none
+        tail = events.replace("ORDER BY", f"AND originator_version > {after} ORDER BY")
         return row, conn.execute(tail.format(q=q), (sid,)).fetchall()
 
     return all_rows, snapshot_and_tail, conn.close
