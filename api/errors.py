@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
 
 from flask import Flask, jsonify
@@ -16,6 +17,7 @@ STATUS = {
     "malformed": 400, "validation_failed": 400, "unauthenticated": 401, "forbidden": 403,
     "not_found": 404, "method_not_allowed": 405, "version_conflict": 409, "idempotency_mismatch": 409,
     "too_large": 413, "unsupported_media_type": 415, "rule_violated": 422, "rate_limited": 429,
+    "database_busy": 503,
 }
 HTTP_CODES = {400: "malformed", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type", 429: "rate_limited"}
@@ -65,7 +67,50 @@ def _http_error(exc: HTTPException):
     return resp, status
 
 
+# PostgreSQL: lock_timeout, statement_timeout, deadlock, serialization failure: all retryable.
+BUSY_SQLSTATES = {"55P03", "57014", "40P01", "40001"}
+SQLITE_BUSY, SQLITE_LOCKED = 5, 6
+RETRY_AFTER_SECONDS = 1
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it) is a lock wait that timed out: retryable, nothing written.
+
+    The ledger waits at most JEJAK_LOCK_TIMEOUT seconds for a writer's lock (SQLite busy
+    timeout, PostgreSQL lock_timeout) or for a pooled connection, then gives up: the client
+    is told to retry instead of holding a worker (and the lock queue) indefinitely.
+    """
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        e = stack.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if getattr(e, "sqlstate", None) in BUSY_SQLSTATES:
+            return True
+        if isinstance(e, sqlite3.OperationalError) and (
+                (getattr(e, "sqlite_errorcode", 0) or 0) & 0xFF in (SQLITE_BUSY, SQLITE_LOCKED)
+                or "database is locked" in str(e)):
+            return True
+        if type(e).__name__ in ("PoolTimeout", "ConnectionUnavailableError", "TimeoutError"):
+            return True
+        stack += [e.__cause__, e.__context__, getattr(e, "orig", None)]
+    return False
+
+
+def _busy_response():
+    resp, status = error_response(
+        "database_busy", f"database: busy (another transaction holds the lock); nothing was changed; "
+        f"retry after {RETRY_AFTER_SECONDS} s", status=503)
+    resp.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return resp, status
+
+
 def _unexpected(exc: Exception):
+    if is_busy(exc):
+        log.warning("database busy: %s; answered 503", type(exc).__name__)
+        return _busy_response()
     log.exception("unexpected error")
     return error_response("internal_error", "server: an unexpected error; it was logged", status=500)
 
