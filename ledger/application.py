@@ -37,6 +37,9 @@ AGGREGATES: dict[str, type[Stream]] = {
 }
 SUBJECT_PATTERN = r"[A-Za-z0-9][A-Za-z0-9/._-]{0,63}"
 LEGAL_BASIS = Obj({"number": Str(max_length=120), "date": Str(max_length=10, pattern=r"\d{4}-\d{2}-\d{2}")})
+# As served: the SK date must also be a real date (parse_request checks it after the pattern).
+LEGAL_BASIS_SCHEMA = {**LEGAL_BASIS.schema(), "properties": {
+    **LEGAL_BASIS.schema()["properties"], "date": {**LEGAL_BASIS.fields["date"].schema(), "format": "date"}}}
 TOP_LEVEL = {"type", "subject", "data", "effective_date", "legal_basis", "reason", "on_behalf_of",
              "correlation_id", "expected_version", "source"}
 MAX_RETRIES = 8
@@ -526,11 +529,11 @@ def catalogue_schema() -> list[dict[str, Any]]:
                     "properties": {"event_id": {"type": "string", "format": "uuid"},
                                    "fields": {"type": "object"}}},
                 "effective_date": {"type": "string", "format": "date"},
-                "legal_basis": LEGAL_BASIS.schema(),
-                "reason": {"type": "string", "maxLength": 2000},
-                "on_behalf_of": {"type": "string", "maxLength": 200},
-                "correlation_id": {"type": "string", "maxLength": 200},
-                "source": {"type": "string", "maxLength": 200},
+                "legal_basis": LEGAL_BASIS_SCHEMA,
+                "reason": {"type": "string", "minLength": 1, "maxLength": 2000},
+                "on_behalf_of": {"type": "string", "minLength": 1, "maxLength": 200},
+                "correlation_id": {"type": "string", "minLength": 1, "maxLength": 200},
+                "source": {"type": "string", "minLength": 1, "maxLength": 200},
                 "expected_version": {"type": "integer", "minimum": 0},
             },
             "required": required,
