@@ -25,7 +25,7 @@ from ledger.errors import (IdempotencyMismatch, LedgerError, Malformed, NotFound
                            ValidationFailed, VersionConflict)
 from ledger.events import Annulled, CATALOGUE, LedgerCreated, LedgerEvent, TrainingBudgetRealised
 from ledger.feedback import FeedbackCase
-from ledger.fields import Int, Obj, Str, load_date, load_object
+from ledger.fields import NO_NUL, Int, Obj, Str, load_date, load_object
 from ledger.integrity import type_name, utc_text
 from ledger.internship import Internship
 from ledger.store import event_store_env
@@ -530,10 +530,10 @@ def catalogue_schema() -> list[dict[str, Any]]:
                                    "fields": {"type": "object"}}},
                 "effective_date": {"type": "string", "format": "date"},
                 "legal_basis": LEGAL_BASIS_SCHEMA,
-                "reason": {"type": "string", "minLength": 1, "maxLength": 2000},
-                "on_behalf_of": {"type": "string", "minLength": 1, "maxLength": 200},
-                "correlation_id": {"type": "string", "minLength": 1, "maxLength": 200},
-                "source": {"type": "string", "minLength": 1, "maxLength": 200},
+                "reason": {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": NO_NUL},
+                "on_behalf_of": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": NO_NUL},
+                "correlation_id": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": NO_NUL},
+                "source": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": NO_NUL},
                 "expected_version": {"type": "integer", "minimum": 0},
             },
             "required": required,

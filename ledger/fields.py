@@ -29,6 +29,9 @@ class Field:
         return ValidationFailed(f"{path}: {message}", field=path, fields={path: [message]})
 
 
+NO_NUL = "^[^\\x00]*$"
+
+
 @dataclass
 class Str(Field):
     max_length: int = 500
@@ -39,6 +42,8 @@ class Str(Field):
     def load(self, value: Any, path: str) -> str:
         if not isinstance(value, str):
             raise self._fail(path, "must be a string")
+        if "\x00" in value:  # PostgreSQL text cannot hold it: one such event would stall every read model
+            raise self._fail(path, "must not contain the NUL character (U+0000)")
         if len(value) < self.min_length:
             raise self._fail(path, "must not be empty")
         if len(value) > self.max_length:
@@ -49,8 +54,7 @@ class Str(Field):
 
     def schema(self) -> dict[str, Any]:
         s: dict[str, Any] = {"type": "string", "minLength": self.min_length, "maxLength": self.max_length}
-        if self.pattern:
-            s["pattern"] = f"^{self.pattern}$"
+        s["pattern"] = f"^{self.pattern}$" if self.pattern else NO_NUL
         return s
 
 
