@@ -482,13 +482,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if args.growth_sizes:
         try:
             size["growth_sizes"] = parse_growth_sizes(args.growth_sizes)
+            # explicit sizes get the real city (2,000 employees, the 1,000-event career), even with --quick
+            size.update({k: FULL[k] for k in ("growth_samples", "growth_employees", "growth_career")})
         except ValueError:
             parser.error("--growth-sizes: numbers like 10000,100000, optionally per backend: "
                          "'sqlite=10000,100000;postgres=10000'")
     if args.results:
         os.environ["JEJAK_BENCH_RESULTS"] = str(args.results)
         common.RESULTS = args.results
-    results_dir = common.RESULTS
     docs = args.docs if args.docs else (None if args.quick or argv is not None else DOCS)
 
     started, t0 = datetime.now(timezone.utc).isoformat(timespec="seconds"), time.perf_counter()
@@ -500,8 +501,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             console.rule(f"[bold]{name}[/] on {backend}")
             s0 = time.perf_counter()
             fn = globals()[name]
-            if name in ("demo", "portal"):
-                out = fn(backend, size, args.repeat, Path(results_dir))
+            if name in ("demo", "portal"):  # their own JSON stays out of bench/results (it holds full-size runs)
+                with tempfile.TemporaryDirectory(prefix=f"jejak-bench-{name}-") as tmp:
+                    out = fn(backend, size, args.repeat, Path(tmp))
             elif name == "growth":
                 out = fn(backend, size, args.repeat, args.keep)
             else:
