@@ -2,7 +2,7 @@
 
 One ledger per backend grows through `Ledger.record` in batches of 1,000 (real rules, real
 leaf hashes and Merkle nodes): first one employee with a 1,000-event career, then training
-records of 2,000 employees in 35 OPD by 50 operators, 30 s apart. At each size the audit
+records of 8,000 employees in 35 OPD by 50 operators, 30 s apart. At each size the audit
 index is brought up to date (the read model `GET /v1/audit` reads) and, in the same run:
 
   audit actor / subject / unit+day   `projections.queries.audit`, the function the API calls
@@ -47,7 +47,7 @@ from ledger.stream import stream_id
 
 SIZES = (10_000, 100_000, 1_000_000)
 UNITS = [UNIT] + [f"OPD-{i:02d}" for i in range(1, 35)]
-EMPLOYEES = 2000
+EMPLOYEES = 8000  # Binjai's ASN: at 1 M events each has ~125, about 25 years of a career
 ACTORS = [f"operator-{i:02d}" for i in range(50)]
 BATCH = 1000
 STEP = timedelta(seconds=30)
@@ -282,7 +282,7 @@ def workspace(backend: str) -> Iterator[dict[str, str]]:
 
 
 def cache_name(backend: str, size: int, seed: int, employees: int = EMPLOYEES) -> str:
-    key = f"s{seed}_{size}" + ("" if employees == EMPLOYEES else f"_e{employees}")
+    key = f"s{seed}_{size}_e{employees}"
     return f"jejak_growth_cache_{key}" if backend == "postgres" else f"sqlite-{key.replace('_', '-')}.db"
 
 

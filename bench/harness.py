@@ -44,7 +44,7 @@ BACKENDS = ("sqlite", "postgres")
 FULL = {"ingest_single": 1000, "ingest_batch": 5000, "http_single": 1000, "http_batches": 3, "http_batch": 1000,
         "projection_events": 30000, "read_events": 1000, "reads": 100, "integrity_events": 50000,
         "proof_samples": 1000, "growth_sizes": [10_000, 100_000, 1_000_000], "growth_samples": 200,
-        "growth_employees": 2000, "growth_career": 1000, "demo_employees": 500, "portal_employees": 500,
+        "growth_employees": 8000, "growth_career": 1000, "demo_employees": 500, "portal_employees": 500,
         "portal_requests": 30}
 QUICK = {"ingest_single": 20, "ingest_batch": 200, "http_single": 20, "http_batches": 1, "http_batch": 100,
          "projection_events": 300, "read_events": 60, "reads": 5, "integrity_events": 1000,
@@ -482,7 +482,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if args.growth_sizes:
         try:
             size["growth_sizes"] = parse_growth_sizes(args.growth_sizes)
-            # explicit sizes get the real city (2,000 employees, the 1,000-event career), even with --quick
+            # explicit sizes get the real city (8,000 employees, the 1,000-event career), even with --quick
             size.update({k: FULL[k] for k in ("growth_samples", "growth_employees", "growth_career")})
         except ValueError:
             parser.error("--growth-sizes: numbers like 10000,100000, optionally per backend: "
