@@ -22,7 +22,7 @@ test: install
 	$(BIN)/python -m pytest -n 2 --timeout 600
 
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache
