@@ -362,8 +362,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true", help=f"cache each size's database under {CACHE}")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
-    if sizes != sorted(sizes) or sizes[0] < 4000:
-        parser.error("--sizes: ascending, the smallest at least 4,000 (the city and the career take ~3,100)")
+    if sizes != sorted(sizes) or sizes[0] < 10_000:
+        parser.error("--sizes: ascending, the smallest at least 10,000 (the city and the career take ~9,100)")
     results = {b: run(b, sizes, args.samples, args.repeat, args.keep) for b in args.backends.split(",")}
     table("Growth: p50 / p99 ms at each size (median of rounds); growth from the first to the last size",
           ["backend", "figure", *[f"{s:,} events" for s in sizes], "growth p50 / p99"], rows(results))
