@@ -17,6 +17,7 @@ from ledger.errors import Malformed, NotFound
 bp = Blueprint("events", __name__)
 MAX_BATCH = 1000
 KEY_PATTERN = r"[\x21-\x7e]{1,200}"
+LONE_SURROGATE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
 
 
 def services() -> Any:
@@ -33,7 +34,13 @@ def read_json() -> Any:
         raise ValueError(f"{name} is not JSON")
 
     try:
-        return json.loads(raw.decode("utf-8"), parse_constant=refuse_constant)
+        body = json.loads(raw.decode("utf-8"), parse_constant=refuse_constant)
+        if LONE_SURROGATE.search(raw):  # only a \uD800-\uDFFF escape can smuggle one in: check then
+            json.dumps(body, ensure_ascii=False).encode("utf-8")
+        return body
+    except UnicodeEncodeError:
+        raise Malformed("body: a \\u escape names half a surrogate pair, which is not Unicode text",
+                        field="body") from None
     except UnicodeDecodeError:
         raise Malformed("body: not UTF-8 text", field="body") from None
     except ValueError as exc:
