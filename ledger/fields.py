@@ -48,7 +48,7 @@ class Str(Field):
             raise self._fail(path, "must not be empty")
         if len(value) > self.max_length:
             raise self._fail(path, f"must be at most {self.max_length} characters")
-        if self.pattern and not re.fullmatch(self.pattern, value):
+        if self.pattern and not re.fullmatch(self.pattern, value, re.ASCII):  # \d is 0-9, as JSON Schema reads it
             raise self._fail(path, f"must match {self.pattern}")
         return value
 
