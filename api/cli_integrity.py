@@ -105,10 +105,12 @@ def verify(public_keys: tuple[str, ...], as_json: bool, workers: int) -> None:
 @click.option("--since", help="recorded at or after (date or UTC timestamp)")
 @click.option("--until", help="recorded at or before (date or UTC timestamp)")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="bundle.zip to write")
-def export(subject: str | None, since: str | None, until: str | None, output: str) -> None:
+@click.option("--force", is_flag=True, help="replace an existing file at OUTPUT (never the database or the key)")
+def export(subject: str | None, since: str | None, until: str | None, output: str, force: bool) -> None:
     """Write an audit bundle: events, their inclusion proofs, a checkpoint and its key."""
     from ledger.bundle import export as run
 
+    _refuse_to_overwrite(Path(output), force)
     ledger = _ledger()
     try:
         with _progress("exporting") as progress:
@@ -120,6 +122,26 @@ def export(subject: str | None, since: str | None, until: str | None, output: st
         ledger.close()
     click.echo(f"wrote {summary['events']} events proven against checkpoint tree_size {summary['tree_size']} "
                f"(key {summary['key_id']}) to {output}")
+
+
+def _refuse_to_overwrite(output: Path, force: bool) -> None:
+    """An earlier bundle may be evidence, and the ledger's own files must never be clobbered by a typo."""
+    from ledger.checkpoints import key_path
+    from ledger.store import database_url, is_postgres, sqlite_path
+
+    target = output.resolve()
+    url = database_url()
+    own = [key_path(url).resolve()]
+    if not is_postgres(url):
+        db = Path(sqlite_path(url)).resolve()
+        own += [db.with_name(db.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
+    if target in own or target.with_name(target.name + ".partial") in own:
+        click.echo(f"{output}: that is the ledger's own database or signing key; write the bundle elsewhere",
+                   err=True)
+        sys.exit(EXIT_USAGE)
+    if output.exists() and not force:
+        click.echo(f"{output}: already exists; choose another name, or pass --force to replace it", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 @click.command("verify-bundle")
