@@ -328,3 +328,79 @@ def test_oversize_bodies_are_refused_with_413_on_every_json_endpoint(app, admin)
         resp = client.post(path, data=raw, headers={**admin, "Content-Type": "application/json"})
         assert resp.status_code == 413 and resp.json["error"]["code"] == "too_large", (path, resp.status_code)
     assert svc.ledger.head() == head
+
+
+# --- Export paths: the API never takes a server path; the CLI never clobbers ---------------------
+
+BUNDLE_MEMBERS = {"events.jsonl", "proofs.jsonl", "checkpoint.json", "public-key.pem", "verifier.py", "README.txt"}
+
+
+def test_the_export_endpoint_takes_no_server_path_and_names_its_own_file(app, admin, tmp_path):
+    client = app.test_client()
+    assert client.post("/v1/events/batch", json={"events": world()}, headers=admin).status_code == 201
+    for param in ("output", "path", "o", "file", "download_name"):
+        resp = client.get(f"/v1/ledger/export?{param}={quote(str(tmp_path / 'evil.zip'), safe='')}", headers=admin)
+        assert resp.status_code == 400 and param in resp.json["error"]["fields"], (param, resp.status_code)
+    for subject in ("../../../../etc/passwd", "..%2F..%2Fjejak.db", "/etc/shadow", "DINKES/../../x"):
+        resp = client.get(f"/v1/ledger/export?subject={quote(subject, safe='')}", headers=admin)
+        assert resp.status_code in (200, 400, 404), (subject, resp.status_code)  # a filter, never a path
+        if resp.status_code == 200:
+            assert 'filename=jejak-bundle.zip' in resp.headers["Content-Disposition"]
+            with zipfile.ZipFile(io.BytesIO(resp.data)) as z:
+                assert set(z.namelist()) == BUNDLE_MEMBERS and z.read("events.jsonl") == b""
+    assert not list(tmp_path.rglob("evil.zip"))
+
+
+@pytest.fixture
+def cli_env(tmp_path):
+    """A SQLite ledger with a few events and a signing key, as `jejak` sees it from the environment."""
+    from ledger.application import Ledger
+    from ledger.checkpoints import create_key_file
+
+    data = tmp_path / "data"
+    data.mkdir()
+    ledger = Ledger(f"sqlite:///{data / 'jejak.db'}")
+    ledger.record(world(), "tester", batch=True)
+    ledger.close()
+    create_key_file(data / "signing.key")
+    return {"JEJAK_DATABASE_URL": f"sqlite:///{data / 'jejak.db'}", "JEJAK_SIGNING_KEY": str(data / "signing.key")}
+
+
+def test_jejak_export_never_writes_over_the_ledger_or_its_key_nor_over_an_earlier_bundle(cli_env, tmp_path):
+    from click.testing import CliRunner
+
+    from api.cli_integrity import export, verify_bundle
+
+    data = tmp_path / "data"
+    (data / "sub").mkdir()
+    (tmp_path / "link.zip").symlink_to(data / "jejak.db")
+    own = {p: p.read_bytes() for p in data.iterdir() if p.is_file()}
+    run = CliRunner()
+    for target in (data / "sub" / ".." / "jejak.db", data / "jejak.db-wal", tmp_path / "link.zip",
+                   data / "signing.key", data / "jejak.db-journal"):
+        refused = run.invoke(export, ["-o", str(target), "--force"], env=cli_env)
+        assert refused.exit_code == 2 and "own database or signing key" in refused.output, (target, refused.output)
+    assert {p: p.read_bytes() for p in data.iterdir() if p.is_file()} == own
+    bundle = tmp_path / "bundle.zip"
+    assert run.invoke(export, ["-o", str(bundle)], env=cli_env).exit_code == 0
+    first = bundle.read_bytes()
+    again = run.invoke(export, ["-o", str(bundle)], env=cli_env)
+    assert again.exit_code == 2 and "--force" in again.output and bundle.read_bytes() == first
+    replaced = run.invoke(export, ["-o", str(bundle), "--force"], env=cli_env)
+    assert replaced.exit_code == 0 and run.invoke(verify_bundle, [str(bundle)]).exit_code == 0
+
+
+def test_verifying_a_bundle_with_traversal_member_names_extracts_nothing(cli_env, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from api.cli_integrity import export, verify_bundle
+
+    bundle = tmp_path / "out" / "bundle.zip"
+    assert CliRunner().invoke(export, ["-o", str(bundle)], env=cli_env).exit_code == 0
+    with zipfile.ZipFile(bundle, "a") as z:
+        z.writestr("../../escaped.txt", "x")
+        z.writestr(str(tmp_path / "absolute.txt"), "x")
+    monkeypatch.chdir(bundle.parent)
+    checked = CliRunner().invoke(verify_bundle, [str(bundle)])
+    assert checked.exit_code == 0 and "valid: 7 events" in checked.output  # judged by its own members only
+    assert not list(tmp_path.rglob("escaped.txt")) and not (tmp_path / "absolute.txt").exists()
