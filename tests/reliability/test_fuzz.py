@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,8 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from api_bodies import EVALUATOR, NIP, auth, world  # noqa: E402
 from fuzz_bodies import fresh_nip, mutate, strategy  # noqa: E402
 from reliability_report import record  # noqa: E402
+from server_process import empty_database, serving  # noqa: E402
 
-EXAMPLES_SINGLE, EXAMPLES_BATCH = 400, 60
+EXAMPLES_SINGLE, EXAMPLES_BATCH, EXAMPLES_LIVE = 400, 60, 80
 DOMAIN_REFUSALS = {404, 409, 422}
 PROVENANCE = ("effective_date", "legal_basis", "reason", "on_behalf_of", "correlation_id", "source")
 
@@ -249,3 +251,56 @@ def tally(svc: Any, client: Any, admin: dict[str, str], fuzz: Fuzz, scenario: st
     assert positions == list(range(1, head + 1))
     assert lost == 0 and duplicated == 0
     assert all(r.status_code == 200 for r in reads), [(r.status_code, r.json) for r in reads]
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def live(request, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("fuzz-live")
+    with serving(empty_database(request, tmp), tmp) as server:
+        yield server
+
+
+@pytest.mark.slow
+def test_generated_events_through_a_real_server_never_answer_5xx_and_refusals_change_nothing(live):
+    http = requests.Session()
+    http.headers.update(live.headers)
+    bodies = world() + SEED_EXTRA
+    seeded = http.post(f"{live.url}/v1/events/batch", json={"events": bodies}, timeout=60)
+    assert seeded.status_code == 201, seeded.text
+    catalogue = http.get(f"{live.url}/v1/event-types", timeout=30).json()["items"]
+    fuzz = Fuzz(catalogue, list(zip(bodies, seeded.json()["receipts"])))
+    counts = fuzz.counts
+
+    @given(data=st.data(), broken=st.booleans())
+    @settings(max_examples=EXAMPLES_LIVE, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    def one_event(data, broken):
+        body, schema = fuzz.valid(data.draw)
+        field = None
+        if broken:
+            body, field, _ = mutate(data.draw, body, schema)
+        head = live.head()
+        resp = http.post(f"{live.url}/v1/events", json=body, timeout=60)
+        counts["requests"] += 1
+        counts[f"status {resp.status_code}"] += 1
+        assert resp.status_code < 500, (resp.status_code, resp.text, body)
+        if broken and not (field.startswith("data.fields.") and fuzz.fixes_annulled(body)):
+            assert resp.status_code == 400 and field in resp.json()["error"]["fields"], (field, resp.text)
+        if resp.status_code == 201:
+            fuzz.recorded(body, resp.json())
+        else:
+            assert resp.status_code in DOMAIN_REFUSALS | {400}, resp.text
+            assert live.head() == head, (resp.text, body)
+
+    try:
+        one_event()
+    finally:
+        head = live.head()
+        feed = http.get(f"{live.url}/v1/feed?after=0&limit=1000", timeout=60).json()["items"]
+        ids = Counter(e["event_id"] for e in feed)
+        lost = sum(1 for r in fuzz.receipts if ids[r["event_id"]] == 0)
+        server_errors = sum(v for k, v in counts.items() if k.startswith("status 5"))
+        statuses = ", ".join(f"{k.split()[1]}: {v}" for k, v in sorted(counts.items()) if k.startswith("status"))
+        record("fuzz events live server", backend(live.database_url), runs=1, requests=counts["requests"],
+               events=head, lost=lost, duplicated=sum(n - 1 for n in ids.values()), server_errors=server_errors,
+               notes=f"jejak serve, 2 workers x 4 threads; {statuses}")
+    assert [e["position"] for e in feed] == list(range(1, head + 1)) and lost == 0
