@@ -39,7 +39,7 @@ def serve(host: str, port: int, workers: int | None, threads: int, timeout: int)
             for key, value in {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
                                "worker_class": "gthread", "timeout": timeout, "accesslog": "-",
                                "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
-                               "preload_app": False}.items():
+                               "logger_class": redacting_logger(), "preload_app": False}.items():
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
@@ -49,6 +49,26 @@ def serve(host: str, port: int, workers: int | None, threads: int, timeout: int)
     click.echo(f"jejak: serving {url.split('@')[-1]} on http://{host}:{port} "
                f"({workers} workers x {threads} threads)", err=True)
     Server().run()
+
+
+def redacting_logger() -> type:
+    """gunicorn's logger, with anything shaped like a Jejak token blanked from every access-log field.
+
+    The format never logs headers or query strings, but a client may still paste its token into a
+    URL path (`/v1/events/jjk_...`): the log must not keep it either.
+    """
+    import re
+
+    from gunicorn.glogging import Logger
+
+    token = re.compile(r"jjk_[A-Za-z0-9_-]+")
+
+    class RedactingLogger(Logger):
+        def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
+            return {k: token.sub("jjk_[redacted]", v) if isinstance(v, str) else v
+                    for k, v in super().atoms(resp, req, environ, request_time).items()}
+
+    return RedactingLogger
 
 
 def _prepare_signing_key() -> None:
