@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import io
 import json
+import socket
 import sqlite3
 import sys
 import threading
+import time
+import uuid
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,7 @@ from urllib.parse import quote
 
 import psycopg
 import pytest
+import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))  # shared request bodies
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -25,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from api import cursors  # noqa: E402
 from api_bodies import auth, unit, world  # noqa: E402
 from reliability_report import record  # noqa: E402
+from server_process import empty_database, serving  # noqa: E402
 
 LOCK_TIMEOUT = "1"  # seconds a writer waits for the ledger's lock before answering 503
 LIVENESS = 60       # a request still unanswered after this long is a hang, not a slow answer
@@ -404,3 +409,135 @@ def test_verifying_a_bundle_with_traversal_member_names_extracts_nothing(cli_env
     checked = CliRunner().invoke(verify_bundle, [str(bundle)])
     assert checked.exit_code == 0 and "valid: 7 events" in checked.output  # judged by its own members only
     assert not list(tmp_path.rglob("escaped.txt")) and not (tmp_path / "absolute.txt").exists()
+
+
+# --- A real server: slow clients hold no lock, held locks answer 503, tokens never reach the log ---
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def live(request, tmp_path_factory):
+    """`jejak serve` (2 workers x 4 threads) whose writers give up on a held lock after 1 s."""
+    tmp = tmp_path_factory.mktemp("hostile-live")
+    with serving(empty_database(request, tmp), tmp, JEJAK_LOCK_TIMEOUT=LOCK_TIMEOUT) as server:
+        resp = requests.post(f"{server.url}/v1/events/batch", json={"events": world()}, headers=server.headers,
+                             timeout=60)
+        assert resp.status_code == 201, resp.text
+        yield server
+
+
+def start_slow_post(server: Any, body: dict[str, Any]) -> tuple[socket.socket, bytes]:
+    """Send the headers and half of a POST body, then stall (a client on a bad line, or a slowloris)."""
+    raw = json.dumps(body).encode()
+    host, port = server.url.removeprefix("http://").split(":")
+    conn = socket.create_connection((host, int(port)), timeout=LIVENESS)
+    conn.sendall((f"POST /v1/events HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {server.token}\r\n"
+                  f"Content-Type: application/json\r\nContent-Length: {len(raw)}\r\nConnection: close\r\n\r\n"
+                  ).encode() + raw[: len(raw) // 2])
+    return conn, raw[len(raw) // 2:]
+
+
+def finish(conn: socket.socket, rest: bytes) -> int:
+    conn.sendall(rest)
+    reply = b""
+    while b"\r\n" not in reply:
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        reply += chunk
+    conn.close()
+    return int(reply.split(b" ", 2)[1])
+
+
+def writer_lock_is_free(server: Any) -> bool:
+    """Can another connection take the ledger's write lock right now, without waiting at all?"""
+    if server.database_url.startswith("sqlite"):
+        from ledger.store import sqlite_path
+
+        conn = sqlite3.connect(sqlite_path(server.database_url), timeout=0, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            conn.close()
+    with psycopg.connect(server.database_url, autocommit=True) as conn:
+        idle_in_tx = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                  " AND state LIKE 'idle in transaction%'").fetchone()[0]
+        key = "jejak-writer:public.jejak_events"
+        took = conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (key,)).fetchone()[0]
+        if took:
+            conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
+        return idle_in_tx == 0 and took
+
+
+@pytest.mark.slow
+def test_slow_clients_hold_no_database_lock_and_other_writers_go_on(live):
+    head = live.head()
+    slow = [start_slow_post(live, unit(f"SLOW-{i}")) for i in range(3)]
+    try:
+        time.sleep(1)  # the server has read the headers and is waiting for the rest of each body
+        assert writer_lock_is_free(live)
+        others = [answered(lambda i=i: requests.post(f"{live.url}/v1/events", json=unit(f"FAST-{i}"),
+                                                     headers=live.headers, timeout=LIVENESS)) for i in range(4)]
+        assert [r.status_code for r in others] == [201] * 4, [r.text for r in others]
+        assert live.head() == head + 4
+    finally:
+        statuses = [finish(conn, rest) for conn, rest in slow]
+    assert statuses == [201] * 3 and live.head() == head + 7
+    record("hostile slow clients", backend(live.database_url), runs=1, requests=7, events=live.head(), lost=0,
+           duplicated=0, server_errors=0,
+           notes="3 clients stalled mid-body: the writer lock stayed free and 4 other writes were recorded meanwhile")
+
+
+@pytest.mark.slow
+def test_a_real_server_answers_503_with_retry_after_while_the_lock_is_held(live, tmp_path):
+    from api.bootstrap import build_services
+
+    svc = build_services(live.database_url)
+    try:
+        head = live.head()
+        lock = HeldLock(svc, lock_kinds(live.database_url)[0])
+        try:
+            busy = answered(lambda: requests.post(f"{live.url}/v1/events", json=unit("HELD"), headers=live.headers,
+                                                  timeout=LIVENESS))
+        finally:
+            lock.release()
+    finally:
+        svc.close()
+    assert busy.status_code == 503 and busy.json()["error"]["code"] == "database_busy", busy.text
+    assert int(busy.headers["Retry-After"]) >= 1 and live.head() == head
+    after = requests.post(f"{live.url}/v1/events", json=unit("HELD"), headers=live.headers, timeout=LIVENESS)
+    assert after.status_code == 201 and live.head() == head + 1
+
+
+@pytest.mark.slow
+def test_tokens_never_reach_the_server_log_wherever_a_client_puts_them(live):
+    token, base = live.token, live.url
+    marker = f"/v1/log-marker-{uuid.uuid4().hex}"
+    misplaced = [
+        ("GET", f"/v1/feed?access_token={token}", {}),
+        ("GET", f"/v1/events/{token}", {"Authorization": f"Bearer {token}"}),
+        ("GET", f"/v1/employees/{token}/history", {"Authorization": f"Bearer {token}"}),
+        ("GET", "/v1/feed", {"Authorization": f"Token {token}"}),
+        ("GET", "/v1/feed", {"Authorization": f"Bearer {token}x"}),
+        ("GET", "/v1/feed", {"Authorization": f"Bearer {token[:-1]}"}),
+        ("POST", "/v1/events", {"Authorization": f"Bearer {token}", "Idempotency-Key": token}),
+        ("GET", f"/v1/public/feedback/{token}", {}),
+        ("GET", f"/{token}", {}),
+    ]
+    for method, path, headers in misplaced:
+        body = {**unit("TOKEN-UNIT", token), "reason": token} if method == "POST" else None
+        resp = requests.request(method, base + path, headers=headers, json=body, timeout=30)
+        assert resp.status_code < 500, (path, resp.status_code)
+    refused = requests.post(base + "/v1/events", json={"type": "UnitRegistered", "subject": token, "data": {}},
+                            headers=live.headers, timeout=30)
+    assert refused.status_code == 400
+    requests.get(base + marker, timeout=30)
+    deadline = time.monotonic() + 30
+    while marker not in live.log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    log = live.log.read_text()
+    assert marker in log, "the access log did not record the requests"
+    assert token not in log and token[4:] not in log and token[4:20] not in log
+    assert "jjk_[redacted]" in log  # the path that carried a token is logged, without it
