@@ -17,14 +17,16 @@ READ = ("recorder", "inspector", "auditor", "admin")
 STAFF = ("inspector", "auditor", "admin")
 ERRORS = {400: "bad request (malformed, validation_failed)", 401: "no or bad token", 403: "role not allowed",
           404: "not found", 409: "version conflict or idempotency mismatch", 413: "body too large",
-          422: "a domain rule refuses it (rule_violated)"}
+          422: "a domain rule refuses it (rule_violated)",
+          503: "database_busy: another transaction held the lock past the lock timeout; nothing was recorded; "
+               "retry after Retry-After seconds"}
 
 # (method, path, summary, roles, query schema, request body, {status: response schema}, errors)
 ENDPOINTS: list[tuple[str, str, str, tuple[str, ...] | None, Any, Any, dict[int, Any], tuple[int, ...]]] = [
     ("post", "/v1/events", "Record one event", ("recorder", "admin"), None, "EventBody",
-     {201: s.Receipt, 200: s.Receipt}, (400, 401, 403, 404, 409, 413, 422)),
+     {201: s.Receipt, 200: s.Receipt}, (400, 401, 403, 404, 409, 413, 422, 503)),
     ("post", "/v1/events/batch", "Record up to 1,000 events atomically", ("recorder", "admin"), None, "Batch",
-     {201: s.Receipts, 200: s.Receipts}, (400, 401, 403, 404, 409, 413, 422)),
+     {201: s.Receipts, 200: s.Receipts}, (400, 401, 403, 404, 409, 413, 422, 503)),
     ("get", "/v1/event-types", "The event catalogue with JSON Schemas", READ, None, None,
      {200: s.EventTypes}, (401, 403)),
     ("get", "/v1/events/{event_id}", "One event (recorders: their own)", READ, None, None,
@@ -102,6 +104,9 @@ def build_spec(extra: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         for status in errors:
             op["responses"][str(status)] = {"description": ERRORS[status], "content": {
                 "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            if status == 503:
+                op["responses"]["503"]["headers"] = {"Retry-After": {
+                    "description": "seconds to wait before retrying", "schema": {"type": "integer"}}}
         spec.path(path=path, operations={method: op})
     doc = spec.to_dict()
     for path_item in extra or []:
