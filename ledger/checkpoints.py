@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from cryptography.exceptions import InvalidSignature
+from eventsourcing.persistence import PersistenceError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -172,7 +173,7 @@ class Checkpointer:
             return None
         try:
             return self._maybe_issue(head)
-        except (LedgerError, OSError, ValueError) as exc:
+        except (LedgerError, OSError, ValueError, PersistenceError) as exc:  # lock timeouts included
             # The write already committed: a checkpoint problem must not turn it into an error.
             log.warning("jejak: periodic checkpoint not signed (%s); run `jejak checkpoint`", exc)
             return None
