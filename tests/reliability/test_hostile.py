@@ -541,3 +541,35 @@ def test_tokens_never_reach_the_server_log_wherever_a_client_puts_them(live):
     assert marker in log, "the access log did not record the requests"
     assert token not in log and token[4:] not in log and token[4:20] not in log
     assert "jjk_[redacted]" in log  # the path that carried a token is logged, without it
+
+
+def test_a_checkpoint_that_cannot_be_written_after_a_commit_does_not_turn_the_write_into_an_error(
+        database_url, tmp_path, monkeypatch):
+    """A 503 promises nothing was recorded, so a periodic checkpoint failing after the commit must stay silent."""
+    from api import create_app
+    from ledger.checkpoints import create_key_file
+
+    create_key_file(tmp_path / "signing.key")
+    monkeypatch.setenv("JEJAK_SIGNING_KEY", str(tmp_path / "signing.key"))
+    monkeypatch.setenv("JEJAK_CHECKPOINT_EVERY_EVENTS", "1")
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True})
+    svc = app.extensions["jejak"]
+    try:
+        admin = auth(svc.keys.create("admin-1", "admin"))
+        client = app.test_client()
+        assert client.post("/v1/events", json=unit("CP-0"), headers=admin).status_code == 201
+        if backend(database_url) == "sqlite":  # as if the lock could not be had when signing
+            svc.ledger.recorder.execute("CREATE TRIGGER busy_checkpoints BEFORE INSERT ON jejak_checkpoints"
+                                        " BEGIN SELECT RAISE(ABORT, 'database is locked'); END")
+        else:
+            with psycopg.connect(database_url, autocommit=True) as conn:
+                conn.execute("CREATE FUNCTION busy() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                             " RAISE EXCEPTION USING ERRCODE = 'lock_not_available'; END $$")
+                conn.execute("CREATE TRIGGER busy_checkpoints BEFORE INSERT ON jejak_checkpoints"
+                             " FOR EACH ROW EXECUTE FUNCTION busy()")
+        head = svc.ledger.head()
+        resp = client.post("/v1/events", json=unit("CP-1"), headers=admin)
+        assert resp.status_code == 201, resp.json
+        assert svc.ledger.head() == head + 1
+    finally:
+        svc.close()
