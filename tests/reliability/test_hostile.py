@@ -133,6 +133,8 @@ def test_a_write_arriving_while_another_holds_the_lock_is_told_to_retry_and_reco
                            headers=admin).status_code == 201
         requests += 2
         assert svc.ledger.head() == head + 2
+    documented = client.get("/openapi.json").json["paths"]["/v1/events"]["post"]["responses"]
+    assert "Retry-After" in documented["503"]["headers"]
     record("lock timeout 503", backend(svc.url), runs=len(lock_kinds(svc.url)), requests=requests,
            events=svc.ledger.head(), lost=0, duplicated=0, server_errors=0,
            notes=f"{busy} writes under a held lock answered 503 database_busy with Retry-After "
