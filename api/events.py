@@ -27,6 +27,10 @@ def services() -> Any:
 def read_json() -> Any:
     """The request body as JSON, or 400 `malformed` saying where it broke."""
     raw = request.get_data(cache=True)
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and request.content_length is None and len(raw) >= limit and request.environ["wsgi.input"].read(1):
+        # A chunked body is cut at the limit, not refused: what was cut off may be JSON we would accept.
+        raise ApiError("too_large", "body: the request body is over the size limit", field="body")
     if not raw:
         raise Malformed("body: the request has no body; send a JSON object", field="body")
 
