@@ -575,3 +575,36 @@ def test_a_checkpoint_that_cannot_be_written_after_a_commit_does_not_turn_the_wr
         assert svc.ledger.head() == head + 1
     finally:
         svc.close()
+
+
+@pytest.mark.slow
+def test_a_real_server_refuses_oversize_bodies_however_they_are_framed(live):
+    head, big = live.head(), b'{"type": "UnitRegistered", "subject": "BIG", "data": {"name": "' + b"x" * (3 << 20)
+
+    # Valid JSON within the first MiB, then padding: cut at the limit it would be an acceptable event.
+    padded = json.dumps(unit("PADDED")).encode() + b" " * (2 << 20)
+
+    def chunks(raw: bytes = big):
+        for i in range(0, len(raw), 64 * 1024):
+            yield raw[i:i + 64 * 1024]
+
+    framed = {
+        "Content-Length": requests.post(f"{live.url}/v1/events", data=big, timeout=LIVENESS,
+                                        headers={**live.headers, "Content-Type": "application/json"}),
+        "chunked, no length": requests.post(f"{live.url}/v1/events", data=chunks(), timeout=LIVENESS,
+                                            headers={**live.headers, "Content-Type": "application/json"}),
+        "valid JSON then padding, chunked": requests.post(
+            f"{live.url}/v1/events", data=chunks(padded), timeout=LIVENESS,
+            headers={**live.headers, "Content-Type": "application/json"}),
+        "public, chunked": requests.post(f"{live.url}/v1/public/feedback", data=chunks(), timeout=LIVENESS,
+                                         headers={"Content-Type": "application/json"}),
+    }
+    for how, resp in framed.items():
+        assert resp.status_code == 413 and resp.json()["error"]["code"] == "too_large", (how, resp.status_code)
+    assert live.head() == head
+    assert requests.post(f"{live.url}/v1/events", json=unit("AFTER-BIG"), headers=live.headers,
+                         timeout=LIVENESS).status_code == 201
+    record("hostile oversize body", backend(live.database_url), runs=1, requests=len(framed) + 1,
+           events=live.head(), lost=0, duplicated=0, server_errors=0,
+           notes="3 MiB bodies with a length, chunked (one valid JSON then padding), and to the public form: "
+                 "413 too_large, nothing recorded")
