@@ -15,8 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import datetime, timezone
 from typing import Any
+
+
+_UTC_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?\+00:00")
 
 
 def _unwrap(obj: dict[str, Any]) -> Any:
@@ -24,15 +28,16 @@ def _unwrap(obj: dict[str, Any]) -> Any:
     if len(obj) == 2 and "_type_" in obj and "_data_" in obj:
         if obj["_type_"] == "datetime_iso":
             text = obj["_data_"]
-            # The common case, already UTC with microseconds, needs no parsing (verify's hot path).
-            if len(text) == 32 and text.endswith("+00:00"):
-                return text[:26] + "Z"
+            # The common cases, already UTC with or without microseconds, need no parsing (verify's hot path).
+            if type(text) is str and _UTC_ISO.fullmatch(text):
+                return text[:26] + "Z" if len(text) == 32 else text[:19] + ".000000Z"
             return utc_text(datetime.fromisoformat(text))
         return obj["_data_"]
     return obj
 
 
 _DECODER = json.JSONDecoder(object_hook=_unwrap)
+_PLAIN = json.JSONDecoder()  # no hook: the C scanner never calls back into Python
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -48,7 +53,7 @@ def type_name(topic: str) -> str:
 def canonical_event(position: int, stream_id: str, version: int, topic: str, state: bytes) -> dict[str, Any]:
     """The canonical object of one stored event (state as written by the event store)."""
     text = state if isinstance(state, str) else bytes(state).decode("utf-8")
-    body = _DECODER.decode(text)
+    body = _decode(text)
     return {
         "position": position,
         "stream_id": str(stream_id),
@@ -58,6 +63,28 @@ def canonical_event(position: int, stream_id: str, version: int, topic: str, sta
         "metadata": body.get("meta", {}),
         "data": body.get("data", {}),
     }
+
+
+def _decode(text: str) -> Any:
+    """`_DECODER.decode(text)`, several times faster for the usual event, with the same result.
+
+    Almost every event's only typed value is its timestamp. When "_type_" is written at most
+    once and nothing is \\u-escaped (so no key can spell it otherwise), the only dict the hook
+    could change is body["timestamp"]: decode without the hook and unwrap just that one.
+    Anything else (typed values in the data, escapes, a damaged body) takes the hook.
+    """
+    if "\\u" not in text:
+        count = text.count("_type_")
+        if count == 0:
+            return _PLAIN.decode(text)
+        if count == 1:
+            body = _PLAIN.decode(text)
+            if type(body) is dict:
+                stamp = body.get("timestamp")
+                if type(stamp) is dict and len(stamp) == 2 and "_type_" in stamp and "_data_" in stamp:
+                    body["timestamp"] = _unwrap(stamp)
+                    return body
+    return _DECODER.decode(text)
 
 
 def canonical_bytes(obj: dict[str, Any]) -> bytes:
