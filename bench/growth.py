@@ -6,8 +6,11 @@ records of 8,000 employees in 35 OPD by 50 operators, 30 s apart. At each size t
 index is brought up to date (the read model `GET /v1/audit` reads) and, in the same run:
 
   audit actor / subject / unit+day   `projections.queries.audit`, the function the API calls
-  as_of / valid_at                   `Ledger.state` of the 1,000-event employee (a fresh Ledger,
-                                     no aggregate cache), beside a raw SELECT of its rows
+  as_of / valid_at                   `Ledger.state` of the 1,000-event employee as a server reads
+                                     it (the process's aggregate cache warm: the events after the
+                                     cached version, then the fold), beside a raw SELECT of its rows
+  as_of cold                         the same on a Ledger without the cache (snapshot + tail decoded
+                                     on every read: a server's first read of that stream)
   inclusion / consistency proof      `StoredTree.inclusion` / `.consistency` at the full size
 
 Each figure is the median over --repeat rounds of its p50 and p99; the slope column says
@@ -53,8 +56,8 @@ BATCH = 1000
 STEP = timedelta(seconds=30)
 START = datetime(2025, 1, 6, 1, tzinfo=timezone.utc)
 CACHE = Path(tempfile.gettempdir()) / "jejak-bench-growth"
-FIGURES = ("audit by actor", "audit by subject", "audit by unit + day", "as_of", "valid_at", "inclusion proof",
-           "consistency proof")
+FIGURES = ("audit by actor", "audit by subject", "audit by unit + day", "as_of", "valid_at", "as_of cold",
+           "inclusion proof", "consistency proof")
 
 
 class Clock:
@@ -164,6 +167,7 @@ def measure(backend: str, url: str, samples: int, repeat: int, employees: int = 
     from projections.runner import make_engine
 
     ledger, engine = Ledger(url), make_engine(url)
+    cold = Ledger(url, env={"JEJAK_AGGREGATE_CACHE": "0"})
     tree = StoredTree(ledger.recorder)
     sid = stream_id("employee", nip(WHO))
     all_rows, _, close_raw = raw_reader(backend, url)
@@ -200,6 +204,7 @@ def measure(backend: str, url: str, samples: int, repeat: int, employees: int = 
             "as_of": lambda: ledger.state("employee", nip(WHO), as_of=rng.choice(stamps)),
             "valid_at": lambda: ledger.state("employee", nip(WHO),
                                              valid_at=date(2010, 1, 1) + timedelta(days=rng.randrange(5800))),
+            "as_of cold": lambda: cold.state("employee", nip(WHO), as_of=rng.choice(stamps)),
             "inclusion proof": inclusion,
             "consistency proof": consistency,
         }
@@ -224,6 +229,7 @@ def measure(backend: str, url: str, samples: int, repeat: int, employees: int = 
     finally:
         close_raw()
         engine.dispose()
+        cold.close()
         ledger.close()
 
 

@@ -113,6 +113,7 @@ def measure(backend: str, events: int, reads: int) -> dict[str, Any]:
     with database(backend) as url:
         stamps = build(url, events)
         ledger = Ledger(url)
+        cold = Ledger(url, env={"JEJAK_AGGREGATE_CACHE": "0"})  # every read decodes snapshot + tail
         sid = stream_id("employee", nip(WHO))
         key = sid.hex if backend == "sqlite" else str(sid)
         all_rows, snapshot_and_tail, close = raw_reader(backend, url)
@@ -128,6 +129,8 @@ def measure(backend: str, events: int, reads: int) -> dict[str, Any]:
                 "state as_of + valid_at": lambda: ledger.state(
                     "employee", nip(WHO), as_of=rnd.choice(stamps[len(stamps) // 2:]),
                     valid_at=date(2010, 1, 1) + timedelta(days=rnd.randrange(5800))),
+                "state as_of, no aggregate cache": lambda: cold.state("employee", nip(WHO),
+                                                                      as_of=rnd.choice(stamps)),
             }
             out = {}
             with progress() as bar:
@@ -136,6 +139,7 @@ def measure(backend: str, events: int, reads: int) -> dict[str, Any]:
                     out[name] = summary_ms(sample(fn, reads, bar, task))
         finally:
             close()
+            cold.close()
             ledger.close()
     return {"events": events, "reads": reads, "latency": out}
 
