@@ -14,7 +14,7 @@ install: $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 
 demo: install
-	$(BIN)/jejak demo
+	$(BIN)/jejak demo --reuse
 	$(BIN)/jejak serve --host 127.0.0.1 --port 8000
 
 test: install

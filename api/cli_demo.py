@@ -57,7 +57,10 @@ def open_ledger(clock: Any = None, env: dict[str, str] | None = None) -> Any:
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="end the history on this date instead of today (never in the future)")
 @click.option("--no-projections", is_flag=True, help="skip rebuilding the read models afterwards")
-def demo(employees: int, years: int, seed: int, today: datetime | None, no_projections: bool) -> None:
+@click.option("--reuse", is_flag=True,
+              help="if the database already holds events, keep them: bring the read models up to date and "
+                   "print a new admin token (what a second `make demo` does)")
+def demo(employees: int, years: int, seed: int, today: datetime | None, no_projections: bool, reuse: bool) -> None:
     """Fill an empty database with a deterministic, realistic synthetic Binjai and print an admin token."""
     from api.cli_integrity import ensure_signing_key
     from api.demo.generator import generate
@@ -68,9 +71,12 @@ def demo(employees: int, years: int, seed: int, today: datetime | None, no_proje
         raise click.BadParameter("the history cannot end in the future", param_hint="--today")
     clock = SimClock()
     ledger = open_ledger(clock, DEMO_LEDGER_ENV)
+    if ledger.head() > 0 and reuse:
+        reuse_existing(ledger, no_projections)
+        return
     if ledger.head() > 0:
         err.print(f"[red]The database {database_url()} already holds {ledger.head():,} events.[/] The demo fills an "
-                  "empty ledger: remove the SQLite file or point JEJAK_DATABASE_URL at a new database.")
+                  "empty ledger: remove the SQLite file or point JEJAK_DATABASE_URL at a new database (or pass --reuse to keep it).")
         sys.exit(EXIT_USAGE)
     ensure_signing_key()
     relax_sqlite_sync(ledger)
@@ -91,8 +97,43 @@ def demo(employees: int, years: int, seed: int, today: datetime | None, no_proje
         from projections.runner import Projections
 
         Projections(database_url()).rebuild(ledger, progress=True)
+    projected = time.perf_counter()
+    checkpoint = sign_checkpoint(ledger)
+    ledger.close()
     token = admin_token()
-    summary(world, positions, planned - started, recorded - planned, time.perf_counter() - recorded)
+    summary(world, positions, planned - started, recorded - planned, projected - recorded)
+    click.echo(f"signed checkpoint of tree size {checkpoint['tree_size']:,} (jejak verify checks it)")
+    print_token(token)
+
+
+def reuse_existing(ledger: Any, no_projections: bool) -> None:
+    """A second `make demo`: the city is already there; catch up, sign and hand out a new token."""
+    from api.cli_integrity import ensure_signing_key
+
+    err.print(f"The database {database_url()} already holds {ledger.head():,} events: keeping them (--reuse).")
+    ensure_signing_key()
+    if not no_projections:
+        from projections.runner import Projections
+
+        projections = Projections(database_url())
+        try:
+            projections.catch_up(ledger)
+        finally:
+            projections.close()
+    checkpoint = sign_checkpoint(ledger)
+    ledger.close()
+    click.echo(f"signed checkpoint of tree size {checkpoint['tree_size']:,} (jejak verify checks it)")
+    print_token(admin_token())
+
+
+def sign_checkpoint(ledger: Any) -> dict[str, Any]:
+    """A signed tree head at the end of the demo, so verify and the proofs have one to start from."""
+    from ledger.checkpoints import checkpointer_from_env
+
+    return checkpointer_from_env(ledger.recorder).issue()
+
+
+def print_token(token: str) -> None:
     click.echo(f"\nAdmin token (shown once, keep it): {token}")
     click.echo("Start the service with `jejak serve`, then for example:\n"
                f"  curl -H 'Authorization: Bearer {token}' http://127.0.0.1:8000/v1/employees?limit=5")

@@ -87,7 +87,29 @@ def test_replay_of_an_unknown_nip_fails_and_a_bad_timestamp_is_a_usage_error(dem
 
 def test_demo_refuses_a_database_that_already_holds_events(demo_city):
     out = run(demo_city[0], "demo", "--employees", "200", "--years", "1")
-    assert out.returncode == 2 and "already holds" in out.stderr
+    assert out.returncode == 2 and "already holds" in out.stderr and "--reuse" in out.stderr
+
+
+def test_the_demo_ends_with_a_signed_checkpoint_of_everything_it_recorded(demo_city):
+    env, out, base, headers = demo_city
+    size = int(re.search(r"signed checkpoint of tree size ([\d,]+)", out.stdout).group(1).replace(",", ""))
+    positions = int(re.search(r"ledger positions\s*│?\s*([\d,]+)", out.stdout).group(1).replace(",", ""))
+    assert size == positions > 0
+
+
+def test_a_second_make_demo_keeps_the_city_and_hands_out_a_new_working_token(demo_city):
+    env, first, base, headers = demo_city
+    head = requests.get(f"{base}/v1/feed?after=0&limit=1", headers=headers, timeout=10).json()["head"]
+    out = run(env, "demo", "--reuse")  # what `make demo` runs
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "already holds" in out.stderr and "keeping them" in out.stderr
+    token = re.search(r"Admin token \(shown once, keep it\): (\S+)", out.stdout).group(1)
+    assert f"Bearer {token}" != headers["Authorization"]
+    again = requests.get(f"{base}/v1/feed?after=0&limit=1", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert again.status_code == 200 and again.json()["head"] == head  # nothing new was generated
+    checkpoint = requests.get(f"{base}/v1/ledger/checkpoint", headers=headers, timeout=10).json()
+    assert checkpoint["tree_size"] == head
+    assert run(env, "verify").returncode == 0
 
 
 def test_import_reports_bad_lines_writes_rejects_and_a_rerun_records_nothing(demo_city, tmp_path):
