@@ -32,6 +32,7 @@ from ledger.feedback import FeedbackCase
 from ledger.fields import NO_NUL, Int, Obj, Str, load_date, load_object
 from ledger.integrity import type_name, utc_text
 from ledger.internship import Internship
+from ledger.recorders import recent_leaves
 from ledger.store import event_store_env
 from ledger.stream import Stream, stream_id
 from ledger.unit import Unit
@@ -247,8 +248,7 @@ class Ledger(Application):
             if self.aggregates is not None:
                 for agg in aggregates:  # committed: the next reader starts from them
                     self.aggregates.put(agg)
-            by_event = {r.domain_event.meta["event_id"]: r.notification.id for r in recordings}
-            return self._receipts([(by_event[eid], eid) for eid in wanted]), False
+            return self._saved_receipts(recordings, wanted), False
         raise AssertionError("unreachable")
 
     def _replay(self, claim: tuple[str, str, str]) -> list[dict[str, Any]] | None:
@@ -402,6 +402,24 @@ class Ledger(Application):
             else:
                 raise ValidationFailed(f"{path}: {target['type']} has no field {name}", field=path)
         return loaded
+
+    def _saved_receipts(self, recordings: list[Any], wanted: list[str]) -> list[dict[str, Any]]:
+        """Receipts of a save that just committed, from the saved events and the leaf hashes the
+        recorder computed in that transaction (the stored bytes, so no read back is needed)."""
+        leaves = recent_leaves()
+        positions = {r.domain_event.meta["event_id"]: r.notification.id for r in recordings}
+        by_event: dict[str, dict[str, Any]] = {}
+        for r in recordings:
+            event, position = r.domain_event, r.notification.id
+            eid = event.meta["event_id"]
+            leaf = leaves.get(position)
+            if leaf is None or leaf[0] != eid:  # not this save's: read what was stored instead
+                return self._receipts([(positions[w], w) for w in wanted])
+            by_event[eid] = {"event_id": eid, "type": type_name(type(event).__qualname__),
+                             "subject": event.meta["subject"], "version": event.originator_version,
+                             "position": position, "recorded_at": utc_text(event.timestamp),
+                             "leaf_hash": leaf[1].hex()}
+        return [by_event[eid] for eid in wanted]
 
     def _receipts(self, wanted: list[tuple[int, str]]) -> list[dict[str, Any]]:
         events = {e["position"]: e for e in self.events_at([p for p, _ in wanted])}

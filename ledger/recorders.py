@@ -10,6 +10,7 @@ idempotency key of the request. Either all of it commits or none of it does.
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any, Sequence
 from uuid import UUID
 
@@ -95,8 +96,18 @@ class Cursor:
         return tuple(r.values()) if isinstance(r, dict) else tuple(r)
 
 
+_recent = threading.local()
+
+
+def recent_leaves() -> dict[int, tuple[str, bytes]]:
+    """{position: (event_id, leaf hash)} of this thread's last insert, committed or not: a writer
+    reads it right after its own save returned, to answer with receipts without reading back."""
+    return getattr(_recent, "leaves", {})
+
+
 def after_insert(cur: Cursor, rows: list[tuple[int, StoredEvent]], idempotency: Any = None) -> None:
     """Leaves, Merkle nodes and the idempotency claim, in the events' own transaction."""
+    _recent.leaves = {}
     leaves = []
     nodes: dict[tuple[int, int], bytes] = {}
 
@@ -122,6 +133,7 @@ def after_insert(cur: Cursor, rows: list[tuple[int, StoredEvent]], idempotency: 
                     " VALUES (?, ?, ?, ?, ?)", leaves)
     cur.executemany("INSERT INTO jejak_nodes (level, idx, hash) VALUES (?, ?, ?)",
                     [(lv, i, h) for (lv, i), h in nodes.items() if lv > 0])
+    _recent.leaves = {p: (eid, leaf) for p, eid, _, _, leaf in leaves}
     if idempotency is not None:
         principal, key, request_hash = idempotency
         cur.execute("INSERT INTO jejak_idempotency (principal, key, request_hash, positions) VALUES (?, ?, ?, ?)",

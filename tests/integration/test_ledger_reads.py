@@ -115,3 +115,17 @@ def test_annulling_a_paid_training_is_one_atomic_request_on_two_streams(ledger, 
         ("Annulled", NIP, False), ("Annulled", "BKPSDM", True)]
     assert ledger.state("employee", NIP)["training"] == {}
     assert ledger.state("unit", "BKPSDM")["budgets"][2025]["realised"] == 0
+
+
+def test_receipts_are_exactly_what_was_stored_for_single_batch_and_derived_events(ledger, hr):
+    hr.employee(ledger)
+    (single,), _ = ledger.record([hr.leave()], "clerk")
+    batch, _ = ledger.record([hr.training(jp=4, cost=250_000), hr.training(jp=6), hr.plan()], "clerk", batch=True)
+    for receipt in [single, *batch]:
+        stored = ledger.event(receipt["event_id"])
+        assert {k: stored[k] for k in receipt} == receipt
+        assert len(receipt["leaf_hash"]) == 64
+    # the cost's derived budget realisation is recorded right after its cause but gets no receipt
+    assert [r["position"] for r in batch] == [single["position"] + 1, single["position"] + 3,
+                                              single["position"] + 4]
+    assert ledger.feed(single["position"] + 1, 1)[0]["type"] == "TrainingBudgetRealised"
