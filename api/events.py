@@ -9,10 +9,10 @@ from typing import Any
 from flask import Blueprint, current_app, request
 
 from api.auth import current_principal, has_role, require_role
-from api.errors import ApiError
+from api.errors import RETRY_AFTER_SECONDS, ApiError
 from api.schemas import Event, EventTypes, Feed, FeedArgs, Receipt, Receipts, load_args
 from ledger.application import catalogue_schema
-from ledger.errors import Malformed, NotFound
+from ledger.errors import Malformed, NotFound, VersionConflict
 
 bp = Blueprint("events", __name__)
 MAX_BATCH = 1000
@@ -104,7 +104,16 @@ def masked(event: dict[str, Any]) -> dict[str, Any]:
 def _record(bodies: list[Any], batch: bool) -> tuple[list[dict[str, Any]], bool]:
     name, _ = current_principal()
     svc = services()
-    receipts, replayed = svc.ledger.record(bodies, name, batch=batch, idempotency_key=idempotency_key())
+    try:
+        receipts, replayed = svc.ledger.record(bodies, name, batch=batch, idempotency_key=idempotency_key())
+    except VersionConflict:
+        if any(isinstance(b, dict) and b.get("expected_version") is not None for b in bodies):
+            raise
+        # No version was named, so the conflict is other writers winning every retry on hot streams:
+        # the database is busy (nothing recorded, retry), not the 409 kept for a stale expected_version.
+        raise ApiError("database_busy", "database: busy (other writes to the same streams kept winning); "
+                       f"nothing was changed; retry after {RETRY_AFTER_SECONDS} s",
+                       headers={"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
     if not replayed:
         svc.after_write()
     return receipts, replayed
