@@ -1,10 +1,13 @@
-"""Contention found by the load scenario: a write that keeps losing races on hot streams (say, a batch
-of paid trainings realised against two shared units) runs out of the ledger's retries. When the request
-named no `expected_version`, that is the database being busy (503 database_busy, Retry-After, nothing
-recorded), not a 409 version_conflict, which the contract keeps for a stale `expected_version`.
+"""Two answers the load scenario found wrong under contention.
 
-A rival ledger records on the same unit every time the writer reads its clock (between deciding and
-saving), so every attempt loses, on both backends.
+A write that keeps losing races on hot streams (say, a batch of paid trainings realised against two
+shared units) runs out of the ledger's retries. When the request named no `expected_version`, that is
+the database being busy (503 database_busy, Retry-After, nothing recorded), not a 409 version_conflict,
+which the contract keeps for a stale `expected_version`. A rival ledger records on the same unit every
+time the writer reads its clock (between deciding and saving), so every attempt loses, on both backends.
+
+A snapshot written after the events committed (every 100th event of a stream) that meets a lock
+timeout turns the recorded write into a 503 "nothing was changed" (known, xfail: ledger/application.py).
 """
 
 from __future__ import annotations
@@ -76,3 +79,41 @@ def test_a_write_with_expected_version_that_keeps_losing_races_is_still_a_versio
     arm(False)
     assert resp.status_code == 409 and resp.json["error"]["code"] == "version_conflict", resp.json
     assert {e["actor"] for e in svc.ledger.feed(head, 1000)} == {"rival"}
+
+
+
+@pytest.mark.xfail(strict=True, reason="ledger/application.py: eventsourcing's save() takes snapshots after the "
+                   "events committed, in their own transaction; a busy error there escapes record() and the API "
+                   "answers 503 'nothing was changed' for a recorded write (found by the SQLite load scenario). When fixed, "
+                   "drop this mark and set load_support.SNAPSHOT_503_KNOWN = False")
+def test_a_snapshot_that_cannot_be_written_after_the_commit_does_not_turn_the_write_into_a_503(pg_database):
+    """The 100th event of a stream is followed by its snapshot, outside the events' transaction; here the
+    snapshot table answers as if its lock could not be had. (PostgreSQL only: a SQLite trigger can only
+    raise a constraint error, which is another path; the SQLite load scenario met the real lock timeout.)"""
+    import psycopg
+
+    from api import create_app
+
+    with psycopg.connect(pg_database, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+    app = create_app({"DATABASE_URL": pg_database, "TESTING": True})
+    svc = app.extensions["jejak"]
+    try:
+        admin = auth(svc.keys.create("admin-1", "admin"))
+        client = app.test_client()
+        assert client.post("/v1/events/batch", json={"events": [unit("DINKES")] + [
+            budget("DINKES", 2025, 1) for _ in range(98)]}, headers=admin).status_code == 201
+        with psycopg.connect(pg_database, autocommit=True) as conn:
+            conn.execute("CREATE FUNCTION busy_snapshots() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                         " RAISE EXCEPTION USING ERRCODE = 'lock_not_available'; END $$")
+            conn.execute("CREATE TRIGGER busy_snapshots BEFORE INSERT ON jejak_snapshots"
+                         " FOR EACH ROW EXECUTE FUNCTION busy_snapshots()")
+        head = svc.ledger.head()
+        resp = client.post("/v1/events", json=budget("DINKES", 2025, 1), headers={**admin, "Idempotency-Key": "s100"})
+        recorded = svc.ledger.head() == head + 1
+        again = client.post("/v1/events", json=budget("DINKES", 2025, 1), headers={**admin, "Idempotency-Key": "s100"})
+        assert recorded and again.status_code == 200  # it was recorded, and the key was claimed with it
+        assert resp.status_code == 201, (resp.status_code, resp.json)  # so the first answer must say so
+    finally:
+        svc.close()
