@@ -1,8 +1,9 @@
-"""A real `jejak serve` (gunicorn) for the fuzz and hostile-input scenarios, with its log file."""
+"""A real `jejak serve` (gunicorn) for the fuzz, hostile-input, load and crash scenarios, with its log file."""
 
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -53,41 +54,104 @@ def empty_database(request: pytest.FixtureRequest, tmp: Path) -> str:
     return url
 
 
+class ServerProcess:
+    """`jejak serve` in its own process group, so a test can SIGKILL the master and its workers at
+    once (as a power cut would) and start it again on the same port and database.
+
+    The log file is appended to across restarts; `token` is an admin's, created once.
+    """
+
+    def __init__(self, db_url: str, tmp: Path, *, workers: int = 2, threads: int = 4, **env: str) -> None:
+        from api.keys import KeyStore
+
+        store = KeyStore(db_url)
+        try:
+            self.token = store.create("admin-live", "admin")
+        finally:
+            store.close()
+        self.db_url, self.tmp, self.workers, self.threads = db_url, tmp, workers, threads
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tmp / "server.log"
+        self.log.write_text("")
+        self.env = {**os.environ, "JEJAK_DATABASE_URL": db_url, "JEJAK_SIGNING_KEY": str(tmp / "signing.key"),
+                    **env}
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+
+    @property
+    def server(self) -> Server:
+        return Server(self.url, self.db_url, self.token, self.log)
+
+    def start(self, wait: float = 60) -> None:
+        """Start it (again) and return once /healthz answers 200."""
+        assert self.proc is None or self.proc.poll() is not None, "already running"
+        with open(self.log, "a") as log:
+            log.write(f"--- start {self.starts + 1} ---\n")
+            log.flush()
+            self.proc = subprocess.Popen(
+                [JEJAK, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers),
+                 "--threads", str(self.threads)], env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True)
+        self.starts += 1
+        deadline = time.monotonic() + wait
+        while True:
+            if self.proc.poll() is not None:
+                pytest.fail(f"jejak serve exited with {self.proc.returncode}:\n{self.log.read_text()}")
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline:
+                self.kill()
+                pytest.fail(f"jejak serve did not answer in {wait:.0f} s:\n{self.log.read_text()}")
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group (the gunicorn master and every worker), no shutdown at all."""
+        if self.proc is None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+        # Workers are in the group too; wait until none of them is left holding the port or a lock.
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(self.proc.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        """A graceful stop (SIGTERM to the master), then SIGKILL of whatever is left of the group."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                pass
+        self.kill()
+
+
 @contextmanager
 def serving(db_url: str, tmp: Path, **env: str) -> Iterator[Server]:
     """`jejak serve` with 2 workers x 4 threads on a free port; stopped (and its log kept) afterwards."""
-    from api.keys import KeyStore
+    with running(db_url, tmp, **env) as process:
+        yield process.server
 
-    store = KeyStore(db_url)
+
+@contextmanager
+def running(db_url: str, tmp: Path, **env: str) -> Iterator[ServerProcess]:
+    """Like `serving`, but yields the `ServerProcess` itself: a test may kill and restart it."""
+    process = ServerProcess(db_url, tmp, **env)
     try:
-        token = store.create("admin-live", "admin")
+        process.start()
+        yield process
     finally:
-        store.close()
-    port = free_port()
-    log_path = tmp / "server.log"
-    full_env = {**os.environ, "JEJAK_DATABASE_URL": db_url, "JEJAK_SIGNING_KEY": str(tmp / "signing.key"), **env}
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen([JEJAK, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2",
-                                 "--threads", "4"], env=full_env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                if proc.poll() is not None:
-                    pytest.fail(f"jejak serve exited with {proc.returncode}:\n{log_path.read_text()}")
-                try:
-                    if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                        break
-                except requests.ConnectionError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"jejak serve did not answer in 60 s:\n{log_path.read_text()}")
-                time.sleep(0.1)
-            yield Server(base, db_url, token, log_path)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        process.stop()
