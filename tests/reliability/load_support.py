@@ -372,7 +372,14 @@ class Load:
     def running(self) -> bool:
         return any(p.is_alive() for p in self.workers)
 
-    def join(self, timeout: float = 600) -> None:
+    def stop(self) -> None:
+        """End any client process still running (a test that failed early must not leave them retrying)."""
+        for p in self.workers:
+            if p.is_alive():
+                p.terminate()
+                p.join()
+
+    def join(self, timeout: float = 420) -> None:
         deadline = time.monotonic() + timeout
         for p in self.workers:
             p.join(max(deadline - time.monotonic(), 1))

@@ -39,16 +39,19 @@ def test_three_sigkills_under_load_lose_no_acknowledged_event_and_half_record_no
         load = Load(server.url, empty_db, server.token, tmp_path, SEED)
         load.setup()
         load.start()
-        for k in range(KILLS):  # one kill in each of three windows of the run, each at a random answer count
-            at = int(load.total * (0.15 + 0.25 * k + rnd.uniform(0, 0.15)))
-            while load.answered() < at and load.running():
-                time.sleep(0.005)
-            time.sleep(rnd.uniform(0, 0.05))
-            server.kill()
-            killed_at.append(load.answered())
-            time.sleep(rnd.uniform(0.05, 0.5))  # clients meet refused connections meanwhile
-            server.start()
-        load.join()
+        try:
+            for k in range(KILLS):  # one kill in each of three windows of the run, each at a random answer count
+                at = int(load.total * (0.15 + 0.25 * k + rnd.uniform(0, 0.15)))
+                while load.answered() < at and load.running():
+                    time.sleep(0.005)
+                time.sleep(rnd.uniform(0, 0.05))
+                server.kill()
+                killed_at.append(load.answered())
+                time.sleep(rnd.uniform(0.05, 0.5))  # clients meet refused connections meanwhile
+                server.start()
+            load.join()
+        finally:
+            load.stop()
         load.settle()
     answers = load.answers()
     tally = audit(empty_db, answers)

@@ -34,7 +34,10 @@ def test_eight_client_processes_lose_no_acknowledged_event_and_record_nothing_tw
         load = Load(server.url, empty_db, server.token, tmp_path, SEED)
         load.setup()
         load.start()
-        load.join()
+        try:
+            load.join()
+        finally:
+            load.stop()
         load.settle()
     answers = load.answers()
     tally = audit(empty_db, answers)
