@@ -537,8 +537,9 @@ def audit(db_url: str, answers: list[dict[str, Any]]) -> Tally:
             t.orphans += len(found)
             if a is not None and a["path"].endswith("/batch") and len(found) < len(a["types"]):
                 t.half_batches += 1
-            t.problem(f"{len(found)} events of request {key} which was not acknowledged "
-                      f"({a['status'] if a else 'unknown'} {a['code'] if a else ''}; types {[e['type'] for e in found]})")
+            answered = f"{a['status']} {a['code']}" if a else "never sent"
+            t.problem(f"{len(found)} events of request {key} which was not acknowledged ({answered}; "
+                      f"types {[e['type'] for e in found]})")
             continue
         if a["path"].endswith("/batch") and 0 < len(found) < len(a["types"]):
             t.half_batches += 1
