@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import logging
 import random
 import re
 import threading
@@ -49,6 +50,7 @@ TOP_LEVEL = {"type", "subject", "data", "effective_date", "legal_basis", "reason
              "correlation_id", "expected_version", "source"}
 MAX_RETRIES = 16  # decisions retried on fresh state after losing a race (with a growing random pause)
 MAX_BATCH = 1000
+log = logging.getLogger("jejak.ledger")
 AGGREGATE_CACHE_DEFAULT = 2000  # streams per process; `JEJAK_AGGREGATE_CACHE=0` turns it off
 
 
@@ -191,6 +193,17 @@ class Ledger(Application):
         # Our own cache of aggregates, unless the library's is configured (the demo's bulk load).
         size = int(self.env.get("JEJAK_AGGREGATE_CACHE") or AGGREGATE_CACHE_DEFAULT)
         self.aggregates = AggregateCache(size) if size > 0 and not self.repository.cache else None
+
+    def _take_snapshots(self, processing_event: Any) -> None:
+        """Snapshots are written after the events committed, in a transaction of their own: one
+        that fails (a lock timeout, say) must not turn a recorded write into an error, which would
+        tell the client "nothing was recorded". A missing snapshot only makes later reads of that
+        stream decode more events; the next 100th event writes one again."""
+        try:
+            super()._take_snapshots(processing_event)
+        except Exception as exc:  # noqa: BLE001 - the write itself is committed
+            log.warning("snapshot skipped after a committed write (%s: %s); later reads of the stream "
+                        "replay more events until its next snapshot", type(exc).__name__, exc)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -32,9 +32,9 @@ SHARED_EMPLOYEES, OWN_EMPLOYEES = 12, 4
 BUDGET = 10**12  # never exhausted: a refused training would only test the budget rule, not the load
 COST = 150_000
 SK = {"number": "800/7/BKPSDM/2025", "date": "2025-01-02"}
-# Known bug (tests/reliability/test_contention.py, xfail): a snapshot that meets a lock timeout after the
-# events committed answers 503 for a recorded write, so its retry is a 200 replay. Counted, not failed, until fixed.
-SNAPSHOT_503_KNOWN = True
+# Fixed bug (tests/reliability/test_contention.py): a snapshot that met a lock timeout after the events
+# committed answered 503 for a recorded write, so its retry was a 200 replay. True would tolerate it again.
+SNAPSHOT_503_KNOWN = False
 RETRY_FOR = 240.0   # seconds one request is retried (server restarts included) before the client gives up
 HTTP_TIMEOUT = 60.0  # long: a timed-out request still running beside its retry would blur the accounting
 JEJAK = str(Path(sys.executable).parent / "jejak")

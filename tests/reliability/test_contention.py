@@ -6,8 +6,8 @@ the database being busy (503 database_busy, Retry-After, nothing recorded), not 
 which the contract keeps for a stale `expected_version`. A rival ledger records on the same unit every
 time the writer reads its clock (between deciding and saving), so every attempt loses, on both backends.
 
-A snapshot written after the events committed (every 100th event of a stream) that meets a lock
-timeout turns the recorded write into a 503 "nothing was changed" (known, xfail: ledger/application.py).
+A snapshot written after the events committed (every 100th event of a stream) that met a lock
+timeout turned the recorded write into a 503 "nothing was changed"; the ledger now logs and skips it.
 """
 
 from __future__ import annotations
@@ -81,11 +81,6 @@ def test_a_write_with_expected_version_that_keeps_losing_races_is_still_a_versio
     assert {e["actor"] for e in svc.ledger.feed(head, 1000)} == {"rival"}
 
 
-
-@pytest.mark.xfail(strict=True, reason="ledger/application.py: eventsourcing's save() takes snapshots after the "
-                   "events committed, in their own transaction; a busy error there escapes record() and the API "
-                   "answers 503 'nothing was changed' for a recorded write (found by the SQLite load scenario). "
-                   "When fixed, drop this mark and set load_support.SNAPSHOT_503_KNOWN = False")
 def test_a_snapshot_that_cannot_be_written_after_the_commit_does_not_turn_the_write_into_a_503(pg_database):
     """The 100th event of a stream is followed by its snapshot, outside the events' transaction; here the
     snapshot table answers as if its lock could not be had. (PostgreSQL only: a SQLite trigger can only
