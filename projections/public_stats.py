@@ -5,8 +5,11 @@ changes); the per-unit aggregate row is recomputed from those rows for every uni
 touched. Any count of people (or tickets) under 5 is published as {"suppressed": true},
 never as a number, and when exactly one cell of a distribution is suppressed the next
 smallest is suppressed too, so the hidden one cannot be recovered by subtraction.
-Employees count in their current unit; training and predikat figures are over the
-current active staff of the unit.
+Employees count in their current unit; predikat figures are over the current active staff
+of the unit, training attainment over its current active PNS only (the 20 JP duty binds PNS,
+PP 17/2020): `staff` is the PNS headcount (also `headcount.pns`), and a PPPK never counts as
+below 20 JP. Because `headcount.total` is published, the PNS figures are suppressed too when
+the other staff (PPPK) are 1 to 4: total minus PNS would reveal that small group.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Boolean, Column, Connection, Integer, String, Table, select
 
 from projections.tables import Projection, metadata, replace
-from projections.training import JP_DUTY
+from projections.training import JP_DUTY, duty_applies
 
 MIN_GROUP = 5
 SUPPRESSED = {"suppressed": True}
@@ -28,6 +31,7 @@ member = Table(
     Column("unit", String(40), index=True),
     Column("position_type", String(40)),
     Column("employment_type", String(20)),
+    Column("jp_duty", Boolean, nullable=False),  # the 20 JP duty applies (PNS), judged by training.duty_applies
     Column("active", Boolean, nullable=False),
     Column("jp", JSON, nullable=False),
     Column("predikat", JSON, nullable=False),
@@ -72,17 +76,24 @@ def distribution(counts: dict[str, int]) -> dict[str, Any]:
     return out
 
 
+def pns_count(active: int, pns: int) -> Any:
+    """Active PNS: suppressed under 5, or when the rest (1 to 4 PPPK) would follow from the published total."""
+    return count(pns) if not 0 < active - pns < MIN_GROUP else dict(SUPPRESSED)
+
+
 def unit_stats(name: str | None, members: list[Any], tickets: list[Any], budgets: list[Any]) -> dict[str, Any]:
     active = [m for m in members if m.active]
+    pns = [m for m in active if m.jp_duty]
     by_type: dict[str, int] = {}
     for m in active:
         by_type[m.position_type or "unknown"] = by_type.get(m.position_type or "unknown", 0) + 1
     years = sorted({y for m in active for y in m.jp} | {y for m in active for y in m.predikat})
+    staff = pns_count(len(active), len(pns))
     training, predikat = {}, {}
     for y in years:
-        met = sum(1 for m in active if m.jp.get(y, 0) >= JP_DUTY)
-        training[y] = ({"staff": count(len(active)), **distribution({"met_20_jp": met, "below_20_jp": len(active) - met})}
-                       if len(active) >= MIN_GROUP else dict(SUPPRESSED))
+        met = sum(1 for m in pns if m.jp.get(y, 0) >= JP_DUTY)
+        training[y] = ({"staff": staff, **distribution({"met_20_jp": met, "below_20_jp": len(pns) - met})}
+                       if isinstance(staff, int) else dict(SUPPRESSED))
         ratings: dict[str, int] = {}
         for m in active:
             if y in m.predikat:
@@ -98,7 +109,7 @@ def unit_stats(name: str | None, members: list[Any], tickets: list[Any], budgets
     median = round(statistics.median(answered) / 3600, 1) if len(answered) >= MIN_GROUP else dict(SUPPRESSED)
     return {
         "name": name,
-        "headcount": {"total": count(len(active)), "by_position_type": distribution(by_type)},
+        "headcount": {"total": count(len(active)), "by_position_type": distribution(by_type), "pns": staff},
         "training": training,
         "predikat": predikat,
         "budget": {str(b.year): {"allocated": b.allocated, "realised": b.realised} for b in budgets},
@@ -125,7 +136,8 @@ class PublicStats(Projection):
             if s is None:
                 continue
             rows.append({"nip": t.subject, "unit": s.get("unit"), "position_type": (s.get("position") or {}).get("type"),
-                         "employment_type": s.get("employment_type"), "active": s.get("status") == "active",
+                         "employment_type": s.get("employment_type"), "jp_duty": duty_applies(s.get("employment_type")),
+                         "active": s.get("status") == "active",
                          "jp": {str(y): jp for y, jp in sorted(s["training"].items())},
                          "predikat": {str(y): p for y, p in sorted(s["annual_predikat"].items())}})
             units.add(s.get("unit"))

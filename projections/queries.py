@@ -19,7 +19,8 @@ from projections.feedback import VERIFICATION_WORKING_DAYS, feedback
 from projections.public_stats import public_unit as public_unit_table
 from projections.red_flags import KINDS, flag
 from projections.roster import roster
-from projections.training import JP_DUTY, training_record, training_year
+from projections.training import (JP_DUTY, JP_PPPK_CEILING, PPPK_TYPES, duty_applies, training_record,
+                                  training_year)
 from projections.unit_budget import unit as unit_table
 from projections.unit_budget import unit_budget as budget_table
 
@@ -237,7 +238,7 @@ def unit_budget(engine: Engine, code: str, year: int | None = None) -> list[dict
 
 
 def training(engine: Engine, nip: str, year: int | None = None) -> list[dict[str, Any]]:
-    """Per year: JP, cost, the 20 JP duty, and each training that counts."""
+    """Per year: JP, cost, the 20 JP duty (PNS; else None), the 24 JP ceiling (PPPK; else None), each training."""
     qy = select(training_year).where(training_year.c.nip == nip)
     qr = select(training_record).where(training_record.c.nip == nip)
     if year is not None:
@@ -249,8 +250,11 @@ def training(engine: Engine, nip: str, year: int | None = None) -> list[dict[str
                 "event_id": r.event_id, "path": r.path, "form": r.form, "title": r.title, "provider": r.provider,
                 "start_date": _iso(r.start_date), "end_date": _iso(r.end_date), "jp": r.jp, "cost": r.cost,
                 "funding_unit": r.funding_unit, "certificate_number": r.certificate_number, "position": r.position})
-        return [{"nip": r.nip, "year": r.year, "jp": r.jp, "cost": r.cost, "trainings": r.trainings,
-                 "duty_jp": JP_DUTY, "duty_met": bool(r.duty_met), "records": records.get(r.year, [])}
+        return [{"nip": r.nip, "year": r.year, "employment_type": r.employment_type, "jp": r.jp, "cost": r.cost,
+                 "trainings": r.trainings,
+                 "duty_jp": JP_DUTY if duty_applies(r.employment_type) else None, "duty_met": r.duty_met,
+                 "ceiling_jp": JP_PPPK_CEILING if r.employment_type in PPPK_TYPES else None,
+                 "over_pppk_ceiling": r.over_pppk_ceiling, "records": records.get(r.year, [])}
                 for r in conn.execute(qy.order_by(training_year.c.year))]
 
 

@@ -1,4 +1,10 @@
-"""Training: JP and cost per employee per year, and whether the 20 JP duty is met (PP 17/2020, art. 203(4))."""
+"""Training: JP and cost per employee per year; the PNS 20 JP duty and the PPPK 24 JP ceiling.
+
+Every PNS must get at least 20 JP a year (PP 17/2020 amending PP 11/2017 art. 203(4)); the
+duty does not bind PPPK, whose competency development is at most 24 JP a year (PP 49/2018
+art. 39). So `duty_met` is NULL for a PPPK and `over_pppk_ceiling` NULL for a PNS: "not
+applicable", never False. The employment type is the employee's current one.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,9 @@ from sqlalchemy import BigInteger, Boolean, Column, Connection, Date, Index, Int
 
 from projections.tables import Projection, metadata, replace
 
-JP_DUTY = 20  # PP 17/2020 amending PP 11/2017 art. 203(4): at least 20 JP a year
+JP_DUTY = 20  # PP 17/2020 amending PP 11/2017 art. 203(4): every PNS at least 20 JP a year
+JP_PPPK_CEILING = 24  # PP 49/2018 art. 39: PPPK competency development at most 24 JP a year
+PPPK_TYPES = ("pppk", "pppk_paruh_waktu")
 
 training_year = Table(
     "proj_training_year", metadata,
@@ -19,7 +27,8 @@ training_year = Table(
     Column("jp", Integer, nullable=False),
     Column("cost", BigInteger, nullable=False),
     Column("trainings", Integer, nullable=False),
-    Column("duty_met", Boolean, nullable=False),
+    Column("duty_met", Boolean),  # NULL: not a PNS, the 20 JP duty does not apply
+    Column("over_pppk_ceiling", Boolean),  # NULL: not a PPPK
     Index("proj_training_year_unit", "unit", "year"),
 )
 
@@ -43,6 +52,21 @@ training_record = Table(
 )
 
 
+def duty_applies(employment_type: str | None) -> bool:
+    """The 20 JP duty binds PNS only (PP 17/2020 art. 203(4)); PPPK and unknown types are not judged."""
+    return employment_type == "pns"
+
+
+def duty_met(employment_type: str | None, jp: int) -> bool | None:
+    """A PNS's year meets the 20 JP duty; None when the duty does not apply."""
+    return jp >= JP_DUTY if duty_applies(employment_type) else None
+
+
+def over_pppk_ceiling(employment_type: str | None, jp: int) -> bool | None:
+    """A PPPK's year has more than 24 JP (PP 49/2018 art. 39); None for anyone else."""
+    return jp > JP_PPPK_CEILING if employment_type in PPPK_TYPES else None
+
+
 def rows(nip: str, state: dict[str, Any], facts: list[dict[str, Any]]) -> tuple[list[dict], list[dict]]:
     records = []
     for f in facts:
@@ -62,12 +86,13 @@ def rows(nip: str, state: dict[str, Any], facts: list[dict[str, Any]]) -> tuple[
         y["cost"] += r["cost"]
         y["trainings"] += 1
     for y in years.values():
-        y["duty_met"] = y["jp"] >= JP_DUTY
+        y["duty_met"] = duty_met(y["employment_type"], y["jp"])
+        y["over_pppk_ceiling"] = over_pppk_ceiling(y["employment_type"], y["jp"])
     return list(years.values()), records
 
 
 class Training(Projection):
-    """Per employee and year: JP, cost, number of trainings, 20 JP duty; and each training."""
+    """Per employee and year: JP, cost, number of trainings, PNS 20 JP duty, PPPK ceiling; and each training."""
 
     name = "training"
     tables = [training_year, training_record]

@@ -49,10 +49,13 @@ def play(ledger: Ledger, clock: s.Clock, rnd: random.Random, ops: list[str], wor
             body = s.appoint(n, rnd.choice(UNITS), rnd.choice(["pelaksana", "pengawas", "administrator",
                                                                "jpt_pratama"]),
                              eff=rnd.choice(["2025-10-01", "2024-01-15"]))
+            if rnd.random() < 0.3:  # PPPK: no 20 JP duty, a 24 JP ceiling, no golongan ladder
+                body["data"].update(employment_type=rnd.choice(["pppk", "pppk_paruh_waktu"]), grade="IX")
             people.append(n)
         elif op == "promote":
             n = rnd.choice(people)
-            grade = current(ledger, n).get("grade") or "III/a"
+            grade = current(ledger, n).get("grade")
+            grade = grade if grade in PNS_GRADES else "III/a"  # a PPPK's promotion is refused and skipped
             nxt = PNS_GRADES[min(PNS_GRADES.index(grade) + 1, len(PNS_GRADES) - 1)]
             body = s.promote(n, grade, nxt, eff=f"2026-{rnd.randint(1, 12):02d}-01",
                              on_behalf_of=rnd.choice([n, "198001012005011001"]))

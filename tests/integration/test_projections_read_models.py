@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+import sqlalchemy
 
 import projection_support as s
 from ledger.application import Ledger
@@ -68,6 +69,74 @@ def test_training_counts_corrected_jp_drops_annulled_trainings_and_marks_the_20_
     assert queries.unit_budget(engine, "DINKES", 2025)[0]["realised"] == 0
 
 
+def appoint_pppk(n, code, employment_type="pppk"):
+    body = s.appoint(n, code)
+    body["data"].update(employment_type=employment_type, grade="IX")
+    return body
+
+
+def test_the_20_jp_duty_judges_pns_only_and_a_pppk_over_24_jp_is_flagged(world):
+    ledger, projections = world
+    p, half = s.nip(20), s.nip(21)
+    s.record(ledger, appoint_pppk(p, "DINKES"))
+    s.record(ledger, appoint_pppk(half, "DINKES", "pppk_paruh_waktu"))
+    s.record(ledger, s.train(A, "DINKES", jp=19))
+    s.record(ledger, s.train(p, "DINKES", jp=30))
+    s.record(ledger, s.train(half, "DINKES", jp=24))
+    engine = seen(ledger, projections)
+    [pns] = queries.training(engine, A)
+    assert (pns["jp"], pns["duty_jp"], pns["duty_met"], pns["ceiling_jp"], pns["over_pppk_ceiling"]) == \
+        (19, 20, False, None, None)
+    [over] = queries.training(engine, p)
+    assert (over["employment_type"], over["duty_jp"], over["duty_met"], over["ceiling_jp"], over["over_pppk_ceiling"]) \
+        == ("pppk", None, None, 24, True)
+    [at] = queries.training(engine, half)
+    assert (at["duty_met"], at["over_pppk_ceiling"]) == (None, False)
+
+
+def test_training_attainment_of_a_unit_counts_its_pns_only(world):
+    ledger, projections = world
+    for i in range(10, 15):  # with A, 6 PNS in DINKES (BOSS moves out), all under 20 JP
+        s.record(ledger, s.appoint(s.nip(i), "DINKES"))
+        s.record(ledger, s.train(s.nip(i), "DINKES", jp=19))
+    s.record(ledger, s.transfer(BOSS, "DINKES", "BKPSDM"))
+    for i in range(20, 30):  # 10 PPPK, none trained: not "below 20 JP"
+        s.record(ledger, appoint_pppk(s.nip(i), "DINKES"))
+    engine = seen(ledger, projections)
+    dinkes = queries.public_unit(engine, "DINKES")
+    assert dinkes["headcount"]["total"] == 16 and dinkes["headcount"]["pns"] == 6
+    assert dinkes["training"]["2025"] == {"staff": 6, "met_20_jp": {"suppressed": True},
+                                          "below_20_jp": {"suppressed": True}}
+    for i in range(10, 15):  # 5 PNS reach 20 JP, A (no training) and nobody else stays below
+        s.record(ledger, s.train(s.nip(i), "DINKES", jp=1))
+    for i in range(15, 19):
+        s.record(ledger, s.appoint(s.nip(i), "DINKES"))
+    dinkes = queries.public_unit(seen(ledger, projections), "DINKES")
+    assert dinkes["training"]["2025"] == {"staff": 10, "met_20_jp": 5, "below_20_jp": 5}
+
+
+def test_a_database_built_before_the_pns_only_duty_rebuilds_training_and_public_stats(world, database_url):
+    ledger, projections = world
+    s.record(ledger, appoint_pppk(s.nip(20), "DINKES"))
+    s.record(ledger, s.train(s.nip(20), "DINKES", jp=2))
+    seen(ledger, projections)
+    expected = s.dump(projections.engine, ["training", "public_stats"])
+    with projections.engine.begin() as conn:  # the old tables: no ceiling, no jp_duty, a PPPK judged below 20 JP
+        conn.execute(sqlalchemy.text("ALTER TABLE proj_training_year DROP COLUMN over_pppk_ceiling"))
+        conn.execute(sqlalchemy.text("ALTER TABLE proj_public_member DROP COLUMN jp_duty"))
+        conn.execute(sqlalchemy.text("UPDATE proj_training_year SET duty_met = false"))
+    projections.close()
+    again = Projections(database_url)
+    try:
+        assert s.tracking(again.engine)["training"] == s.tracking(again.engine)["public_stats"] == 0
+        assert s.tracking(again.engine)["roster"] == ledger.head()
+        again.catch_up(ledger)
+        assert s.dump(again.engine, ["training", "public_stats"]) == expected
+        assert queries.training(again.engine, s.nip(20))[0]["duty_met"] is None
+    finally:
+        again.close()
+
+
 def test_evaluations_carry_ratings_evaluator_and_the_predikat_after_an_objection(world):
     ledger, projections = world
     s.record(ledger, s.plan(A, BOSS, 2024))
@@ -115,7 +184,7 @@ def test_public_stats_count_five_or_more_and_suppress_smaller_groups(world):
         s.record(ledger, s.appoint(s.nip(i), "BKPSDM", "pelaksana"))
     engine = seen(ledger, projections)
     bk = queries.public_unit(engine, "BKPSDM")
-    assert bk["headcount"] == {"total": 5, "by_position_type": {"pelaksana": 5}}
+    assert bk["headcount"] == {"total": 5, "by_position_type": {"pelaksana": 5}, "pns": 5}
     assert queries.public_unit(engine, "DINKES")["headcount"]["total"] == {"suppressed": True}
     s.record(ledger, s.transfer(s.nip(10), "BKPSDM", "DINKES"))
     engine = seen(ledger, projections)
