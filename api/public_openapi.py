@@ -12,8 +12,13 @@ COUNTS = {"type": "object", "additionalProperties": COUNT}
 BY_YEAR = {"type": "object", "description": "keyed by year", "additionalProperties": {"oneOf": [COUNTS, SUPPRESSED]}}
 UNIT = {"type": "object", "properties": {
     "code": {"type": "string", "nullable": True}, "name": {"type": "string"},
-    "headcount": {"type": "object", "properties": {"total": COUNT, "by_position_type": COUNTS}},
-    "training": {**BY_YEAR, "description": "per year: staff, met_20_jp, below_20_jp (PP 17/2020: 20 JP a year)"},
+    "headcount": {"type": "object", "properties": {
+        "total": COUNT, "by_position_type": COUNTS,
+        "pns": {**COUNT, "description": "active PNS, the staff of the 20 JP figures; suppressed also when "
+                                        "total minus PNS is 1 to 4"}}},
+    "training": {**BY_YEAR, "description": "per year, over the unit's active PNS only (PP 17/2020: every PNS at "
+                                         "least 20 JP a year; PPPK are not counted): staff (the PNS headcount), "
+                                         "met_20_jp, below_20_jp"},
     "predikat": {**BY_YEAR, "description": "per year: count of each annual predikat"},
     "budget": {"type": "object", "description": "per year: allocated and realised training money (Rupiah)",
                "additionalProperties": {"type": "object", "properties": {

@@ -81,7 +81,7 @@ def city_charts(city: dict[str, Any]) -> dict[str, Any]:
         "training_by_unit": charts.hbar(
             [charts.Bar(u["name"], u["training"]["pct"],
                         None if u["training"]["pct"] is None else persen(u["training"]["pct"])) for u in units],
-            f"Persentase ASN yang mencapai 20 JP tahun {city['year']}, per OPD", maximum=100,
+            f"Persentase PNS yang memenuhi 20 JP tahun {city['year']}, per OPD", maximum=100,
             color=charts.PALETTE[1]),
         "predikat": _predikat_chart(city["predikat"], "seluruh kota"),
         "budget": charts.paired_bars([(u["name"], u["budget"]["allocated"], u["budget"]["realised"]) for u in units],
@@ -120,9 +120,10 @@ def view(code: str, name: str | None, stats: dict[str, Any], year: int | None = 
     tr = stats["training"].get(str(ty), {}) if ty is not None else {}
     people, met, below = (_n(tr.get("staff")), _n(tr.get("met_20_jp")), _n(tr.get("below_20_jp"))) \
         if not tr.get("suppressed") else (None, None, None)
-    small = _n(hc["total"]) is None  # a unit under 5 people: even "nobody trained" is about its few
-    if not tr:
-        people, met, below = (None, None, None) if small else (_n(hc["total"]), 0, _n(hc["total"]))
+    if not tr:  # no training that year: every active PNS is below 20 JP, unless they are too few to show
+        pns = _n(hc.get("pns"))
+        people, met, below = (None, None, None) if pns is None else (pns, 0, pns)
+    small = _n(hc["total"]) is None  # a unit under 5 people: even "no predikat" is about its few
     py = _latest(stats["predikat"], year)
     pr = stats["predikat"].get(str(py), {}) if py is not None else {}
     hidden = pr.get("suppressed") or (small and not pr)

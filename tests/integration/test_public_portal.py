@@ -196,3 +196,32 @@ def test_pages_forbid_scripts_and_foreign_resources_and_never_leak_ticket_urls(c
         assert headers["Content-Security-Policy"].startswith("default-src 'none'")
         assert headers["Referrer-Policy"] == "no-referrer" and headers["X-Content-Type-Options"] == "nosniff"
     assert client.get(f"/tiket/{complaint}").headers["Cache-Control"] == "no-store"
+
+
+def test_training_attainment_counts_pns_only_and_says_so(client, app):
+    """PUSKESMAS: 10 PNS (5 with 24 JP, 5 with 19 JP) and 10 PPPK (none trained but one with 30 JP)."""
+    year = public_world.YEAR
+    pns = [f"198803{d:02d}2012011{d:03d}" for d in range(1, 11)]
+    pppk = [f"199005{d:02d}2023211{d:03d}" for d in range(1, 11)]
+    events = [{"type": "UnitRegistered", "subject": "PUSKESMAS", "data": {"name": "UPT Puskesmas Binjai Estate"}}]
+    events += [public_world._appoint(n, "PUSKESMAS", "pelaksana", f"PNS Puskesmas {i}") for i, n in enumerate(pns)]
+    for i, n in enumerate(pppk):
+        body = public_world._appoint(n, "PUSKESMAS", "pelaksana", f"PPPK Puskesmas {i}")
+        body["data"].update(employment_type="pppk", grade="IX")
+        events.append(body)
+    events += [public_world._training(n, 24 if i < 5 else 19, 0) for i, n in enumerate(pns)]
+    events.append(public_world._training(pppk[0], 30, 0))
+    services = app.extensions["jejak"]
+    services.ledger.record(events, actor="seed", batch=True)
+    services.after_write()
+    unit = client.get("/v1/public/units/PUSKESMAS").json
+    assert unit["headcount"]["total"] == 20 and unit["headcount"]["pns"] == 10
+    assert unit["training"][str(year)] == {"staff": 10, "met_20_jp": 5, "below_20_jp": 5}
+    page = client.get(f"/opd/PUSKESMAS?tahun={year}").get_data(as_text=True)
+    for key, value in (("training.people", "10"), ("training.attained", "5"), ("training.not_attained", "5"),
+                       ("training.pct", "50 %")):
+        assert re.search(rf'data-key="{key}">{value}</td>', page), key
+    assert "PNS aktif" in page and "PNS yang memenuhi 20 JP" in page
+    earlier = client.get(f"/opd/PUSKESMAS?tahun={year - 1}").get_data(as_text=True)  # no training: 10 PNS below
+    assert re.search(r'data-key="training.not_attained">10</td>', earlier)
+    assert "PNS yang memenuhi 20 JP" in client.get("/").get_data(as_text=True)
