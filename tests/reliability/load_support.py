@@ -496,7 +496,9 @@ def audit(db_url: str, answers: list[dict[str, Any]]) -> Tally:
         if status == 200 and a["kind"] != "resend" and not lost_answer and 503 in statuses:
             t.busy_but_recorded += 1
             lost_answer = SNAPSHOT_503_KNOWN
-        allowed = EXPECTED[a["kind"]] | ({200} if lost_answer and a["kind"] != "resend" else set())
+        # A retry after a lost answer may find its first attempt committed (200), but a stale version never is.
+        replayable = lost_answer and a["kind"] not in ("resend", "stale", "stale-batch")
+        allowed = EXPECTED[a["kind"]] | ({200} if replayable else set())
         if status not in allowed:
             t.problem(f"{a['key']} ({a['kind']}): answered {status} {a['code'] or ''} after {statuses}: "
                       f"{a.get('message')}")
