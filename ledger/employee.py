@@ -187,6 +187,9 @@ def decide(emp: Employee | None, type_: str, data: dict[str, Any], meta: dict[st
                           state["leave_days"].get(data["start_date"].year, 0), state.get("appointed_on"))
     elif type_ == "TrainingCompleted":
         _require_unit(ctx, data["funding_unit"], "data.funding_unit")
+        year = data["end_date"].year
+        w = rules.pppk_training_ceiling_warning(etype, year, state["training"].get(year, 0) + data["jp"])
+        warnings += [w] if w else []
     return warnings
 
 

@@ -342,6 +342,20 @@ def transfer_tenure_warning(in_post_since: date | None, tmt: date) -> Warning | 
     return None
 
 
+PPPK_JP_CEILING = 24  # DOMAIN.md: "PPPK at most 24 JP" a year (PP 49/2018 on PPPK)
+
+
+def pppk_training_ceiling_warning(employment_type: str, year: int, year_jp: int) -> Warning | None:
+    """A PPPK's development is capped at 24 JP a year. A warning, not a refusal: the training happened
+    and must be on record, and the regulation counts a contract year where the ledger sees the
+    calendar year of the training's end date; BKPSDM decides."""
+    if employment_type == "pns" or year_jp <= PPPK_JP_CEILING:
+        return None
+    return Warning("pppk_training_ceiling",
+                   f"a PPPK's training in {year} comes to {year_jp} JP, above the {PPPK_JP_CEILING} JP a year",
+                   f"pelatihan PPPK tahun {year} berjumlah {year_jp} JP, melebihi {PPPK_JP_CEILING} JP setahun")
+
+
 def promotion_predikat_warning(annual_predikat: dict[int, str], tmt: date) -> Warning | None:
     """Regular promotion expects at least Baik in each of the last two years *(check)*."""
     years = [tmt.year - 1, tmt.year - 2]

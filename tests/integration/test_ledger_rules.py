@@ -384,3 +384,21 @@ def test_feedback_for_an_unregistered_unit_is_not_found(ledger, hr):
     with pytest.raises(NotFound):
         ledger.record([hr.step("FeedbackDispositioned", to_unit="NOWHERE")], "clerk")
     assert ledger.head() == 3
+
+
+def test_a_pppk_training_year_above_24_jp_is_recorded_with_a_warning_and_a_pns_one_is_not(ledger, hr):
+    hr.employee(ledger, nip=hr.PPPK, employment_type="pppk", grade="IX", tmt="2023-03-01")
+    first, at_ceiling = hr.record(ledger, hr.training(jp=20, nip=hr.PPPK), hr.training(jp=4, nip=hr.PPPK))
+    assert ledger.event(at_ceiling["event_id"])["warnings"] == []
+    head = ledger.head()
+    (over,) = hr.record(ledger, hr.training(jp=2, nip=hr.PPPK))
+    assert ledger.head() == head + 1  # recorded, not refused
+    warnings = ledger.event(over["event_id"])["warnings"]
+    assert [w["rule"] for w in warnings] == ["pppk_training_ceiling"] and "26 JP" in warnings[0]["message"]
+    assert "26 JP" in warnings[0]["message_id"]
+    # another calendar year starts again from zero
+    (next_year,) = hr.record(ledger, hr.training(jp=24, end="2026-02-06", nip=hr.PPPK))
+    assert ledger.event(next_year["event_id"])["warnings"] == []
+    # the 20 JP duty of a PNS has no ceiling
+    (pns,) = hr.record(ledger, hr.appoint(), hr.training(jp=40))[1:]
+    assert ledger.event(pns["event_id"])["warnings"] == []
