@@ -312,7 +312,9 @@ def _published(value: Any) -> int:
 
 
 def _guard(cells: dict[str, Any], parts: list[dict[str, Any]], nested: list[str] | None) -> None:
-    """Suppress city cells whose difference from the published unit cells is 1-4 (in place)."""
+    """Suppress city cells whose difference from the published unit cells is 1-4 people or is the
+    hidden cell of a single unit (in place). This closes subtraction through one unit; it is not a
+    full audit of every combination of published figures (a linear programme)."""
     from projections.public_stats import MIN_GROUP, SUPPRESSED
 
     if not isinstance(cells, dict) or cells.get("suppressed"):
@@ -324,7 +326,11 @@ def _guard(cells: dict[str, Any], parts: list[dict[str, Any]], nested: list[str]
         if key in (nested or []) or key == "median_response_hours" or not isinstance(value, int):
             continue
         rest = value - sum(_published(p.get(key)) for p in parts if isinstance(p, dict))
-        if 0 < rest < MIN_GROUP:
+        hiding = sum(1 for p in parts if isinstance(p, dict) and isinstance(p.get(key), dict))
+        # 1-4 would reveal a small group; and when a single unit hides the cell, the difference is
+        # exactly that unit's cell: often a complement hidden to protect a smaller one, which its
+        # published total would then give away (total - shown cells - this = the small group).
+        if 0 < rest < MIN_GROUP or (rest > 0 and hiding == 1):
             cells[key] = dict(SUPPRESSED)
     counts = {k: v for k, v in cells.items() if k not in ("total", "staff", "median_response_hours")
               and k not in (nested or [])}
