@@ -14,7 +14,7 @@ from sqlalchemy import JSON, BigInteger, Boolean, Column, Connection, Date, Date
 from ledger.application import jsonable
 from projections import values
 from projections.source import FIX_TYPES
-from projections.tables import Projection, metadata
+from projections.tables import Projection, insert_rows, metadata
 
 audit = Table(
     "proj_audit", metadata,
@@ -67,7 +67,7 @@ class AuditIndex(Projection):
         rows, change_rows = [], []
         for e in chunk.events:
             facts = chunk.facts_from(e)
-            before, after = self.memo.step(e.stream_id, facts, e.version)
+            before, after = self.memo.step_event(chunk, e)
             fact = facts[e.version - 1]
             ch = values.changes(before, after, fact, facts[:e.version] if fact["type"] in FIX_TYPES else [])
             m = e.meta
@@ -86,6 +86,5 @@ class AuditIndex(Projection):
             first, last = rows[0]["position"], rows[-1]["position"]
             conn.execute(audit_change.delete().where(audit_change.c.position.between(first, last)))
             conn.execute(audit.delete().where(audit.c.position.between(first, last)))
-            conn.execute(audit.insert(), rows)
-        if change_rows:
-            conn.execute(audit_change.insert(), change_rows)
+            insert_rows(conn, audit, rows)
+        insert_rows(conn, audit_change, change_rows)

@@ -29,7 +29,7 @@ from sqlalchemy import JSON, BigInteger, Column, Connection, Date, DateTime, Ind
 from ledger.stream import WIB
 from projections import values
 from projections.source import FIX_TYPES, Event
-from projections.tables import Projection, metadata
+from projections.tables import Projection, insert_rows, metadata
 
 KINDS = ["self_action", "evaluator_hierarchy", "backdated", "promotion_without_two_baik",
          "realisation_beyond_allocation", "off_hours_burst"]
@@ -101,8 +101,9 @@ class RedFlags(Projection):
     def apply(self, conn: Connection, chunk: Any) -> None:
         new: list[dict[str, Any]] = []
         blocks: set[tuple[str, date]] = set()
+        late: list[dict[str, Any]] = []
         for e in chunk.events:
-            before, after = self.memo.step(e.stream_id, chunk.facts_from(e), e.version)
+            before, after = self.memo.step_event(chunk, e)
             unit = e.subject if e.kind == "unit" else after.get("unit") or before.get("unit")
             if e.type in FIX_TYPES:  # its target's flags may still be waiting in `new`
                 self._insert(conn, new)
@@ -110,11 +111,14 @@ class RedFlags(Projection):
             new += self._event_flags(conn, e, unit, chunk)
             block = off_hours_block(e.recorded_at)
             if block is not None and e.meta.get("derived_from") is None:
-                conn.execute(off_hours.delete().where(off_hours.c.position == e.position))
-                conn.execute(off_hours.insert(), [{"position": e.position, "actor": e.meta["actor"], "block": block,
-                                                   "recorded_at": e.recorded_at, "unit": unit}])
+                late.append({"position": e.position, "actor": e.meta["actor"], "block": block,
+                             "recorded_at": e.recorded_at, "unit": unit})
                 blocks.add((e.meta["actor"], block))
         self._insert(conn, new)
+        if late:  # one delete and one insert per chunk; bursts below read them back
+            conn.execute(off_hours.delete().where(off_hours.c.position.between(late[0]["position"],
+                                                                               late[-1]["position"])))
+            insert_rows(conn, off_hours, late)
         for t in chunk.touched("unit"):
             self._budget_flags(conn, t)
         for actor, block in sorted(blocks):
@@ -124,7 +128,7 @@ class RedFlags(Projection):
     def _insert(conn: Connection, rows: list[dict[str, Any]]) -> None:
         if rows:
             conn.execute(flag.delete().where(flag.c.id.in_([f["id"] for f in rows])))
-            conn.execute(flag.insert(), rows)
+            insert_rows(conn, flag, rows)
 
     @staticmethod
     def _flag(e: Event, kind: str, unit: str | None, positions: list[int], detail: dict[str, Any],
@@ -186,7 +190,7 @@ class RedFlags(Projection):
                          "event_id": last["id"], "positions": positions,
                          "detail": {"year": year, "allocated": b["allocated"], "realised": b["realised"]}})
         if rows:
-            conn.execute(flag.insert(), rows)
+            insert_rows(conn, flag, rows)
 
     def _burst(self, conn: Connection, actor: str, block: date) -> None:
         q = select(off_hours.c.position, off_hours.c.recorded_at, off_hours.c.unit).where(
@@ -198,7 +202,7 @@ class RedFlags(Projection):
         fid = flag_id(first.position, "off_hours_burst")
         units = sorted({r.unit for r in rows if r.unit})
         conn.execute(flag.delete().where(flag.c.id == fid))
-        conn.execute(flag.insert(), [{
+        insert_rows(conn, flag, [{
             "id": fid, "kind": "off_hours_burst", "subject": actor, "unit": units[0] if len(units) == 1 else None,
             "actor": actor, "recorded_at": first.recorded_at, "event_id": None,
             "positions": [r.position for r in rows],

@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable
 import sqlalchemy
 from eventsourcing import persistence as es_persistence
 from sqlalchemy import event, select, update
+from sqlalchemy.schema import CreateIndex, DropIndex
 
 from ledger.store import database_url as env_database_url
 from ledger.store import is_postgres, sqlite_path
@@ -102,6 +103,7 @@ class Projections:
                 conn.execute(tracking.insert(), missing)
             if stale:
                 conn.execute(update(tracking).where(tracking.c.name.in_(stale)).values(position=0))
+        self.ensure_indexes()  # a rebuild that was interrupted may have left them dropped
 
     def _stale(self) -> list[str]:
         """Drop the tables of projections whose stored columns differ from the code's; they rebuild from zero."""
@@ -117,6 +119,30 @@ class Projections:
             for table in reversed(self.projections[name].tables):
                 table.drop(self.engine, checkfirst=True)
         return stale
+
+    def _indexes(self, names: Iterable[str]) -> list[sqlalchemy.Index]:
+        return [ix for n in names for t in self.projections[n].tables
+                for ix in sorted(t.indexes, key=lambda i: str(i.name))]
+
+    def ensure_indexes(self, names: Iterable[str] | None = None) -> None:
+        """Create every secondary index of these projections' tables that is missing (several processes may)."""
+        wanted = self._indexes(names if names is not None else NAMES)
+        for attempt in range(3):
+            try:
+                with self.engine.begin() as conn:
+                    for ix in wanted:
+                        conn.execute(CreateIndex(ix, if_not_exists=True))
+                return
+            except sqlalchemy.exc.DBAPIError:  # another process created the same index at the same moment
+                if attempt == 2:
+                    raise
+                time.sleep(0.2)
+
+    def _drop_indexes(self, names: Iterable[str]) -> None:
+        """Drop the secondary indexes of emptied tables: a rebuild fills them first and sorts each index once."""
+        with self.engine.begin() as conn:
+            for ix in self._indexes(names):
+                conn.execute(DropIndex(ix, if_exists=True))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -187,7 +213,7 @@ class Projections:
             todo = [e for e in events if e.position > done]
             if not todo:
                 return 0
-            projection.apply(conn, chunk if len(todo) == len(events) else Chunk(todo, facts))
+            projection.apply(conn, chunk if len(todo) == len(events) else Chunk(todo, facts, chunk.steps))
             if self.fault is not None:
                 self.fault(name, todo)
             conn.execute(update(tracking).where(row).values(position=todo[-1].position))
@@ -208,16 +234,22 @@ class Projections:
         names = self._check([name] if name else NAMES)
         chunk_size = chunk_size or max(self.chunk_size, REBUILD_CHUNK_SIZE)
         self.reset(names)
-        if workers > 1 and len(names) > 1:
+        if workers > 1 and len(names) > 1:  # the workers' own start-up ensures indexes, so they are kept here
             from projections import parallel
 
             if not progress:
                 return parallel.rebuild(self, names, workers, chunk_size)
             return self._with_bar(ledger, name, lambda tick: parallel.rebuild(self, names, workers, chunk_size, tick))
-        if not progress:
-            return self.catch_up(ledger, names, chunk_size=chunk_size)
-        return self._with_bar(ledger, name, lambda tick: self.catch_up(ledger, names, chunk_size=chunk_size,
-                                                                        on_chunk=tick))
+        # Secondary indexes are dropped while the emptied tables fill and created once at the end. Interrupted,
+        # the next start (`__init__`) creates them again; positions and rows stay exactly-once either way.
+        self._drop_indexes(names)
+        try:
+            if not progress:
+                return self.catch_up(ledger, names, chunk_size=chunk_size)
+            return self._with_bar(ledger, name, lambda tick: self.catch_up(ledger, names, chunk_size=chunk_size,
+                                                                            on_chunk=tick))
+        finally:
+            self.ensure_indexes(names)
 
     def _with_bar(self, ledger: Any, name: str | None, work: Callable[[Callable[[int], None]], int]) -> int:
         """Run `work(tick)` under a progress bar with events/s and ETA; `tick(position)` moves it."""

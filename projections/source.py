@@ -165,9 +165,11 @@ class Touched:
 class Chunk:
     """The events a projection applies in one transaction."""
 
-    def __init__(self, events: list[Event], facts: Facts) -> None:
+    def __init__(self, events: list[Event], facts: Facts, steps: dict[int, Any] | None = None) -> None:
         self.events, self._facts = events, facts
         self._touched: dict[str, Touched] | None = None
+        # (before, after) audited values per position, shared by the read models that step them (`values.Memo`)
+        self.steps: dict[int, Any] = {} if steps is None else steps
 
     def touched(self, kind: str | None = None) -> list[Touched]:
         if self._touched is None:

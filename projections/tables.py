@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+import json
+from json.encoder import encode_basestring_ascii
+from typing import Any, Callable, Iterable
 
-from sqlalchemy import BigInteger, Column, Connection, MetaData, String, Table
+from sqlalchemy import JSON, BigInteger, Column, Connection, MetaData, String, Table
 
 metadata = MetaData()
 
@@ -14,14 +16,77 @@ tracking = Table(
     Column("position", BigInteger, nullable=False),
 )
 
+_dumps = json.JSONEncoder().encode  # what json.dumps(value) does, minus its keyword checks
+
+
+def json_text(value: Any) -> str:
+    """The JSON text SQLAlchemy's JSON type stores for `value` (None is JSON null), with shortcuts for scalars."""
+    if value is None:
+        return "null"
+    if type(value) is str:
+        return encode_basestring_ascii(value)  # type: ignore[no-any-return]
+    if type(value) is int:
+        return int.__repr__(value)
+    return _dumps(value)
+
+
+# (dialect, table, columns) -> (statement, [(index, bind processor)])
+_PLANS: dict[tuple[str, str, tuple[str, ...]], tuple[str, list[tuple[int, Callable[[Any], Any]]]]] = {}
+
+
+def _plan(conn: Connection, table: Table, keys: tuple[str, ...]) -> tuple[str, list[tuple[int, Callable[[Any], Any]]]]:
+    dialect = conn.dialect
+    plan = _PLANS.get((dialect.name, table.name, keys))
+    if plan is None:
+        cols = [table.c[k] for k in keys]  # an unknown column is a KeyError, as SQLAlchemy would refuse it
+        q = dialect.identifier_preparer
+        names = ", ".join(q.format_column(c) for c in cols)
+        if dialect.name == "postgresql":
+            sql = f"COPY {q.format_table(table)} ({names}) FROM STDIN"
+        else:
+            sql = f"INSERT INTO {q.format_table(table)} ({names}) VALUES ({', '.join('?' * len(cols))})"
+        # JSON goes as its text (PostgreSQL's COPY parses it); other types through their own bind processor
+        procs = [(i, json_text if isinstance(c.type, JSON) else p) for i, c in enumerate(cols)
+                 if isinstance(c.type, JSON) or (p := c.type.dialect_impl(dialect).bind_processor(dialect))]
+        plan = _PLANS[(dialect.name, table.name, keys)] = (sql, procs)
+    return plan
+
+
+def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert rows (all with the first row's keys) in the connection's transaction, straight through the driver.
+
+    Values go through each column type's own bind processor (JSON text, SQLite dates), so the
+    stored values are exactly what `conn.execute(table.insert(), rows)` stores; only the
+    per-row statement machinery is skipped: SQLite gets one `executemany`, PostgreSQL one COPY.
+    """
+    if not rows:
+        return
+    keys = tuple(rows[0])
+    sql, procs = _plan(conn, table, keys)
+    if procs:
+        tuples = []
+        for r in rows:
+            values = [r[k] for k in keys]
+            for i, p in procs:
+                values[i] = p(values[i])
+            tuples.append(values)
+    else:
+        tuples = [[r[k] for k in keys] for r in rows]
+    driver = conn.connection.driver_connection
+    if conn.dialect.name == "postgresql":
+        with driver.cursor() as cur, cur.copy(sql) as copy:  # type: ignore[union-attr]
+            for t in tuples:
+                copy.write_row(t)
+    else:
+        conn.exec_driver_sql(sql, [tuple(t) for t in tuples])
+
 
 def replace(conn: Connection, table: Table, key: str, keys: Iterable[Any], rows: list[dict[str, Any]]) -> None:
     """Delete the rows of these keys and insert their new ones: an idempotent upsert of whole streams."""
     keys = list(keys)
     for i in range(0, len(keys), 500):
         conn.execute(table.delete().where(table.c[key].in_(keys[i:i + 500])))
-    if rows:
-        conn.execute(table.insert(), rows)
+    insert_rows(conn, table, rows)
 
 
 class Projection:

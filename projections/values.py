@@ -113,6 +113,20 @@ class Memo:
         self.max_streams = max_streams
         self.at: dict[str, tuple[int, dict[str, Any]]] = {}
 
+    def step_event(self, chunk: Any, e: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """`step` for an event of a chunk: another read model's step of the same position is reused."""
+        hit = chunk.steps.get(e.position)
+        if hit is None:
+            hit = chunk.steps[e.position] = self.step(e.stream_id, chunk.facts_from(e), e.version)
+        else:
+            self._keep(e.stream_id, e.version, hit[1])
+        return hit  # type: ignore[no-any-return]
+
+    def _keep(self, sid: str, v: int, after: dict[str, Any]) -> None:
+        if len(self.at) >= self.max_streams:
+            self.at.clear()
+        self.at[sid] = (v, after)
+
     def step(self, sid: str, facts: list[dict[str, Any]], v: int) -> tuple[dict[str, Any], dict[str, Any]]:
         """(before, after) the fact of version `v` (`facts` holds at least `v` facts)."""
         known = self.at.get(sid)
@@ -123,9 +137,7 @@ class Memo:
         else:
             after = dict(before)
             apply(after, last["type"], last["data"], last["id"])
-        if len(self.at) >= self.max_streams:
-            self.at.clear()
-        self.at[sid] = (v, after)
+        self._keep(sid, v, after)
         return before, after
 
 
