@@ -11,9 +11,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from api import cli_demo, cli_integrity, cli_projections, cli_serve
+    from api import cli_backup, cli_demo, cli_integrity, cli_projections, cli_serve
 
-    for module in (cli_serve, cli_projections, cli_integrity, cli_demo):
+    for module in (cli_serve, cli_projections, cli_integrity, cli_backup, cli_demo):
         for command in module.COMMANDS:
             main.add_command(command)
 
