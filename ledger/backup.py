@@ -39,6 +39,9 @@ class NotEmpty(BackupError):
 
 def backup(url: str, output: Path, progress: Progress | None = None) -> dict[str, int]:
     """Write a backup of the database at `url` to `output` (via `output.partial`, renamed when complete)."""
+    if not output.parent.is_dir():
+        raise BackupError(f"{output.parent}: no such directory; create it, or write the backup elsewhere",
+                          field="--output")
     partial = output.with_name(output.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
