@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import click
 
-from api.cli_integrity import EXIT_USAGE, _progress, _refuse_to_overwrite, verify
+from api.cli_integrity import EXIT_FAILURE, EXIT_USAGE, _progress, _refuse_to_overwrite, verify
 from ledger.errors import LedgerError
 
 
@@ -37,8 +38,11 @@ def backup(output: str, force: bool) -> None:
 @click.option("--force", is_flag=True, help="replace what the database of JEJAK_DATABASE_URL holds")
 @click.option("--public-key", "public_keys", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="a trusted public key (PEM) for the verification; repeatable, as for `jejak verify`")
+@click.option("--checkpoint", "held", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="a checkpoint kept outside the backup (JSON of GET /v1/ledger/checkpoint or `jejak checkpoint`):"
+                   " the restored tree must reach it with the same root; repeatable")
 @click.pass_context
-def restore(ctx: click.Context, file: str, force: bool, public_keys: tuple[str, ...]) -> None:
+def restore(ctx: click.Context, file: str, force: bool, public_keys: tuple[str, ...], held: tuple[str, ...]) -> None:
     """Restore a backup into JEJAK_DATABASE_URL, then verify it as `jejak verify` does (exit 1 if changed)."""
     from ledger.backup import restore as run
     from ledger.store import database_url
@@ -54,7 +58,42 @@ def restore(ctx: click.Context, file: str, force: bool, public_keys: tuple[str, 
                 if summary["replaced_tables"] else "")
     click.echo(f"restored {file}{replaced}; verifying every event against the signed checkpoints")
     _describe_checkpoints()
-    ctx.invoke(verify, public_keys=public_keys, as_json=False, workers=1)
+    try:
+        ctx.invoke(verify, public_keys=public_keys, as_json=False, workers=1)
+    except SystemExit as done:
+        if done.code not in (0, None) or not held:
+            raise
+    _check_held(held, public_keys)
+
+
+def _check_held(files: tuple[str, ...], public_keys: tuple[str, ...]) -> None:
+    """Each checkpoint kept outside the backup must be reached by the restored tree with its signed root."""
+    from api.cli_integrity import _ledger
+    from ledger.backup import held_checkpoint_problem
+    from ledger.checkpoints import key_path, load_key_file
+    from ledger.verifier import load_public_key
+
+    anchors = [load_public_key(Path(p).read_bytes()) for p in public_keys]
+    if key_path().exists():
+        anchors.append(load_key_file(key_path()).public_key())
+    ledger, failed = _ledger(), False
+    try:
+        for name in files:
+            try:
+                cp = json.loads(Path(name).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                click.echo(f"{name}: cannot read the checkpoint ({exc})", err=True)
+                sys.exit(EXIT_USAGE)
+            problem = held_checkpoint_problem(ledger.recorder, cp if isinstance(cp, dict) else {}, anchors)
+            failed = failed or problem is not None
+            click.echo(f"{name}: " + (f"NOT REACHED: {problem}" if problem else
+                                      f"reached: tree_size {cp['tree_size']} has the signed root"))
+    finally:
+        ledger.close()
+    if failed:
+        click.echo("the restored ledger does not match a checkpoint held outside it: do not serve it; "
+                   "restore a later backup", err=True)
+        sys.exit(EXIT_FAILURE)
 
 
 def _describe_checkpoints() -> None:

@@ -13,11 +13,14 @@ import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 from urllib.parse import unquote, urlparse
 
+from ledger.checkpoints import Keyring
 from ledger.errors import LedgerError
+from ledger.merkle import StoredTree
 from ledger.store import is_postgres, sqlite_path
+from ledger.verifier import checkpoint_problem
 
 Progress = Callable[[int, int], None]
 SQLITE_MAGIC, PG_MAGIC = b"SQLite format 3\x00", b"PGDMP"
@@ -214,3 +217,23 @@ def _pg_restore(source: Path, url: str, clean: bool) -> None:
     if clean:
         args += ["--clean", "--if-exists"]
     _run(args + [str(source)], url, "pg_restore (nothing was changed: it runs in one transaction)")
+
+
+def held_checkpoint_problem(recorder: Any, cp: dict[str, Any], anchors: list[Any]) -> str | None:
+    """Why a checkpoint kept outside the backup (published, given to auditors) is not reached by the restored
+    tree, or None. Signatures and the tree are checked by `jejak verify`; this catches a backup cut short
+    and stripped of its later checkpoints, which verify alone cannot see."""
+    try:
+        size, root = int(cp["tree_size"]), str(cp["root_hash"])
+        problem = checkpoint_problem(cp, Keyring(recorder).trusted(anchors))
+    except (KeyError, TypeError, ValueError) as exc:
+        return f"not a Jejak checkpoint ({exc!r} missing or malformed)"
+    if problem:
+        return problem
+    tree = StoredTree(recorder)
+    if size > tree.size():
+        return (f"it signs {size} events but the restored ledger has {tree.size()}: the backup is older than "
+                "this checkpoint or was cut short")
+    if size and tree.head(size)[1].hex() != root:
+        return f"the restored tree's root at size {size} differs from the signed one: history was rewritten"
+    return None

@@ -7,6 +7,7 @@ tree and every signed checkpoint. These tests restore into a second, empty datab
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sqlite3
@@ -216,6 +217,28 @@ def test_a_backup_taken_while_events_are_recorded_is_one_consistent_snapshot(cit
     copy, original = event_ids(target), event_ids(city["url"])
     assert before < len(copy) <= before + at_end < len(original)
     assert copy == original[:len(copy)]  # a prefix of the ledger: nothing torn, nothing extra
+
+
+def test_restore_checks_checkpoints_kept_outside_the_backup(city, new_database, tmp_path):
+    """A checkpoint published before the backup is reached; one signed after it shows the backup is older
+    (or was cut short and stripped of its later checkpoints), and the restore exits 1."""
+    before = tmp_path / "published-before.json"
+    before.write_text(json.dumps(city["checkpoints"][1]))
+    file = tmp_path / "jejak.backup"
+    assert run_backup(city["url"], city["key"], file).exit_code == 0
+    city["ledger"].record([s.unit("LATER")], "tester")
+    after = tmp_path / "published-after.json"
+    after.write_text(json.dumps(city["signer"].issue()))
+    reached = run_restore(new_database(), city["key"], file, "--checkpoint", str(before))
+    assert reached.exit_code == 0, reached.output
+    assert f"reached: tree_size {city['checkpoints'][1]['tree_size']} has the signed root" in reached.output
+    missed = run_restore(new_database(), city["key"], file, "--checkpoint", str(before), "--checkpoint", str(after))
+    assert missed.exit_code == 1, missed.output
+    assert "intact: " in missed.output and "NOT REACHED" in missed.output and "cut short" in missed.output
+    forged = dict(city["checkpoints"][1], root_hash="00" * 32)
+    before.write_text(json.dumps(forged))
+    refused = run_restore(new_database(), city["key"], file, "--checkpoint", str(before))
+    assert refused.exit_code == 1 and "NOT REACHED: signed_text does not match" in refused.output
 
 
 def test_backup_never_replaces_a_file_without_force_nor_the_ledgers_own_files(city, tmp_path):
