@@ -27,6 +27,20 @@ from typing import Any
 from urllib.parse import urlsplit
 
 PROCESSES, REQUESTS = 8, 500
+
+
+def server_threads(db_url: str) -> int:
+    """Threads per server worker: 4 (the default) on PostgreSQL, 1 on SQLite.
+
+    On SQLite a second request thread in a worker meets a stall that only timeouts break (reported,
+    not ours to fix here): the background projection catch-up holds the database's write lock while it
+    reads the ledger through eventsourcing's connection pool, whose one fairness semaphore is held by a
+    writer thread waiting for the pool's writer lock, held in turn by a writer waiting for the catch-up's
+    database lock. Each round costs 5-25 s (pool and lock timeouts, then 503s); on this busy two-core
+    machine a run took 1-4 min with 4 threads against 30 s with 1. Two worker processes still write
+    at once; set this back to 4 once the catch-up reads the ledger outside its write transaction.
+    """
+    return 1 if db_url.startswith("sqlite") else 4
 SHARED_UNITS = ("DINKES", "BKPSDM")
 SHARED_EMPLOYEES, OWN_EMPLOYEES = 12, 4
 BUDGET = 10**12  # never exhausted: a refused training would only test the budget rule, not the load

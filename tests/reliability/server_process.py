@@ -155,9 +155,9 @@ def serving(db_url: str, tmp: Path, **env: str) -> Iterator[Server]:
 
 
 @contextmanager
-def running(db_url: str, tmp: Path, **env: str) -> Iterator[ServerProcess]:
+def running(db_url: str, tmp: Path, *, threads: int = 4, **env: str) -> Iterator[ServerProcess]:
     """Like `serving`, but yields the `ServerProcess` itself: a test may kill and restart it."""
-    process = ServerProcess(db_url, tmp, **env)
+    process = ServerProcess(db_url, tmp, threads=threads, **env)
     try:
         process.start()
         yield process

@@ -18,7 +18,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load_support import Load, audit, backend, read_models_equal_a_rebuild, verify  # noqa: E402
+from load_support import (Load, audit, backend, read_models_equal_a_rebuild, server_threads,  # noqa: E402
+                          verify)
 from reliability_report import record  # noqa: E402
 from server_process import empty_database, running  # noqa: E402
 
@@ -35,7 +36,7 @@ def empty_db(request, tmp_path):
 def test_three_sigkills_under_load_lose_no_acknowledged_event_and_half_record_no_batch(empty_db, tmp_path):
     rnd = random.Random(f"{SEED}/{backend(empty_db)}")
     killed_at: list[int] = []
-    with running(empty_db, tmp_path) as server:
+    with running(empty_db, tmp_path, threads=server_threads(empty_db)) as server:
         load = Load(server.url, empty_db, server.token, tmp_path, SEED)
         load.setup()
         load.start()
@@ -59,7 +60,7 @@ def test_three_sigkills_under_load_lose_no_acknowledged_event_and_half_record_no
     verified = verify(empty_db, tmp_path)
     record("crash 3x SIGKILL", backend(empty_db), runs=KILLS, requests=tally.requests, events=tally.events,
            lost=tally.lost, duplicated=tally.duplicated, server_errors=tally.server_errors,
-           notes=f"jejak serve (2 workers x 4 threads) SIGKILLed with its process group after "
+           notes=f"jejak serve (2 workers x {server_threads(empty_db)} threads) SIGKILLed with its process group after "
                  f"{', '.join(map(str, killed_at))} answers and restarted; {tally.half_batches} batches half "
                  f"recorded; {tally.notes()}")
     assert tally.problems == [], "\n".join(tally.problems)

@@ -16,7 +16,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load_support import Load, audit, backend, read_models_equal_a_rebuild, verify  # noqa: E402
+from load_support import (Load, audit, backend, read_models_equal_a_rebuild, server_threads,  # noqa: E402
+                          verify)
 from reliability_report import record  # noqa: E402
 from server_process import empty_database, running  # noqa: E402
 
@@ -30,7 +31,7 @@ def empty_db(request, tmp_path):
 
 @pytest.mark.slow
 def test_eight_client_processes_lose_no_acknowledged_event_and_record_nothing_twice(empty_db, tmp_path):
-    with running(empty_db, tmp_path) as server:
+    with running(empty_db, tmp_path, threads=server_threads(empty_db)) as server:
         load = Load(server.url, empty_db, server.token, tmp_path, SEED)
         load.setup()
         load.start()
@@ -45,7 +46,8 @@ def test_eight_client_processes_lose_no_acknowledged_event_and_record_nothing_tw
     verified = verify(empty_db, tmp_path)
     record("load 8x500", backend(empty_db), runs=1, requests=tally.requests, events=tally.events, lost=tally.lost,
            duplicated=tally.duplicated, server_errors=tally.server_errors,
-           notes=f"jejak serve, 2 workers x 4 threads; 8 client processes; {tally.notes()}")
+           notes=f"jejak serve, 2 workers x {server_threads(empty_db)} threads; 8 client processes; "
+                 f"{tally.notes()}")
     assert tally.problems == [], "\n".join(tally.problems)
     assert (tally.lost, tally.duplicated, tally.orphans, tally.server_errors) == (0, 0, 0, 0)
     assert tally.requests == 1 + 8 * 500
