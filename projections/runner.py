@@ -10,6 +10,7 @@ idempotent replace as well. Gaps in positions are never waited on.
 from __future__ import annotations
 
 import gc
+import logging
 import threading
 import time
 from typing import Any, Callable, Iterable
@@ -39,6 +40,7 @@ NAMES = [p.name for p in PROJECTIONS]
 CHUNK_SIZE = 1000
 REBUILD_CHUNK_SIZE = 25000  # larger chunks fold each stream fewer times; SQLite writers wait ~2 s at most
 SQLITE_BUSY_MS = 30000
+ANALYZE_AFTER = 10_000  # events applied since the planner's statistics were last refreshed
 
 
 def make_engine(url: str) -> sqlalchemy.Engine:
@@ -75,6 +77,7 @@ def _rate_column() -> Any:
 RateColumn = _rate_column
 
 
+log = logging.getLogger("jejak.projections")
 TRANSIENT = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
              es_persistence.OperationalError, es_persistence.InterfaceError)
 
@@ -95,6 +98,7 @@ class Projections:
         self.fault: Callable[[str, list[Event]], None] | None = None
         self._facts: Facts | None = None
         self._lock = threading.RLock()  # the facts cache and memos belong to one catch-up at a time
+        self._unanalyzed = 0
         stale = self._stale()
         metadata.create_all(self.engine)
         with self.engine.begin() as conn:
@@ -176,10 +180,35 @@ class Projections:
         return self._facts
 
     def catch_up(self, ledger: Any, names: Iterable[str] | None = None, *, chunk_size: int | None = None,
-                 on_chunk: Callable[[int], None] | None = None) -> int:
+                 on_chunk: Callable[[int], None] | None = None, analyze: bool = True) -> int:
         """Apply every event not yet applied; returns how many events some projection applied."""
         with self._lock:
-            return self._catch_up(ledger, names, chunk_size, on_chunk)
+            applied = self._catch_up(ledger, names, chunk_size, on_chunk)
+            self._unanalyzed += applied
+            if analyze and self._unanalyzed >= ANALYZE_AFTER:
+                self.analyze()
+            return applied
+
+    def analyze(self, names: Iterable[str] | None = None) -> None:
+        """Refresh the query planner's statistics of the read models' tables.
+
+        Tables that grew by thousands of rows since the last ANALYZE mislead the planner: on a
+        just-built PostgreSQL database of 1 M events the audit query by actor took 110 ms (a bitmap
+        scan and a sort of every match) instead of 0.07 ms (the (actor, position) index read
+        backwards). PostgreSQL's autovacuum would get there later; a rebuild or a long catch-up
+        does it at once. SQLite samples at most 1,000 rows per index. Statistics only steer plans,
+        so a busy database skips this (logged) rather than failing the catch-up.
+        """
+        tables = [t.name for n in (names if names is not None else NAMES) for t in self.projections[n].tables]
+        try:
+            with self.engine.begin() as conn:
+                if not is_postgres(self.url):
+                    conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
+                for table in tables:  # our own table names, never input
+                    conn.exec_driver_sql(f"ANALYZE {table}")
+            self._unanalyzed = 0
+        except TRANSIENT as exc:
+            log.warning("ANALYZE of the read models skipped (%s); the next long catch-up tries again", exc)
 
     def _catch_up(self, ledger: Any, names: Iterable[str] | None, chunk_size: int | None,
                   on_chunk: Callable[[int], None] | None) -> int:
@@ -211,7 +240,7 @@ class Projections:
             row = tracking.c.name == name
             conn.execute(update(tracking).where(row).values(position=tracking.c.position))  # lock the row
             done = conn.execute(select(tracking.c.position).where(row)).scalar_one()
-            todo = [e for e in events if e.position > done]
+            todo = events if events[0].position > done else [e for e in events if e.position > done]
             if not todo:
                 return 0
             projection.apply(conn, chunk if len(todo) == len(events) else Chunk(todo, facts, chunk.steps))
@@ -239,8 +268,12 @@ class Projections:
             from projections import parallel
 
             if not progress:
-                return parallel.rebuild(self, names, workers, chunk_size)
-            return self._with_bar(ledger, name, lambda tick: parallel.rebuild(self, names, workers, chunk_size, tick))
+                applied = parallel.rebuild(self, names, workers, chunk_size)
+            else:
+                applied = self._with_bar(ledger, name,
+                                         lambda tick: parallel.rebuild(self, names, workers, chunk_size, tick))
+            self.analyze(names)
+            return applied
         # Secondary indexes are dropped while the emptied tables fill and created once at the end. Interrupted,
         # the next start (`__init__`) creates them again; positions and rows stay exactly-once either way.
         self._drop_indexes(names)
@@ -248,13 +281,16 @@ class Projections:
         gc.disable()  # ~20 % of a rebuild went to full collections of the growing facts cache; little here is cyclic
         try:
             if not progress:
-                return self.catch_up(ledger, names, chunk_size=chunk_size)
-            return self._with_bar(ledger, name, lambda tick: self.catch_up(ledger, names, chunk_size=chunk_size,
-                                                                            on_chunk=tick))
+                applied = self.catch_up(ledger, names, chunk_size=chunk_size, analyze=False)
+            else:
+                applied = self._with_bar(ledger, name, lambda tick: self.catch_up(
+                    ledger, names, chunk_size=chunk_size, on_chunk=tick, analyze=False))
         finally:
             if collecting:
                 gc.enable()
             self.ensure_indexes(names)
+        self.analyze(names)  # after the indexes exist: SQLite keeps its statistics per index
+        return applied
 
     def _with_bar(self, ledger: Any, name: str | None, work: Callable[[Callable[[int], None]], int]) -> int:
         """Run `work(tick)` under a progress bar with events/s and ETA; `tick(position)` moves it."""

@@ -52,8 +52,11 @@ def _plan(conn: Connection, table: Table, keys: tuple[str, ...]) -> tuple[str, l
     return plan
 
 
-def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]] | list[list[Any]],
+                keys: tuple[str, ...] | None = None) -> None:
     """Insert rows (all with the first row's keys) in the connection's transaction, straight through the driver.
+
+    Rows are dicts, or lists of values in the order of `keys` (then they are changed in place).
 
     Values go through each column type's own bind processor (JSON text, SQLite dates), so the
     stored values are exactly what `conn.execute(table.insert(), rows)` stores; only the
@@ -61,17 +64,16 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     """
     if not rows:
         return
-    keys = tuple(rows[0])
+    if keys is None:
+        keys = tuple(rows[0])
+        tuples = [[r[k] for k in keys] for r in rows]  # type: ignore[call-overload]
+    else:
+        tuples = rows  # type: ignore[assignment]
     sql, procs = _plan(conn, table, keys)
     if procs:
-        tuples = []
-        for r in rows:
-            values = [r[k] for k in keys]
+        for values in tuples:
             for i, p in procs:
                 values[i] = p(values[i])
-            tuples.append(values)
-    else:
-        tuples = [[r[k] for k in keys] for r in rows]
     driver = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
         with driver.cursor() as cur, cur.copy(sql) as copy:  # type: ignore[union-attr]
