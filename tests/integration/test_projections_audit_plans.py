@@ -40,3 +40,45 @@ def test_audit_queries_are_index_scans(database_url, case):
     text_plan = "\n".join(lines)
     assert index in text_plan, text_plan
     assert "Seq Scan" not in text_plan and not any(line.startswith("SCAN proj_audit") for line in lines), text_plan
+
+
+def fill_audit_index(engine, rows: int = 40_000) -> None:
+    """A year of audit rows (35 units, 50 operators, one event every ~13 minutes), written straight into
+    the read model's table: this test is about the planner, and needs the shape of a big index fast."""
+    from datetime import datetime, timedelta
+
+    from projections.audit_index import audit as audit_table
+
+    start = datetime(2025, 1, 1)
+    batch = [{"position": i, "event_id": f"00000000-0000-0000-0000-{i:012d}",
+              "recorded_at": start + timedelta(minutes=13 * i), "actor": f"operator-{i % 50:02d}",
+              "on_behalf_of": None, "source": "simpeg", "type": "TrainingCompleted", "subject": f"19850312{i:010d}",
+              "stream": "employee", "version": 1, "unit": f"OPD-{i % 35:02d}", "effective_date": None,
+              "legal_basis": None, "legal_basis_number": None, "reason": None, "correlation_id": None,
+              "derived": False} for i in range(1, rows + 1)]
+    with engine.begin() as conn:
+        conn.execute(audit_table.insert(), batch)
+
+
+@pytest.mark.parametrize("filters, index", [
+    ({"unit": "OPD-07", "since": "2025-03-04T00:00:00Z", "until": "2025-03-05T00:00:00Z"}, "proj_audit_unit_time"),
+    ({"actor": "operator-07", "since": "2025-03-04T11:00:00Z", "until": "2025-03-05T00:00:00Z"},
+     "proj_audit_actor_time"),
+], ids=["unit + one day", "actor + one night"])
+def test_one_units_or_actors_time_range_is_read_from_its_range_in_the_index_once_statistics_exist(
+        database_url, filters, index):
+    projections = Projections(database_url)
+    try:
+        fill_audit_index(projections.engine)
+        projections.analyze(["audit_index"])
+        sql = str(queries.audit_query(**filters).compile(dialect=projections.engine.dialect,
+                                                         compile_kwargs={"literal_binds": True}))
+        postgres = projections.engine.dialect.name == "postgresql"
+        with projections.engine.connect() as conn:
+            lines = [str(r[-1]) for r in conn.execute(text(("EXPLAIN " if postgres else "EXPLAIN QUERY PLAN ") + sql))]
+            found = conn.execute(queries.audit_query(**filters)).all()
+    finally:
+        projections.close()
+    text_plan = "\n".join(lines)
+    assert index in text_plan, text_plan
+    assert 0 < len(found) < 100  # one day of one unit (or one night of one actor), not a page of everything
