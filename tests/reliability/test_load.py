@@ -46,7 +46,7 @@ def test_eight_client_processes_lose_no_acknowledged_event_and_record_nothing_tw
     verified = verify(empty_db, tmp_path)
     record("load 8x500", backend(empty_db), runs=1, requests=tally.requests, events=tally.events, lost=tally.lost,
            duplicated=tally.duplicated, server_errors=tally.server_errors,
-           notes=f"jejak serve, 2 workers x {server_threads(empty_db)} threads; 8 client processes; "
+           notes=f"jejak serve, 2 workers x {server_threads(empty_db)} thread(s); 8 client processes; "
                  f"{tally.notes()}")
     assert tally.problems == [], "\n".join(tally.problems)
     assert (tally.lost, tally.duplicated, tally.orphans, tally.server_errors) == (0, 0, 0, 0)
