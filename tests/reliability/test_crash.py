@@ -60,8 +60,8 @@ def test_three_sigkills_under_load_lose_no_acknowledged_event_and_half_record_no
     verified = verify(empty_db, tmp_path)
     record("crash 3x SIGKILL", backend(empty_db), runs=KILLS, requests=tally.requests, events=tally.events,
            lost=tally.lost, duplicated=tally.duplicated, server_errors=tally.server_errors,
-           notes=f"jejak serve (2 workers x {server_threads(empty_db)} thread(s)) SIGKILLed with its process group after "
-                 f"{', '.join(map(str, killed_at))} answers and restarted; {tally.half_batches} batches half "
+           notes=f"jejak serve (2 workers x {server_threads(empty_db)} thread(s)) SIGKILLed with its process group "
+                 f"after {', '.join(map(str, killed_at))} answers and restarted; {tally.half_batches} batches half "
                  f"recorded; {tally.notes()}")
     assert tally.problems == [], "\n".join(tally.problems)
     assert (tally.lost, tally.duplicated, tally.orphans, tally.half_batches, tally.server_errors) == (0, 0, 0, 0, 0)
