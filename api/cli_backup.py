@@ -20,7 +20,7 @@ def backup(output: str, force: bool) -> None:
     from ledger.backup import backup as run
     from ledger.store import database_url, is_postgres
 
-    _refuse_to_overwrite(Path(output), force)
+    _refuse_to_overwrite(Path(output), force, "the backup")
     url = database_url()
     try:
         with _progress("backing up") as progress:

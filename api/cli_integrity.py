@@ -124,8 +124,8 @@ def export(subject: str | None, since: str | None, until: str | None, output: st
                f"(key {summary['key_id']}) to {output}")
 
 
-def _refuse_to_overwrite(output: Path, force: bool) -> None:
-    """An earlier bundle may be evidence, and the ledger's own files must never be clobbered by a typo."""
+def _refuse_to_overwrite(output: Path, force: bool, what: str = "the bundle") -> None:
+    """An earlier bundle or backup may be evidence, and the ledger's own files must never be clobbered by a typo."""
     from ledger.checkpoints import key_path
     from ledger.store import database_url, is_postgres, sqlite_path
 
@@ -136,7 +136,7 @@ def _refuse_to_overwrite(output: Path, force: bool) -> None:
         db = Path(sqlite_path(url)).resolve()
         own += [db.with_name(db.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
     if target in own or target.with_name(target.name + ".partial") in own:
-        click.echo(f"{output}: that is the ledger's own database or signing key; write the bundle elsewhere",
+        click.echo(f"{output}: that is the ledger's own database or signing key; write {what} elsewhere",
                    err=True)
         sys.exit(EXIT_USAGE)
     if output.exists() and not force:

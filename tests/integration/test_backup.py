@@ -256,7 +256,7 @@ def test_backup_never_replaces_a_file_without_force_nor_the_ledgers_own_files(ci
         mine.append(Path(city["url"][len("sqlite:///"):]))
     for own in mine:
         clobber = run_backup(city["url"], city["key"], own, "--force")
-        assert clobber.exit_code == 2 and "the ledger's own database or signing key" in clobber.output
+        assert clobber.exit_code == 2 and "the ledger's own database or signing key; write the backup elsewhere" in clobber.output
     assert city["key"].read_bytes() == key
     nowhere = run_backup(city["url"], city["key"], tmp_path / "missing" / "x.backup")
     assert nowhere.exit_code == 2 and "no such directory" in nowhere.output
