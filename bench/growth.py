@@ -149,6 +149,9 @@ def index(url: str, label: str) -> dict[str, Any]:
         t0 = time.perf_counter()
         with console.status(f"{label}: audit index catch-up from {before:,} to {ledger.head():,}"):
             projections.catch_up(ledger, ["audit_index"])
+            # as a long catch-up does itself (>= 10,000 events); a cached database may have been built
+            # before that, or caught up nothing now
+            projections.analyze(["audit_index"])
         elapsed = time.perf_counter() - t0
         applied = ledger.head() - before
         return {"audit_index_events": applied, "audit_index_s": round(elapsed, 1),

@@ -186,7 +186,7 @@ class Projections:
             applied = self._catch_up(ledger, names, chunk_size, on_chunk)
             self._unanalyzed += applied
             if analyze and self._unanalyzed >= ANALYZE_AFTER:
-                self.analyze()
+                self.analyze(names)
             return applied
 
     def analyze(self, names: Iterable[str] | None = None) -> None:
