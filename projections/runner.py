@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import threading
 import time
 from typing import Any, Callable, Iterable
@@ -47,7 +48,19 @@ def make_engine(url: str) -> sqlalchemy.Engine:
     """An engine on the events' own database: the same SQLite file, or the same PostgreSQL."""
     if is_postgres(url):
         sa_url = "postgresql+psycopg://" + url.split("://", 1)[1]
-        return sqlalchemy.create_engine(sa_url, pool_size=3, max_overflow=5, pool_pre_ping=True)
+        engine = sqlalchemy.create_engine(sa_url, pool_size=3, max_overflow=5, pool_pre_ping=True)
+
+        @event.listens_for(engine, "connect")
+        def _planner(dbapi_conn: Any, _: Any) -> None:
+            # Plan for SSDs (PostgreSQL's docs suggest ~1.1; its default 4 assumes spinning disks). An
+            # actor's events come in runs (one system's batches), and with 4 the planner walks the
+            # primary key back through another actor's run filtering by actor (9 ms at 1 M events)
+            # instead of reading the (actor, position) index (0.07 ms).
+            with dbapi_conn.cursor() as cur:
+                cur.execute(f"SET random_page_cost = {float(os.environ.get('JEJAK_PG_RANDOM_PAGE_COST', '1.1'))}")
+            dbapi_conn.commit()
+
+        return engine
     path = sqlite_path(url)
     engine = sqlalchemy.create_engine(f"sqlite:///{path}", connect_args={"timeout": SQLITE_BUSY_MS / 1000})
 
@@ -130,9 +143,17 @@ class Projections:
                 for ix in sorted(t.indexes, key=lambda i: str(i.name))]
 
     def ensure_indexes(self, names: Iterable[str] | None = None) -> None:
-        """Create every secondary index of these projections' tables that is missing (several processes may)."""
+        """Create every secondary index of these projections' tables that is missing (several processes may).
+
+        The catalogue is read first: DDL, even `IF NOT EXISTS`, may lock each table (PostgreSQL) or the
+        whole file (SQLite) against a follower's writes at every start.
+        """
         wanted = self._indexes(names if names is not None else NAMES)
-        for attempt in range(3):
+        inspector = sqlalchemy.inspect(self.engine)
+        present = {ix["name"] for table in sorted({ix.table.name for ix in wanted})  # type: ignore[attr-defined]
+                   for ix in inspector.get_indexes(table)}
+        wanted = [ix for ix in wanted if ix.name not in present]
+        for attempt in range(3 if wanted else 0):
             try:
                 with self.engine.begin() as conn:
                     for ix in wanted:
