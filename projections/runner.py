@@ -244,6 +244,7 @@ class Projections:
             if not events:
                 return applied
             facts.add(events)
+            self._prefetch(facts, events)
             chunk = Chunk(events, facts)
             most = 0
             for n in wanted:
@@ -254,6 +255,20 @@ class Projections:
             after = events[-1].position
             if on_chunk:
                 on_chunk(after)
+
+    @staticmethod
+    def _prefetch(facts: Facts, events: list[Event]) -> None:
+        """Load every stream the chunk needs from the ledger before any read-model transaction opens.
+
+        On SQLite a read-model transaction holds the database's write lock from its first statement;
+        a ledger read inside it queues on the event store's connection pool, where an API writer
+        may already wait for that same lock: both then wait out the busy timeout (503s, stalls).
+        """
+        latest: dict[str, Event] = {}
+        for e in events:
+            latest[e.stream_id] = e
+        for e in latest.values():
+            facts.at_least(e.stream_id, e.kind, e.subject, e.version)
 
     def _apply(self, name: str, events: list[Event], chunk: Chunk, facts: Facts) -> int:
         projection = self.projections[name]
