@@ -30,17 +30,14 @@ PROCESSES, REQUESTS = 8, 500
 
 
 def server_threads(db_url: str) -> int:
-    """Threads per server worker: 4 (the default) on PostgreSQL, 1 on SQLite.
+    """Threads per server worker: 4, jejak serve's default, on both backends.
 
-    On SQLite a second request thread in a worker meets a stall that only timeouts break (reported,
-    not ours to fix here): the background projection catch-up holds the database's write lock while it
-    reads the ledger through eventsourcing's connection pool, whose one fairness semaphore is held by a
-    writer thread waiting for the pool's writer lock, held in turn by a writer waiting for the catch-up's
-    database lock. Each round costs 5-25 s (pool and lock timeouts, then 503s); on this busy two-core
-    machine a run took 1-4 min with 4 threads against 30 s with 1. Two worker processes still write
-    at once; set this back to 4 once the catch-up reads the ledger outside its write transaction.
+    SQLite ran with 1 until the background catch-up stopped reading the ledger inside its write
+    transaction (projections.runner `_prefetch`): a writer thread queued on the event store's
+    connection pool for the lock the catch-up held, and both waited out their timeouts (74 503s
+    and 139 s for this scenario, against 0 and 30 s since).
     """
-    return 1 if db_url.startswith("sqlite") else 4
+    return 4
 SHARED_UNITS = ("DINKES", "BKPSDM")
 SHARED_EMPLOYEES, OWN_EMPLOYEES = 12, 4
 BUDGET = 10**12  # never exhausted: a refused training would only test the budget rule, not the load
