@@ -452,7 +452,7 @@ class Tally:
                 f"{self.busy_retried} 503 database_busy retried; {self.connection_retried} connection errors "
                 f"retried; {self.replays} deliberate idempotent resends answered 200 with the original receipts; "
                 f"{self.recovered} retries after a lost answer answered 200 ({self.busy_but_recorded} of them after "
-                f"a 503 for a write that was recorded, the fixed snapshot bug of test_contention.py); refused: {refused or 'none'}")
+                f"a 503 for a recorded write, the fixed snapshot bug); refused: {refused or 'none'}")
 
 
 EXPECTED = {"setup": {201}, "training": {201}, "leave": {201}, "penalty": {201}, "ticket": {201}, "allocate": {201},
