@@ -67,6 +67,7 @@ class AuditIndex(Projection):
     """Who changed what: one row per event and one per changed field (read back in `seq` order)."""
 
     name = "audit_index"
+    rebuild_without_indexes = True  # rows are found by primary key only
     tables = [audit, audit_change]
 
     def __init__(self) -> None:

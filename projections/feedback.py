@@ -73,6 +73,7 @@ class Feedback(Projection):
     """One row per ticket; never the complainant's identity or contact."""
 
     name = "feedback"
+    rebuild_without_indexes = True  # rows are found by primary key only
     tables = [feedback]
 
     def apply(self, conn: Connection, chunk: Any) -> None:

@@ -37,6 +37,7 @@ class Internships(Projection):
     """One row per internship at its current status."""
 
     name = "internships"
+    rebuild_without_indexes = True  # rows are found by primary key only
     tables = [internship]
 
     def apply(self, conn: Connection, chunk: Any) -> None:

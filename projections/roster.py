@@ -52,6 +52,7 @@ class Roster(Projection):
     """One row per employee with the state of the stream at the last applied event."""
 
     name = "roster"
+    rebuild_without_indexes = True  # rows are found by primary key only
     tables = [roster]
 
     def apply(self, conn: Connection, chunk: Any) -> None:

@@ -96,6 +96,10 @@ class Projection:
 
     name: str = ""
     tables: list[Table] = []
+    # True when `apply` finds rows only by primary key: a rebuild from zero may then drop the secondary
+    # indexes while it fills the tables. False when `apply` deletes or reads by an indexed column, which
+    # would scan the whole table per lookup without its index.
+    rebuild_without_indexes: bool = False
 
     def apply(self, conn: Connection, chunk: Any) -> None:
         raise NotImplementedError
