@@ -8,10 +8,8 @@ import json
 import logging
 import random
 import re
-import threading
 import time
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -34,6 +32,7 @@ from ledger.fields import NO_NUL, Int, Obj, Str, load_date, load_object
 from ledger.integrity import type_name, utc_text
 from ledger.internship import Internship
 from ledger.recorders import recent_leaves
+from ledger.cache import AggregateCache, clone
 from ledger.store import event_store_env
 from ledger.stream import Stream, stream_id
 from ledger.unit import Unit
@@ -52,55 +51,6 @@ MAX_RETRIES = 16  # decisions retried on fresh state after losing a race (with a
 MAX_BATCH = 1000
 log = logging.getLogger("jejak.ledger")
 AGGREGATE_CACHE_DEFAULT = 2000  # streams per process; `JEJAK_AGGREGATE_CACHE=0` turns it off
-
-
-def clone(agg: Stream) -> Stream:
-    """A copy a writer may change: its own facts list and pending events, the facts themselves shared.
-
-    Facts are never changed once appended (folds build new dicts), so sharing them is safe and a
-    1,000-event stream copies in microseconds where `deepcopy` takes milliseconds.
-    """
-    twin = object.__new__(type(agg))
-    twin.__dict__.update(agg.__dict__)
-    twin.facts = list(agg.facts)
-    twin._pending_events = []
-    return twin
-
-
-class AggregateCache:
-    """The streams this process read or wrote last, each at the version it was read at.
-
-    A cached aggregate is never changed: a newer version replaces it with a fast-forwarded clone,
-    so readers may fold it without copying while other threads read or write the same stream.
-    Every read still asks the database for events after the cached version (one indexed query),
-    so a stream written by another process or server is never read stale.
-    """
-
-    def __init__(self, maxsize: int) -> None:
-        self.maxsize = maxsize
-        self.items: OrderedDict[uuid.UUID, Stream] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, sid: uuid.UUID) -> Stream | None:
-        with self.lock:
-            agg = self.items.get(sid)
-            if agg is not None:
-                self.items.move_to_end(sid)
-            return agg
-
-    def put(self, agg: Stream) -> None:
-        with self.lock:
-            held = self.items.get(agg.id)
-            if held is not None and held.version >= agg.version:
-                return
-            self.items[agg.id] = agg
-            self.items.move_to_end(agg.id)
-            while len(self.items) > self.maxsize:
-                self.items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.items.clear()
 
 
 class DateAsISO(Transcoding):
