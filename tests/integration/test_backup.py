@@ -8,6 +8,7 @@ tree and every signed checkpoint. These tests restore into a second, empty datab
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -22,7 +23,6 @@ from click.testing import CliRunner
 
 import projection_support as s
 from api.cli_backup import backup, restore
-from conftest import PG_ADMIN, _pg_url, reset_pg
 from ledger import backup as backup_module
 from ledger.application import Ledger
 from ledger.checkpoints import Checkpointer, create_key_file
@@ -33,6 +33,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reliability"))
 from reliability_report import record  # noqa: E402
 
 EVALUATOR = s.nip(900)
+# As tests/conftest.py has them: `from conftest import` is ambiguous under xdist (tests/e2e has one too).
+PG_ADMIN = os.environ.get("JEJAK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _pg_url(dbname: str) -> str:
+    return f"{PG_ADMIN.rsplit('/', 1)[0]}/{dbname}"
+
+
+def reset_pg(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.execute("CREATE SCHEMA public")
 
 
 @pytest.fixture
