@@ -165,9 +165,14 @@ class Projections:
                 time.sleep(0.2)
 
     def _drop_indexes(self, names: Iterable[str]) -> None:
-        """Drop the secondary indexes of emptied tables: a rebuild fills them first and sorts each index once."""
+        """Drop the secondary indexes of emptied tables: a rebuild fills them first and sorts each index once.
+
+        Only of read models that find their rows by primary key: a handler that looks rows up by a
+        secondary index would scan its table once per chunk and stream without it (quadratic).
+        """
+        deferred = [n for n in names if self.projections[n].rebuild_without_indexes]
         with self.engine.begin() as conn:
-            for ix in self._indexes(names):
+            for ix in self._indexes(deferred):
                 conn.execute(DropIndex(ix, if_exists=True))
 
     def close(self) -> None:
