@@ -19,6 +19,7 @@ from ledger.errors import LedgerError
 from ledger.store import database_url
 
 EXIT_FAILURE, EXIT_USAGE = 1, 2
+DEMO_REBUILD_CHUNK = 100_000
 err = Console(stderr=True)
 
 
@@ -96,7 +97,10 @@ def demo(employees: int, years: int, seed: int, today: datetime | None, no_proje
     if not no_projections:
         from projections.runner import Projections
 
-        Projections(database_url()).rebuild(ledger, progress=True)
+        # Nothing else writes during the demo's load, so larger chunks than a live rebuild's 25,000 (which
+        # keep SQLite writers' waits short) are free: each stream is refolded fewer times. 215k events:
+        # 39.5 s at 25,000, 29.9 s at 100,000 (peak ~0.9 GB).
+        Projections(database_url()).rebuild(ledger, progress=True, chunk_size=DEMO_REBUILD_CHUNK)
     projected = time.perf_counter()
     checkpoint = sign_checkpoint(ledger)
     ledger.close()
