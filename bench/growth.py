@@ -333,7 +333,8 @@ def run(backend: str, sizes: list[int], samples: int, repeat: int, keep: bool = 
             label = f"{backend} {size:,}"
             if keep and cached(backend, size, seed, employees):
                 copy_database(backend, work, size, seed, save=False, employees=employees)
-                build = {"cached": True}
+                # the read models as this code keeps them: indexes added since the cache was made, statistics
+                build = {"cached": True, **index(work["url"], label)}
             else:
                 build = {**grow(work["url"], size, label, employees, career_events), **index(work["url"], label)}
                 if keep:
