@@ -60,16 +60,11 @@ def fill_audit_index(engine, rows: int = 40_000, run: int = 1) -> None:
         conn.execute(audit_table.insert(), batch)
 
 
-@pytest.mark.parametrize("filters, index", [
-    ({"unit": "OPD-07", "since": "2025-03-04T00:00:00Z", "until": "2025-03-05T00:00:00Z"}, "proj_audit_unit_time"),
-    ({"actor": "operator-07", "since": "2025-03-04T11:00:00Z", "until": "2025-03-05T00:00:00Z"},
-     "proj_audit_actor_time"),
-], ids=["unit + one day", "actor + one night"])
-def test_one_units_or_actors_time_range_is_read_from_its_range_in_the_index_once_statistics_exist(
-        database_url, filters, index):
+def filled_plan(database_url: str, filters: dict, **fill) -> tuple[str, list, str | None]:
+    """Plan, rows and the PostgreSQL random_page_cost of an audit query over a filled, analyzed index."""
     projections = Projections(database_url)
     try:
-        fill_audit_index(projections.engine)
+        fill_audit_index(projections.engine, **fill)
         projections.analyze(["audit_index"])
         sql = str(queries.audit_query(**filters).compile(dialect=projections.engine.dialect,
                                                          compile_kwargs={"literal_binds": True}))
@@ -77,9 +72,20 @@ def test_one_units_or_actors_time_range_is_read_from_its_range_in_the_index_once
         with projections.engine.connect() as conn:
             lines = [str(r[-1]) for r in conn.execute(text(("EXPLAIN " if postgres else "EXPLAIN QUERY PLAN ") + sql))]
             found = conn.execute(queries.audit_query(**filters)).all()
+            cost = conn.execute(text("SHOW random_page_cost")).scalar() if postgres else None
     finally:
         projections.close()
-    text_plan = "\n".join(lines)
+    return "\n".join(lines), found, cost
+
+
+@pytest.mark.parametrize("filters, index", [
+    ({"unit": "OPD-07", "since": "2025-03-04T00:00:00Z", "until": "2025-03-05T00:00:00Z"}, "proj_audit_unit_time"),
+    ({"actor": "operator-07", "since": "2025-03-04T11:00:00Z", "until": "2025-03-05T00:00:00Z"},
+     "proj_audit_actor_time"),
+], ids=["unit + one day", "actor + one night"])
+def test_one_units_or_actors_time_range_is_read_from_its_range_in_the_index_once_statistics_exist(
+        database_url, filters, index):
+    text_plan, found, _ = filled_plan(database_url, filters)
     assert index in text_plan, text_plan
     assert 0 < len(found) < 100  # one day of one unit (or one night of one actor), not a page of everything
 
@@ -88,21 +94,9 @@ def test_an_actor_whose_events_come_in_runs_is_read_from_its_own_index(database_
     """One system posts in batches, so an actor's events come in runs: the newest page of one actor is
     far back in the log. Walking the primary key backwards and filtering by actor then reads every
     other actor's later run (PostgreSQL chose that with its default random_page_cost of 4)."""
-    projections = Projections(database_url)
-    try:
-        fill_audit_index(projections.engine, rows=40_000, run=1000)  # operator-07 holds positions 7000-7999
-        projections.analyze(["audit_index"])
-        filters = {"actor": "operator-07"}
-        sql = str(queries.audit_query(**filters).compile(dialect=projections.engine.dialect,
-                                                         compile_kwargs={"literal_binds": True}))
-        postgres = projections.engine.dialect.name == "postgresql"
-        with projections.engine.connect() as conn:
-            lines = [str(r[-1]) for r in conn.execute(text(("EXPLAIN " if postgres else "EXPLAIN QUERY PLAN ") + sql))]
-            found = conn.execute(queries.audit_query(**filters)).all()
-            # at 40,000 rows any cost picks the index; at 1 M, PostgreSQL's default 4 did not (9 ms, not 0.07)
-            cost = conn.execute(text("SHOW random_page_cost")).scalar() if postgres else None
-    finally:
-        projections.close()
-    assert "proj_audit_actor" in "\n".join(lines), lines
+    # operator-07 holds positions 7000-7999
+    text_plan, found, cost = filled_plan(database_url, {"actor": "operator-07"}, rows=40_000, run=1000)
+    assert "proj_audit_actor" in text_plan, text_plan
+    # at 40,000 rows any cost picks the index; at 1 M, PostgreSQL's default 4 did not (9 ms, not 0.07)
     assert cost in (None, "1.1")
     assert [r.position for r in found] == list(range(7999, 7899, -1))
