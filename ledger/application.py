@@ -411,7 +411,8 @@ class Ledger(Application):
             newer = list(self.repository.event_store.get(sid, gt=cached.version))
             agg = project_aggregate(clone(cached), newer) if newer else cached
         if self.aggregates is not None:
-            self.aggregates.put(agg)
+            if agg is not cached:
+                self.aggregates.put(agg)
             if writable:
                 return clone(agg)
         return agg

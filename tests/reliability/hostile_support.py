@@ -74,3 +74,12 @@ class HeldLock:
 
 def lock_kinds(url: str) -> list[str]:
     return ["sqlite_immediate"] if backend(url) == "sqlite" else ["pg_advisory", "pg_table_exclusive"]
+
+
+def refuse_inserts_as_busy(url: str, table: str) -> None:
+    """PostgreSQL: every INSERT into `table` fails as if its lock could not be had (lock_not_available)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE FUNCTION busy_{table}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                     " RAISE EXCEPTION USING ERRCODE = 'lock_not_available'; END $$")
+        conn.execute(f"CREATE TRIGGER busy_{table} BEFORE INSERT ON {table}"
+                     f" FOR EACH ROW EXECUTE FUNCTION busy_{table}()")

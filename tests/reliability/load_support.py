@@ -43,9 +43,6 @@ SHARED_EMPLOYEES, OWN_EMPLOYEES = 12, 4
 BUDGET = 10**12  # never exhausted: a refused training would only test the budget rule, not the load
 COST = 150_000
 SK = {"number": "800/7/BKPSDM/2025", "date": "2025-01-02"}
-# Fixed bug (tests/reliability/test_contention.py): a snapshot that met a lock timeout after the events
-# committed answered 503 for a recorded write, so its retry was a 200 replay. True would tolerate it again.
-SNAPSHOT_503_KNOWN = False
 RETRY_FOR = 240.0   # seconds one request is retried (server restarts included) before the client gives up
 HTTP_TIMEOUT = 60.0  # long: a timed-out request still running beside its retry would blur the accounting
 JEJAK = str(Path(sys.executable).parent / "jejak")
@@ -505,8 +502,7 @@ def audit(db_url: str, answers: list[dict[str, Any]]) -> Tally:
         lost_answer = any(s in ("connection", "timeout") for s in statuses[:-1])
         status = a["status"]
         if status == 200 and a["kind"] != "resend" and not lost_answer and 503 in statuses:
-            t.busy_but_recorded += 1
-            lost_answer = SNAPSHOT_503_KNOWN
+            t.busy_but_recorded += 1  # a 503 said "nothing was changed" for a recorded write: not allowed below
         # A retry after a lost answer may find its first attempt committed (200), but a stale version never is.
         replayable = lost_answer and a["kind"] not in ("resend", "stale", "stale-batch")
         allowed = EXPECTED[a["kind"]] | ({200} if replayable else set())

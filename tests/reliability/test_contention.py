@@ -18,8 +18,10 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))  # shared request bodies
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from api_bodies import auth, budget, unit  # noqa: E402
+from hostile_support import refuse_inserts_as_busy  # noqa: E402
 
 
 @pytest.fixture
@@ -99,11 +101,7 @@ def test_a_snapshot_that_cannot_be_written_after_the_commit_does_not_turn_the_wr
         client = app.test_client()
         assert client.post("/v1/events/batch", json={"events": [unit("DINKES")] + [
             budget("DINKES", 2025, 1) for _ in range(98)]}, headers=admin).status_code == 201
-        with psycopg.connect(pg_database, autocommit=True) as conn:
-            conn.execute("CREATE FUNCTION busy_snapshots() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-                         " RAISE EXCEPTION USING ERRCODE = 'lock_not_available'; END $$")
-            conn.execute("CREATE TRIGGER busy_snapshots BEFORE INSERT ON jejak_snapshots"
-                         " FOR EACH ROW EXECUTE FUNCTION busy_snapshots()")
+        refuse_inserts_as_busy(pg_database, "jejak_snapshots")
         head = svc.ledger.head()
         resp = client.post("/v1/events", json=budget("DINKES", 2025, 1), headers={**admin, "Idempotency-Key": "s100"})
         recorded = svc.ledger.head() == head + 1

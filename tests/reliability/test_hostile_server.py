@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from api_bodies import auth, unit, world  # noqa: E402
 from hostile_support import (LIVENESS, LOCK_TIMEOUT, HeldLock, admin_headers, answered, backend,  # noqa: E402
-                             lock_kinds, make_app)
+                             lock_kinds, make_app, refuse_inserts_as_busy)
 from reliability_report import record  # noqa: E402
 from server_process import empty_database, serving  # noqa: E402
 
@@ -112,11 +112,7 @@ def test_a_checkpoint_that_cannot_be_written_after_a_commit_does_not_turn_the_wr
             svc.ledger.recorder.execute("CREATE TRIGGER busy_checkpoints BEFORE INSERT ON jejak_checkpoints"
                                         " BEGIN SELECT RAISE(ABORT, 'database is locked'); END")
         else:
-            with psycopg.connect(database_url, autocommit=True) as conn:
-                conn.execute("CREATE FUNCTION busy() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-                             " RAISE EXCEPTION USING ERRCODE = 'lock_not_available'; END $$")
-                conn.execute("CREATE TRIGGER busy_checkpoints BEFORE INSERT ON jejak_checkpoints"
-                             " FOR EACH ROW EXECUTE FUNCTION busy()")
+            refuse_inserts_as_busy(database_url, "jejak_checkpoints")
         head = svc.ledger.head()
         resp = client.post("/v1/events", json=unit("CP-1"), headers=admin)
         assert resp.status_code == 201, resp.json

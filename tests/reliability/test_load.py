@@ -19,14 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load_support import (Load, audit, backend, read_models_equal_a_rebuild, server_threads,  # noqa: E402
                           verify)
 from reliability_report import record  # noqa: E402
-from server_process import empty_database, running  # noqa: E402
+from server_process import running  # noqa: E402
 
 SEED = 20261129
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty_db(request, tmp_path):
-    return empty_database(request, tmp_path)
 
 
 @pytest.mark.slow

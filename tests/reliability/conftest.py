@@ -1,0 +1,18 @@
+"""Fixtures shared by the load and crash scenarios."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from server_process import empty_database  # noqa: E402
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_db(request, tmp_path):
+    """An empty database of each backend for a real server."""
+    return empty_database(request, tmp_path)
