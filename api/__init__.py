@@ -1,4 +1,5 @@
-"""Jejak's HTTP API, CLI and public portal: composes `ledger` and `projections`."""
+"""Jejak's front doors, composed: the HTTP API (`api.http`), the public portal (`api.portal`),
+the command line (`api.cli`) and the demo city (`api.demo`). `create_app` builds the one Flask app."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ MAX_BODY = 1024 * 1024
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The app factory: one set of services (ledger, read models, keys) per process."""
-    from api import audit, employees, errors, events, integrity, openapi, public, units
+    from api import errors, http, portal
     from api.bootstrap import build_services
 
     app = Flask(__name__)
@@ -20,6 +21,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.extensions["jejak"] = app.config.get("SERVICES") or build_services(app.config["DATABASE_URL"])
     errors.init_app(app)
-    for module in (events, employees, units, audit, integrity, public, openapi):
-        app.register_blueprint(module.bp)
+    for bp in (*http.BLUEPRINTS, portal.bp, http.openapi_bp):
+        app.register_blueprint(bp)
     return app

@@ -8,10 +8,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app
+
 from api.keys import KeyStore
 from ledger.application import Ledger
-from ledger.checkpoints import Checkpointer, checkpointer_from_env
-from ledger.store import database_url
+from ledger.integrity.checkpoints import Checkpointer, checkpointer_from_env
+from ledger.config import database_url
 from projections.runner import Projections
 
 
@@ -87,7 +89,7 @@ class Services:
         """Wake the background catch-up (writes stay fast); `read_models()` guarantees freshness."""
         self.catcher.poke()
         if self.checkpointer is not None:
-            self.checkpointer.maybe_issue()  # every N events or M seconds (ledger/checkpoints.py)
+            self.checkpointer.maybe_issue()  # every N events or M seconds (ledger/integrity/checkpoints.py)
 
     def read_models(self) -> Any:
         """The read models' engine, caught up to the ledger head as of now: readers see their own writes."""
@@ -106,3 +108,7 @@ def build_services(url: str | None = None) -> Services:
     ledger = Ledger(url)
     return Services(url=url, ledger=ledger, projections=Projections(url), keys=KeyStore(url),
                     checkpointer=checkpointer_from_env(ledger.recorder, url))
+
+
+def services() -> Any:
+    return current_app.extensions["jejak"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ledger.store import database_url, is_postgres
+from ledger.config import database_url, is_postgres
 
 
 def sqlalchemy_url(url: str) -> str:

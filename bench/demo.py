@@ -18,7 +18,7 @@ import psycopg
 
 from bench.common import console, database, sqlite_file, table, write_results
 from api.demo.generator import generate
-from api.demo.record import DEMO_LEDGER_ENV, SimClock, batches, record, relax_sqlite_sync
+from api.demo.recording import DEMO_LEDGER_ENV, SimClock, batches, record, relax_sqlite_sync
 from ledger.application import Ledger
 
 EVENTS_PER_EMPLOYEE = 27  # about what five years of one ASN's career produce

@@ -40,12 +40,12 @@ from typing import Any, Callable, Iterator
 
 import psycopg
 
-from api.demo.record import DEMO_LEDGER_ENV, relax_sqlite_sync
+from api.demo.recording import DEMO_LEDGER_ENV, relax_sqlite_sync
 from bench.common import (PG_ADMIN, SK, UNIT, console, nip, progress, sqlite_file, summary_ms, table,
                           timed, write_results)
 from bench.reads import WHO, career, raw_reader
 from ledger.application import Ledger
-from ledger.merkle import StoredTree
+from ledger.integrity.tree import StoredTree
 from ledger.stream import stream_id
 
 SIZES = (10_000, 100_000, 1_000_000)

@@ -194,8 +194,8 @@ def integrity(backend: str, size: dict[str, Any], repeat: int) -> dict[str, Any]
     """jejak verify (1 process and 2 workers) beside the raw read of the log; proof latencies."""
     from bench import integrity as it
     from ledger.application import Ledger
-    from ledger.checkpoints import Checkpointer, create_key_file
-    from ledger.merkle import StoredTree
+    from ledger.integrity.checkpoints import Checkpointer, create_key_file
+    from ledger.integrity.tree import StoredTree
 
     events = max(1000, size["integrity_events"] // 1000 * 1000)
     with database(backend) as url, tempfile.TemporaryDirectory() as tmp:

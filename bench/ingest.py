@@ -101,7 +101,7 @@ class BareApp(Application):
 
 
 def es_env(url: str) -> dict[str, str]:
-    from ledger.store import event_store_env
+    from ledger.config import event_store_env
     env = event_store_env(url)
     env.pop("APPLICATION_RECORDER_TOPIC")  # the library's own recorder, not Jejak's
     return env

@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import StepClock, database, progress, summary_ms, table, timed, write_results
-from ledger.application import Ledger
-from ledger.checkpoints import Checkpointer, create_key_file
-from ledger.merkle import StoredTree
-from ledger.verifier import root_from_inclusion, verify_consistency
-from ledger.verify import PAGE, verify
+from ledger.application import Ledger, open_reader
+from ledger.integrity.checkpoints import Checkpointer, create_key_file
+from ledger.integrity.tree import StoredTree
+from ledger.integrity.verifier import root_from_inclusion, verify_consistency
+from ledger.integrity.verify import PAGE, verify
 
 BATCH = 1000
 UNITS_PER_BATCH = 100
@@ -74,7 +74,7 @@ def timed_verify(ledger: Ledger, url: str, anchors: list[Any], workers: int, lab
         task = bar.add_task(label, total=total)
         t0 = time.perf_counter()
         result = verify(ledger.recorder, anchors, lambda done, n: bar.update(task, completed=done),
-                        url=url, workers=workers)
+                        url=url, workers=workers, open_reader=open_reader)
         elapsed = time.perf_counter() - t0
     assert result.ok, result.problems[:3]
     return elapsed

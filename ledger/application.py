@@ -31,9 +31,8 @@ from ledger.feedback import FeedbackCase
 from ledger.fields import NO_NUL, Int, Obj, Str, load_date, load_object
 from ledger.integrity import type_name, utc_text
 from ledger.internship import Internship
-from ledger.recorders import recent_leaves
-from ledger.cache import AggregateCache, clone
-from ledger.store import event_store_env
+from ledger.config import event_store_env
+from ledger.storage import AggregateCache, clone, recent_leaves
 from ledger.stream import Stream, stream_id
 from ledger.unit import Unit
 
@@ -604,3 +603,8 @@ def catalogue_schema() -> list[dict[str, Any]]:
                       "description": (cls.__doc__ or "").strip(), "schema": schema})
     return items
 
+
+
+def open_reader(url: str) -> Ledger:
+    """A ledger that only reads (creates no tables): what `verify`'s worker processes open."""
+    return Ledger(url, env={"CREATE_TABLE": "false"})

@@ -19,11 +19,10 @@ def groups(names: list[str], workers: int) -> list[list[str]]:
     return [b[1] for b in bins if b[1]]
 
 
-def _rebuild_group(url: str, names: list[str], chunk_size: int) -> int:
+def _rebuild_group(kind: type, url: str, names: list[str], chunk_size: int) -> int:
     from ledger.application import Ledger
-    from projections.runner import Projections
 
-    ledger, projections = Ledger(url), Projections(url)
+    ledger, projections = Ledger(url), kind(url)
     try:
         return projections.catch_up(ledger, names, chunk_size=chunk_size)
     finally:
@@ -33,10 +32,13 @@ def _rebuild_group(url: str, names: list[str], chunk_size: int) -> int:
 
 def rebuild(projections: Any, names: list[str], workers: int, chunk_size: int,
             on_progress: Callable[[int], None] | None = None) -> int:
-    """Catch up already-reset projections from zero in `workers` processes; progress is the slowest position."""
+    """Catch up already-reset projections from zero in `workers` processes; progress is the slowest position.
+
+    Each process opens its own `type(projections)` (the runner's class, passed in, so that this module
+    never imports the runner that calls it)."""
     context = multiprocessing.get_context("spawn")  # no inherited database connections
     with ProcessPoolExecutor(len(groups(names, workers)), mp_context=context) as pool:
-        futures = [pool.submit(_rebuild_group, projections.url, g, chunk_size) for g in groups(names, workers)]
+        futures = [pool.submit(_rebuild_group, type(projections), projections.url, g, chunk_size) for g in groups(names, workers)]
         pending = set(futures)
         while pending:
             _, pending = wait(pending, timeout=0.3, return_when=FIRST_EXCEPTION)

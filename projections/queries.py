@@ -13,16 +13,16 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from ledger.stream import WIB
-from projections.audit_index import audit as audit_table
-from projections.evaluations import evaluation
-from projections.feedback import VERIFICATION_WORKING_DAYS, feedback
-from projections.public_stats import public_unit as public_unit_table
-from projections.red_flags import KINDS, flag
-from projections.roster import roster
-from projections.training import (JP_DUTY, JP_PPPK_CEILING, PPPK_TYPES, duty_applies, training_record,
+from projections.models.audit_index import audit as audit_table
+from projections.models.evaluations import evaluation
+from projections.models.feedback import VERIFICATION_WORKING_DAYS, feedback
+from projections.models.public_stats import public_unit as public_unit_table
+from projections.models.red_flags import KINDS, flag
+from projections.models.roster import roster
+from projections.models.training import (JP_DUTY, JP_PPPK_CEILING, PPPK_TYPES, duty_applies, training_record,
                                   training_year)
-from projections.unit_budget import unit as unit_table
-from projections.unit_budget import unit_budget as budget_table
+from projections.models.unit_budget import unit as unit_table
+from projections.models.unit_budget import unit_budget as budget_table
 
 MAX_LIMIT = 1000
 
@@ -90,7 +90,7 @@ def employee(engine: Engine, nip: str) -> dict[str, Any] | None:
 
 def _with_changes(conn: Any, rows: list[Any]) -> list[dict[str, Any]]:
     """Audit rows with their field changes, read in one query for the whole page."""
-    from projections.audit_index import audit_change
+    from projections.models.audit_index import audit_change
 
     changes: dict[int, list[dict[str, Any]]] = {}
     if rows:
@@ -183,7 +183,7 @@ def public_unit(engine: Engine, code: str) -> dict[str, Any] | None:
 
 def public_city(engine: Engine) -> dict[str, Any]:
     """The whole city's public aggregates, in the same shape as one unit's (small groups suppressed)."""
-    from projections.public_stats import budget, member, ticket, unit_stats
+    from projections.models.public_stats import budget, member, ticket, unit_stats
 
     with engine.connect() as conn:
         members = conn.execute(select(member)).all()
@@ -286,8 +286,8 @@ def public_city(engine: Engine) -> dict[str, Any]:
     """
     from types import SimpleNamespace
 
-    from projections.public_stats import budget as public_budget
-    from projections.public_stats import member, ticket, unit_stats
+    from projections.models.public_stats import budget as public_budget
+    from projections.models.public_stats import member, ticket, unit_stats
 
     with engine.connect() as conn:
         members = conn.execute(select(member)).all()
@@ -315,7 +315,7 @@ def _guard(cells: dict[str, Any], parts: list[dict[str, Any]], nested: list[str]
     """Suppress city cells whose difference from the published unit cells is 1-4 people or is the
     hidden cell of a single unit (in place). This closes subtraction through one unit; it is not a
     full audit of every combination of published figures (a linear programme)."""
-    from projections.public_stats import MIN_GROUP, SUPPRESSED
+    from projections.models.public_stats import MIN_GROUP, SUPPRESSED
 
     if not isinstance(cells, dict) or cells.get("suppressed"):
         return

@@ -21,19 +21,19 @@ from eventsourcing import persistence as es_persistence
 from sqlalchemy import event, select, update
 from sqlalchemy.schema import CreateIndex, DropIndex
 
-from ledger.store import database_url as env_database_url
-from ledger.store import is_postgres, sqlite_path
-from projections.audit_index import AuditIndex
-from projections.evaluations import Evaluations
-from projections.feedback import Feedback
-from projections.internships import Internships
-from projections.public_stats import PublicStats
-from projections.red_flags import RedFlags
-from projections.roster import Roster
+from ledger.config import database_url as env_database_url
+from ledger.config import is_postgres, sqlite_path
+from projections.models.audit_index import AuditIndex
+from projections.models.evaluations import Evaluations
+from projections.models.feedback import Feedback
+from projections.models.internships import Internships
+from projections.models.public_stats import PublicStats
+from projections.models.red_flags import RedFlags
+from projections.models.roster import Roster
 from projections.source import Chunk, Event, Facts, read
 from projections.tables import Projection, metadata, tracking
-from projections.training import Training
-from projections.unit_budget import UnitBudget
+from projections.models.training import Training
+from projections.models.unit_budget import UnitBudget
 
 PROJECTIONS: list[type[Projection]] = [Roster, Training, Evaluations, UnitBudget, Internships, Feedback,
                                        PublicStats, AuditIndex, RedFlags]

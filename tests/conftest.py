@@ -1,5 +1,10 @@
 """Shared fixtures: every storage test runs on a real SQLite file and the real PostgreSQL.
 
+Tests follow the house: tests/ledger (with integrity/ and storage/), tests/projections,
+tests/api/{http,portal,cli,demo}, tests/bench and tests/reliability. Fixtures live in this file
+and in tests/api/conftest.py (apps, keys, a live `jejak serve`); helper modules shared across
+rooms live in tests/support/, which this file puts on sys.path.
+
 PostgreSQL: one database per test session (created here, dropped at the end);
 each test gets an empty `public` schema. In CI a missing PostgreSQL fails the
 run: it is never skipped.
@@ -8,10 +13,14 @@ run: it is never skipped.
 from __future__ import annotations
 
 import os
+import sys
 import uuid
+from pathlib import Path
 
 import psycopg
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))  # shared helper modules
 
 PG_ADMIN = os.environ.get("JEJAK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 

@@ -17,8 +17,6 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))  # shared request bodies
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from api_bodies import auth, budget, unit  # noqa: E402
 from hostile_support import refuse_inserts_as_busy  # noqa: E402

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from load_support import (Load, audit, backend, read_models_equal_a_rebuild, server_threads,  # noqa: E402
                           verify)

@@ -19,8 +19,6 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))  # shared request bodies
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from api_bodies import EVALUATOR, NIP, auth, world  # noqa: E402
 from fuzz_bodies import fresh_nip, mutate, strategy  # noqa: E402

@@ -15,10 +15,8 @@ from urllib.parse import quote
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))  # shared request bodies
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from api import cursors  # noqa: E402
+from api.http import cursors  # noqa: E402
 from api_bodies import unit, world  # noqa: E402
 from hostile_support import admin_headers, backend, make_app  # noqa: E402
 from reliability_report import record  # noqa: E402
@@ -241,7 +239,7 @@ def test_the_export_endpoint_takes_no_server_path_and_names_its_own_file(app, ad
 def cli_env(tmp_path):
     """A SQLite ledger with a few events and a signing key, as `jejak` sees it from the environment."""
     from ledger.application import Ledger
-    from ledger.checkpoints import create_key_file
+    from ledger.integrity.checkpoints import create_key_file
 
     data = tmp_path / "data"
     data.mkdir()
@@ -255,7 +253,7 @@ def cli_env(tmp_path):
 def test_jejak_export_never_writes_over_the_ledger_or_its_key_nor_over_an_earlier_bundle(cli_env, tmp_path):
     from click.testing import CliRunner
 
-    from api.cli_integrity import export, verify_bundle
+    from api.cli.integrity import export, verify_bundle
 
     data = tmp_path / "data"
     (data / "sub").mkdir()
@@ -279,7 +277,7 @@ def test_jejak_export_never_writes_over_the_ledger_or_its_key_nor_over_an_earlie
 def test_verifying_a_bundle_with_traversal_member_names_extracts_nothing(cli_env, tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from api.cli_integrity import export, verify_bundle
+    from api.cli.integrity import export, verify_bundle
 
     bundle = tmp_path / "out" / "bundle.zip"
     assert CliRunner().invoke(export, ["-o", str(bundle)], env=cli_env).exit_code == 0

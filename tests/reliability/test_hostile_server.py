@@ -18,8 +18,6 @@ import psycopg
 import pytest
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))  # shared request bodies
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from api_bodies import auth, unit, world  # noqa: E402
 from hostile_support import (LIVENESS, LOCK_TIMEOUT, HeldLock, admin_headers, answered, backend,  # noqa: E402
@@ -97,7 +95,7 @@ def test_a_checkpoint_that_cannot_be_written_after_a_commit_does_not_turn_the_wr
         database_url, tmp_path, monkeypatch):
     """A 503 promises nothing was recorded, so a periodic checkpoint failing after the commit must stay silent."""
     from api import create_app
-    from ledger.checkpoints import create_key_file
+    from ledger.integrity.checkpoints import create_key_file
 
     create_key_file(tmp_path / "signing.key")
     monkeypatch.setenv("JEJAK_SIGNING_KEY", str(tmp_path / "signing.key"))
@@ -160,7 +158,7 @@ def finish(conn: socket.socket, rest: bytes) -> int:
 def writer_lock_is_free(server: Any) -> bool:
     """Can another connection take the ledger's write lock right now, without waiting at all?"""
     if server.database_url.startswith("sqlite"):
-        from ledger.store import sqlite_path
+        from ledger.config import sqlite_path
 
         conn = sqlite3.connect(sqlite_path(server.database_url), timeout=0, isolation_level=None)
         try:

@@ -1,0 +1,21 @@
+"""The `jejak` command line: one group, commands from one module per concern."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group()
+def main() -> None:
+    """Jejak: the event-sourced audit ledger of Kota Binjai's civil service."""
+
+
+def _register() -> None:
+    from api.cli import backup, demo, integrity, projections, serve
+
+    for module in (serve, projections, integrity, backup, demo):
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register()

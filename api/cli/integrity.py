@@ -1,0 +1,229 @@
+"""`jejak verify`, `export`, `verify-bundle`, `signing-key create|public` and `checkpoint`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from ledger.errors import LedgerError
+
+EXIT_FAILURE, EXIT_USAGE = 1, 2
+
+
+def _ledger() -> Any:
+    from ledger.application import Ledger
+    from ledger.config import database_url
+
+    url = database_url()
+    try:
+        return Ledger(url)
+    except Exception as exc:  # noqa: BLE001 - any connection problem is a configuration error
+        click.echo(f"JEJAK_DATABASE_URL={url!r}: cannot open the database ({exc})", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _checkpointer(ledger: Any) -> Any:
+    from ledger.integrity.checkpoints import checkpointer_from_env
+    return checkpointer_from_env(ledger.recorder)
+
+
+def _fail(exc: LedgerError) -> None:
+    click.echo(f"jejak: {exc.message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr, fed by (done, total) callbacks."""
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def ensure_signing_key() -> None:
+    """`jejak serve` and `jejak demo` create the signing key when it is missing."""
+    from ledger.integrity.checkpoints import create_key_file, key_path
+
+    path = key_path()
+    if not path.exists():
+        create_key_file(path)
+        click.echo(f"jejak: created the signing key {path}", err=True)
+
+
+@click.command()
+@click.option("--public-key", "public_keys", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="a trusted public key (PEM); repeatable. The key file in JEJAK_SIGNING_KEY is trusted too.")
+@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="processes rebuilding leaves in parallel (helps on large ledgers with idle cores)")
+def verify(public_keys: tuple[str, ...], as_json: bool, workers: int) -> None:
+    """Recompute every leaf and the tree from the events and check every checkpoint."""
+    from ledger.integrity.checkpoints import key_path, load_key_file
+    from ledger.config import database_url
+    from ledger.integrity.verifier import load_public_key
+    from ledger.application import open_reader
+    from ledger.integrity.verify import verify as run
+
+    anchors = [load_public_key(Path(p).read_bytes()) for p in public_keys]
+    path = key_path()
+    if path.exists():
+        anchors.append(load_key_file(path).public_key())
+    ledger = _ledger()
+    try:
+        with _progress("verifying") as progress:
+            result = run(ledger.recorder, anchors, progress, url=database_url(), workers=workers,
+                         open_reader=open_reader)
+    finally:
+        ledger.close()
+    if as_json:
+        click.echo(json.dumps({"ok": result.ok, "events": result.events, "tree_size": result.tree_size,
+                               "checkpoints": result.checkpoints, "first_bad_position": result.first_bad_position,
+                               "problems": [{"position": p.position, "message": p.message}
+                                            for p in result.problems]}))
+    else:
+        if not anchors:
+            click.echo("warning: no trusted key given (JEJAK_SIGNING_KEY missing, no --public-key): "
+                       "checkpoints were checked against the keys stored in the database", err=True)
+        for problem in result.problems[:20]:
+            click.echo(str(problem))
+        if result.ok:
+            click.echo(f"intact: {result.events} events, {result.checkpoints} checkpoints verified")
+        else:
+            click.echo(f"TAMPERED: first bad event at position {result.first_bad_position} "
+                       f"({len(result.problems)} problems)")
+    sys.exit(0 if result.ok else EXIT_FAILURE)
+
+
+@click.command()
+@click.option("--subject", help="one NIP / unit code / intern id / ticket")
+@click.option("--since", help="recorded at or after (date or UTC timestamp)")
+@click.option("--until", help="recorded at or before (date or UTC timestamp)")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="bundle.zip to write")
+@click.option("--force", is_flag=True, help="replace an existing file at OUTPUT (never the database or the key)")
+def export(subject: str | None, since: str | None, until: str | None, output: str, force: bool) -> None:
+    """Write an audit bundle: events, their inclusion proofs, a checkpoint and its key."""
+    from ledger.integrity.bundle import export as run
+
+    _refuse_to_overwrite(Path(output), force)
+    ledger = _ledger()
+    try:
+        with _progress("exporting") as progress:
+            summary = run(ledger.recorder, _checkpointer(ledger), Path(output), subject=subject, since=since,
+                          until=until, progress=progress)
+    except LedgerError as exc:
+        _fail(exc)
+    finally:
+        ledger.close()
+    click.echo(f"wrote {summary['events']} events proven against checkpoint tree_size {summary['tree_size']} "
+               f"(key {summary['key_id']}) to {output}")
+
+
+def _refuse_to_overwrite(output: Path, force: bool, what: str = "the bundle") -> None:
+    """An earlier bundle or backup may be evidence, and the ledger's own files must never be clobbered by a typo."""
+    from ledger.integrity.checkpoints import key_path
+    from ledger.config import database_url, is_postgres, sqlite_path
+
+    target = output.resolve()
+    url = database_url()
+    own = [key_path(url).resolve()]
+    if not is_postgres(url):
+        db = Path(sqlite_path(url)).resolve()
+        own += [db.with_name(db.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
+    if target in own or target.with_name(target.name + ".partial") in own:
+        click.echo(f"{output}: that is the ledger's own database or signing key; write {what} elsewhere",
+                   err=True)
+        sys.exit(EXIT_USAGE)
+    if output.exists() and not force:
+        click.echo(f"{output}: already exists; choose another name, or pass --force to replace it", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+@click.command("verify-bundle")
+@click.argument("bundle", type=click.Path(exists=True, dir_okay=False))
+@click.option("--public-key", type=click.Path(exists=True, dir_okay=False), help="the trusted public key (PEM)")
+def verify_bundle(bundle: str, public_key: str | None) -> None:
+    """Check an exported bundle offline: no database, only the bundle (and your key)."""
+    import zipfile
+
+    from ledger.integrity.verifier import verify_bundle as run
+
+    pem = Path(public_key).read_bytes() if public_key else None
+    try:
+        problems, summary = run(bundle, pem)
+    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
+        click.echo(f"{bundle}: not a Jejak bundle ({exc})", err=True)
+        sys.exit(EXIT_USAGE)
+    for problem in problems[:20]:
+        click.echo(problem)
+    if not public_key:
+        click.echo(f"trusting the key inside the bundle: key id {summary['key_id']} "
+                   "(compare it with the ledger's published key, or pass --public-key)")
+    if problems:
+        click.echo(f"INVALID: {len(problems)} problems")
+        sys.exit(EXIT_FAILURE)
+    click.echo(f"valid: {summary['events']} events included in the tree of size {summary['tree_size']} "
+               f"with root {summary['root_hash']}, signed by {summary['key_id']}")
+
+
+@click.group("signing-key")
+def signing_key() -> None:
+    """The Ed25519 key that signs checkpoints (file in JEJAK_SIGNING_KEY)."""
+
+
+@signing_key.command("create")
+@click.option("--rotate", is_flag=True, help="replace an existing key; the new key vouches for the old ones")
+def signing_key_create(rotate: bool) -> None:
+    """Write a new Ed25519 key to JEJAK_SIGNING_KEY (default: jejak-signing.key beside the SQLite file)."""
+    from ledger.integrity.checkpoints import create_key_file, key_path
+
+    path = key_path()
+    if path.exists() and not rotate:
+        click.echo(f"{path} already exists; pass --rotate to replace it (old checkpoints stay verifiable)",
+                   err=True)
+        sys.exit(EXIT_USAGE)
+    if not rotate:
+        from ledger.integrity.verifier import key_id
+        key = create_key_file(path)
+        click.echo(f"created {path} (key id {key_id(key.public_key())})")
+        return
+    ledger = _ledger()
+    try:
+        old, new = _checkpointer(ledger).rotate()
+    finally:
+        ledger.close()
+    click.echo(f"rotated {path}: key id {old} -> {new}")
+
+
+@signing_key.command("public")
+def signing_key_public() -> None:
+    """Print the public key (PEM) of the signing key."""
+    from ledger.integrity.checkpoints import key_path, load_key_file, public_pem
+
+    try:
+        click.echo(public_pem(load_key_file(key_path()).public_key()), nl=False)
+    except LedgerError as exc:
+        _fail(exc)
+
+
+@click.command()
+def checkpoint() -> None:
+    """Sign a new checkpoint of the ledger now."""
+    ledger = _ledger()
+    try:
+        cp = _checkpointer(ledger).issue()
+    except LedgerError as exc:
+        _fail(exc)
+    finally:
+        ledger.close()
+    click.echo(json.dumps(cp, indent=2))
+
+
+COMMANDS = [verify, export, verify_bundle, signing_key, checkpoint]

@@ -1,0 +1,90 @@
+"""`jejak projections status|rebuild [NAME]|follow`: operate the read models from the shell."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Any
+
+import click
+
+from ledger.config import database_url
+from projections.runner import NAMES, Projections, UnknownProjection
+
+
+def _open() -> tuple[Any, Projections]:
+    from ledger.application import Ledger
+
+    url = database_url()
+    try:
+        return Ledger(url), Projections(url)
+    except Exception as exc:  # configuration: a bad URL or an unreachable database
+        raise click.ClickException(f"cannot open {url}: {exc}. Check JEJAK_DATABASE_URL.") from exc
+
+
+@click.group("projections")
+def projections_group() -> None:
+    """Read models built from the ledger: status, rebuild, follow."""
+
+
+@projections_group.command("status")
+@click.option("--json", "as_json", is_flag=True, help="print JSON instead of a table")
+def status(as_json: bool) -> None:
+    """Position, head and lag of every projection."""
+    ledger, projections = _open()
+    rows = projections.status(ledger)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(rows))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("projection", "position", "head", "lag")
+    for r in rows:
+        table.add_row(r["name"], str(r["position"]), str(r["head"]), str(r["lag"]))
+    Console().print(table)
+
+
+@projections_group.command("rebuild")
+@click.argument("name", required=False, type=click.Choice(NAMES))
+@click.option("--chunk-size", type=click.IntRange(1, 100000), default=None, help="events per transaction")
+@click.option("--workers", type=click.IntRange(1, 16), default=1, show_default=True,
+              help="processes rebuilding projections side by side")
+def rebuild(name: str | None, chunk_size: int | None, workers: int) -> None:
+    """Empty one projection (or all) and rebuild it from the first event, with progress."""
+    ledger, projections = _open()
+    try:
+        n = projections.rebuild(ledger, name, progress=True, chunk_size=chunk_size, workers=workers)
+    except UnknownProjection as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(f"rebuilt {name or 'all projections'}: {n} events")
+
+
+@projections_group.command("follow")
+@click.option("--interval", type=click.FloatRange(0.01, 60), default=0.5, show_default=True,
+              help="seconds between polls when idle")
+@click.option("--chunk-size", type=click.IntRange(1, 100000), default=None, help="events per transaction")
+def follow(interval: float, chunk_size: int | None) -> None:
+    """A worker that keeps every projection caught up until interrupted (SIGINT/SIGTERM)."""
+    ledger, projections = _open()
+    if chunk_size:
+        projections.chunk_size = chunk_size
+    stop = threading.Event()
+
+    def _stop(*_: Any) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    click.echo(f"following {database_url()} every {interval}s; Ctrl-C stops", err=True)
+    projections.follow(ledger, interval=interval, stop=stop,
+                       on_progress=lambda n: click.echo(f"applied {n} events", err=True))
+    click.echo("stopped", err=True)
+
+
+COMMANDS = [projections_group]
+
+if __name__ == "__main__":  # `python -m api.cli_projections follow` when the full CLI is not wanted
+    projections_group()

@@ -1,0 +1,133 @@
+"""`jejak serve` (gunicorn, one ledger per worker) and `jejak keys create|list|revoke`."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from api.keys import ROLES, KeyProblem, KeyStore
+from ledger.config import database_url, is_postgres
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=None, type=click.IntRange(1, 64),
+              help="processes, each building its own ledger once [default: 1 on SQLite, 2 on PostgreSQL]")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 256),
+              help="threads per worker, sharing that worker's ledger")
+@click.option("--timeout", default=120, show_default=True, type=int, help="seconds before a stuck worker restarts")
+def serve(host: str, port: int, workers: int | None, threads: int, timeout: int) -> None:
+    """Serve the HTTP API with gunicorn (settings from JEJAK_DATABASE_URL)."""
+    from gunicorn.app.base import BaseApplication
+
+    from api.bootstrap import build_services
+
+    url = database_url()
+    try:  # create every table once, here, so the workers never race to create them
+        build_services(url).close()
+    except Exception as exc:  # noqa: BLE001 - any connection problem is a configuration error
+        raise click.ClickException(f"JEJAK_DATABASE_URL={url!r}: cannot open the database ({exc})") from exc
+    _prepare_signing_key()
+    if workers is None:  # SQLite has one writer: a second process only adds busy-wait back-off
+        workers = 2 if is_postgres(url) else 1
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
+                               "worker_class": "gthread", "timeout": timeout, "accesslog": "-",
+                               "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
+                               "logger_class": redacting_logger(), "preload_app": False}.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            from api import create_app
+            return create_app({"DATABASE_URL": url})
+
+    click.echo(f"jejak: serving {url.split('@')[-1]} on http://{host}:{port} "
+               f"({workers} workers x {threads} threads)", err=True)
+    Server().run()
+
+
+def redacting_logger() -> type:
+    """gunicorn's logger, with anything shaped like a Jejak token blanked from every access-log field.
+
+    The format never logs headers or query strings, but a client may still paste its token into a
+    URL path (`/v1/events/jjk_...`): the log must not keep it either.
+    """
+    import re
+
+    from gunicorn.glogging import Logger
+
+    token = re.compile(r"jjk_[A-Za-z0-9_-]+")
+
+    class RedactingLogger(Logger):
+        def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
+            return {k: token.sub("jjk_[redacted]", v) if isinstance(v, str) else v
+                    for k, v in super().atoms(resp, req, environ, request_time).items()}
+
+    return RedactingLogger
+
+
+def _prepare_signing_key() -> None:
+    """The contract has `serve` create the signing key when missing (integrity module, when present)."""
+    try:
+        from api.cli import integrity as cli_integrity
+    except ImportError:
+        return
+    ensure = getattr(cli_integrity, "ensure_signing_key", None)
+    if ensure is not None:
+        ensure()
+
+
+@click.group()
+def keys() -> None:
+    """API keys: create (token shown once), list, revoke."""
+
+
+@keys.command("create")
+@click.option("--name", required=True, help="the principal; becomes the `actor` of its events")
+@click.option("--role", required=True, type=click.Choice(ROLES))
+def keys_create(name: str, role: str) -> None:
+    """Create a key and print its token once; only its hash is stored."""
+    try:
+        store = KeyStore(database_url())
+        token = store.create(name, role)
+        store.close()
+    except KeyProblem as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(token)
+    click.echo(f"key {name!r} ({role}) created; the token above is shown only once", err=True)
+
+
+@keys.command("list")
+def keys_list() -> None:
+    """List keys (names, roles, dates; never tokens)."""
+    store = KeyStore(database_url())
+    rows = store.list()
+    store.close()
+    for row in rows:
+        state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
+        click.echo(f"{row['name']}\t{row['role']}\t{row['created_at']}\t{state}")
+
+
+@keys.command("revoke")
+@click.argument("name")
+def keys_revoke(name: str) -> None:
+    """Revoke a key; effective on the next request."""
+    try:
+        store = KeyStore(database_url())
+        try:
+            store.revoke(name)
+        finally:
+            store.close()
+    except KeyProblem as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"key {name!r} revoked")
+
+
+COMMANDS = [serve, keys]
+

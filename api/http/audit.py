@@ -1,0 +1,52 @@
+"""Who changed what (newest first) and red flags, from the audit read models."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from flask import Blueprint, request
+
+from api.http import cursors
+from api.http.auth import has_role, require_role
+from api.errors import ApiError
+from api.bootstrap import services
+from api.http.schemas import AuditArgs, AuditPage, FlagArgs, FlagPage, load_args
+from projections import queries
+
+bp = Blueprint("audit", __name__)
+PERSONAL = ("nik", "birth_date", "address", "contact")
+
+
+def page(query: Callable[..., list[dict[str, Any]]], args: dict[str, Any], kind: str, key: str,
+         cursor_arg: str, cursor_type: type = int) -> dict[str, Any]:
+    """One keyset page of a read model; a full page carries the cursor of its last row."""
+    args = dict(args)
+    after = cursors.decode(kind, args.pop("cursor", None), cursor_type)
+    limit = args["limit"]
+    try:
+        rows = query(services().read_models(), **{cursor_arg: after}, **args)
+    except ValueError as exc:  # the read model names the filter it refuses
+        message = str(exc)
+        raise ApiError("validation_failed", message, field=message.split(":", 1)[0]) from None
+    return {"items": rows, "next_cursor": cursors.encode(kind, rows[-1][key]) if len(rows) == limit else None}
+
+
+@bp.get("/v1/audit")
+@require_role("inspector", "auditor")
+def audit():
+    """Every recorded change with its actor, principal, TMT, SK and field changes, newest first."""
+    args = load_args(AuditArgs, request.args)
+    result = page(queries.audit, args, "audit", "position", "before_position")
+    if not has_role("auditor"):  # inspectors see that a personal field changed, never its values
+        for row in result["items"]:
+            row["changes"] = [{**c, "before": None, "after": None} if c.get("field") in PERSONAL else c
+                              for c in row.get("changes") or []]
+    return AuditPage().dump(result)
+
+
+@bp.get("/v1/audit/flags")
+@require_role("inspector", "auditor")
+def flags():
+    """Red flags for inspectors, each listing the positions of the events involved."""
+    args = load_args(FlagArgs, request.args)
+    return FlagPage().dump(page(queries.flags, args, "flags", "id", "after_id"))

@@ -1,0 +1,141 @@
+"""Integrity endpoints: signed checkpoints, inclusion and consistency proofs, public keys, bundles."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, after_this_request, request, send_file
+from marshmallow import fields, validate
+
+from api.http.auth import require_role
+from api.bootstrap import services
+from api.http.schemas import Args, Moment, load_args
+from ledger.integrity.bundle import export as export_bundle
+from ledger.errors import NotFound
+from ledger.integrity import utc_text
+
+bp = Blueprint("integrity", __name__)
+POSITION = validate.Range(0, 2**62)
+
+
+class InclusionArgs(Args):
+    position = fields.Integer(required=True, validate=validate.Range(1, 2**62))
+    tree_size = fields.Integer(validate=POSITION, metadata={"description": "default: the latest checkpoint's"})
+
+
+class ConsistencyArgs(Args):
+    first = fields.Integer(required=True, validate=POSITION)
+    second = fields.Integer(validate=POSITION, metadata={"description": "default: the latest checkpoint's"})
+
+
+class ExportArgs(Args):
+    subject = fields.String(validate=validate.Length(1, 64))
+    since = Moment()
+    until = Moment()
+
+
+def _checkpointer() -> Any:
+    svc = services()
+    if svc.checkpointer is None:  # services built by hand (tests) get the settings from the environment
+        from ledger.integrity.checkpoints import checkpointer_from_env
+        svc.checkpointer = checkpointer_from_env(svc.ledger.recorder, svc.url)
+    return svc.checkpointer
+
+
+def _signed_size(at_least: int) -> int:
+    """The latest checkpoint's tree size, signing a new checkpoint when it does not reach `at_least`."""
+    return _checkpointer().covering(at_least)["tree_size"]
+
+
+@bp.get("/v1/ledger/checkpoint")
+@require_role("auditor")
+def checkpoint():
+    """The latest signed checkpoint (one is signed now if there is none yet)."""
+    cp = _checkpointer()
+    return cp.latest() or cp.issue()
+
+
+@bp.get("/v1/ledger/proof/inclusion")
+@require_role("auditor")
+def inclusion():
+    """Inclusion proof of the event at `position` in the tree of `tree_size` events."""
+    args = load_args(InclusionArgs, request.args)
+    tree, position = _checkpointer().tree, args["position"]
+    current = tree.size()
+    if position > current:
+        raise NotFound(f"position: no event at position {position}; the ledger has {current}", field="position")
+    size = args.get("tree_size")
+    return tree.inclusion(position, _signed_size(position) if size is None else size)
+
+
+@bp.get("/v1/ledger/proof/consistency")
+@require_role("auditor")
+def consistency():
+    """Consistency proof that the tree of `first` events is a prefix of the tree of `second`."""
+    args = load_args(ConsistencyArgs, request.args)
+    tree, second = _checkpointer().tree, args.get("second")
+    if second is None:
+        second = _signed_size(min(args["first"], tree.size()))
+    return tree.consistency(args["first"], second)
+
+
+@bp.get("/v1/ledger/public-key")
+def public_key():
+    """Every checkpoint-signing public key (PEM) with its id; `current` marks the one signing now."""
+    keys = _checkpointer().public_keys()
+    current = next((k for k in keys if k["current"]), None)
+    return {"key_id": current["key_id"] if current else None,
+            "public_key": current["public_key"] if current else None, "items": keys}
+
+
+@bp.get("/v1/ledger/export")
+@require_role("auditor")
+def export():
+    """A zip bundle of events (all, one `subject`, or recorded `since`..`until`) with proofs to verify offline."""
+    args = load_args(ExportArgs, request.args)
+    work = tempfile.TemporaryDirectory()
+    path = Path(work.name) / "jejak-bundle.zip"
+    export_bundle(services().ledger.recorder, _checkpointer(), path, subject=args.get("subject"),
+                  since=utc_text(args["since"]) if args.get("since") else None,
+                  until=utc_text(args["until"]) if args.get("until") else None)
+
+    @after_this_request
+    def cleanup(response: Any) -> Any:
+        response.call_on_close(work.cleanup)
+        return response
+
+    return send_file(path, mimetype="application/zip", as_attachment=True, download_name="jejak-bundle.zip")
+
+
+def _openapi(method_summaries: dict[str, tuple[str, tuple[str, ...] | None, list[str]]]) -> dict[str, Any]:
+    paths = {}
+    for path, (summary, roles, query) in method_summaries.items():
+        op: dict[str, Any] = {"summary": summary, "responses": {"200": {"description": "OK"}}}
+        if roles:
+            op["security"] = [{"bearer": []}]
+            op["description"] = "Roles: " + ", ".join(roles)
+            op["responses"].update({"400": {"description": "bad parameter"}, "401": {"description": "no token"},
+                                    "403": {"description": "role not allowed"}, "404": {"description": "not found"}})
+        if query:
+            op["parameters"] = [{"in": "query", "name": q, "required": q in ("position", "first"),
+                                 "schema": {"type": "string" if q in ("subject", "since", "until") else "integer"}}
+                                for q in query]
+        paths[path] = {"get": op}
+    return paths
+
+
+OPENAPI_PATHS = _openapi({
+    "/v1/ledger/checkpoint": ("Latest signed checkpoint", ("auditor", "admin"), []),
+    "/v1/ledger/proof/inclusion": ("Inclusion proof (RFC 9162)", ("auditor", "admin"), ["position", "tree_size"]),
+    "/v1/ledger/proof/consistency": ("Consistency proof (RFC 9162)", ("auditor", "admin"), ["first", "second"]),
+    "/v1/ledger/public-key": ("Checkpoint verification keys", None, []),
+    "/v1/ledger/export": ("Audit bundle (zip) for offline verification", ("auditor", "admin"),
+                          ["subject", "since", "until"]),
+})
+
+
+@bp.record_once
+def _describe(state: Any) -> None:
+    state.app.config.setdefault("OPENAPI_PATHS", {}).update(OPENAPI_PATHS)

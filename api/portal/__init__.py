@@ -1,0 +1,7 @@
+"""The public portal in Bahasa Indonesia: pages and charts rendered on the server (`pages`, `view`,
+`charts`), the feedback form with encrypted contacts (`feedback`, `contact_crypto`), its rate limit
+(`ratelimit`) and the portal's own API description (`openapi`)."""
+
+from api.portal.pages import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,241 @@
+"""The public transparency portal (Bahasa Indonesia) and its JSON twin: no token, public aggregates only.
+
+What may be shown follows DOMAIN.md "What may be public" (UU 14/2008 KIP, UU 27/2022
+PDP): per-unit aggregates from the `public_stats` and `feedback` read models, with
+groups of fewer than 5 people suppressed; a ticket shows its status and public
+response, never its message or the complainant.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+
+from api.portal import feedback as public_feedback, openapi as public_openapi, view as public_view
+from api.portal.contact_crypto import ContactBox, default_key_path
+from api.errors import ApiError, error_response
+from api.body import read_json
+from api.bootstrap import services
+from api.portal.ratelimit import RateLimiter, parse_rate
+from ledger.errors import NotFound, ValidationFailed
+
+bp = Blueprint("public", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/portal-static")
+PORTAL_TICKET = r"LPR-\d{4}-[A-Z2-7]{16}"  # what this portal issues; other channels may use other ids
+TICKET = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
+# Nothing but our own stylesheet loads; no script at all; ticket URLs never leak through Referer.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+                               "base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+}
+DEFAULT_RATES = {"PUBLIC_FEEDBACK_RATE": "5/600", "PUBLIC_READ_RATE": "300/60"}
+
+
+# --- wiring ------------------------------------------------------------------
+
+@bp.record_once
+def _setup(state: Any) -> None:
+    """Limiters and the contact key are made once per app; bad settings stop the start with advice."""
+    import os
+
+    app = state.app
+    limits = {}
+    for name, default in DEFAULT_RATES.items():
+        text = app.config.get(name) or os.environ.get(f"JEJAK_{name}") or default
+        try:
+            limits[name] = RateLimiter(*parse_rate(text))
+        except ValueError as exc:
+            raise RuntimeError(f"JEJAK_{name}: {exc}") from None
+    app.extensions["jejak_public_limits"] = limits
+    key_path = Path(app.config.get("CONTACT_KEY_PATH") or default_key_path(app.extensions["jejak"].url))
+    app.extensions["jejak_contact_box"] = ContactBox.from_path(key_path)
+    for name, func in public_view.FILTERS.items():
+        app.jinja_env.filters[name] = func
+    app.config.setdefault("OPENAPI_PATHS", {}).update(public_openapi.OPENAPI_PATHS)
+
+
+def _client() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _limit(name: str) -> None:
+    wait = current_app.extensions["jejak_public_limits"][name].hit(_client())
+    if wait:
+        raise ApiError("rate_limited", f"client: too many requests from this address; retry after {wait} s",
+                       headers={"Retry-After": str(wait)})
+
+
+def _engine() -> Any:
+    return services().read_models()
+
+
+def _page(template: str, status: int = 200, cacheable: bool = False, **context: Any) -> tuple[str, int, dict]:
+    """A rendered page; only the statistics pages may sit in shared caches (tickets never)."""
+    context.setdefault("generated_at", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"))
+    headers = {"Content-Language": "id", "Cache-Control": "public, max-age=60" if cacheable else "no-store",
+               **SECURITY_HEADERS}
+    return render_template(template, **context), status, headers
+
+
+def _error_page(status: int, title: str, message: str, headers: dict[str, str] | None = None):
+    body, status, base = _page("error.html", status, title=title, message=message)
+    return body, status, {**base, **(headers or {})}
+
+
+def _is_page() -> bool:
+    return not request.path.startswith("/v1/")
+
+
+@bp.before_request
+def _read_limit() -> None:
+    if request.method == "GET":
+        _limit("PUBLIC_READ_RATE")
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError):
+    if not _is_page():
+        resp, status = error_response(exc.code, exc.message, exc.fields)
+        resp.headers.update(exc.headers)
+        return resp, status
+    if exc.code == "rate_limited":
+        wait = exc.headers.get("Retry-After", "60")
+        return _error_page(429, "Terlalu banyak permintaan",
+                           f"Terlalu banyak permintaan dari alamat Anda. Silakan coba lagi dalam {wait} detik.",
+                           {"Retry-After": wait})
+    message = "Tahun harus empat angka, misalnya 2025." if "tahun" in exc.fields else exc.message
+    return _error_page(400, "Permintaan tidak dapat diproses", message)
+
+
+@bp.errorhandler(NotFound)
+def _not_found(exc: NotFound):
+    if not _is_page():
+        return error_response(exc.code, exc.message, exc.fields)
+    return _error_page(404, "Tidak ditemukan", "Halaman atau data yang Anda cari tidak ada.")
+
+
+# --- pages -------------------------------------------------------------------
+
+@bp.get("/")
+def overview():
+    """City overview: headcount, 20 JP attainment, predikat, budget and feedback per OPD."""
+    city = public_view.city(_engine(), _year())
+    return _page("overview.html", cacheable=True, city=city, charts=public_view.city_charts(city))
+
+
+@bp.get("/opd/<code>")
+def unit_page(code: str):
+    """One OPD's public aggregates."""
+    unit = public_view.unit(_engine(), code, _year())
+    return _page("unit.html", cacheable=True, unit=unit, charts=public_view.unit_charts(unit))
+
+
+def _year() -> int | None:
+    """`?tahun=2025` shows that year; without it each section shows its latest year."""
+    text = request.args.get("tahun")
+    if text is None or text == "":
+        return None
+    if not re.fullmatch(r"(19|20)\d\d", text):
+        raise ApiError("validation_failed", "tahun: a year of four digits, e.g. 2025", field="tahun")
+    return int(text)
+
+
+@bp.get("/masukan")
+def feedback_form():
+    """The feedback form (aspirasi, pengaduan, permintaan informasi)."""
+    form = {"unit": request.args.get("unit", ""), "classification": "", "message": "", "contact": ""}
+    return _form_page(form, {})
+
+
+def _form_page(form: dict[str, Any], errors: dict[str, str], status: int = 200):
+    units = public_view.unit_choices(_engine())
+    return _page("feedback_form.html", status, form=form, errors=errors, units=units,
+                 classifications=list(public_feedback.CLASSIFICATIONS.items()),
+                 max_message=public_feedback.MAX_MESSAGE)
+
+
+@bp.post("/masukan")
+def feedback_submit():
+    """Record the form's feedback; on success go to its ticket page, else show the form again with its errors."""
+    _limit("PUBLIC_FEEDBACK_RATE")
+    f = request.form
+    body = {"classification": f.get("classification", ""), "unit": f.get("unit", ""),
+            "message": f.get("message", ""), "anonymous": f.get("anonymous") == "1",
+            "confidential": f.get("confidential") == "1", "contact": f.get("contact", "")}
+    try:
+        ticket = public_feedback.submit(services(), current_app.extensions["jejak_contact_box"], body, "portal_web")
+    except public_feedback.Refusal as refusal:
+        return _form_page(body, refusal.indonesian(), 400)
+    # Post/redirect/get: reloading the ticket page never sends the feedback twice.
+    return redirect(url_for("public.ticket_page", ticket=ticket, baru=1), 303)
+
+
+@bp.get("/tiket")
+def ticket_lookup():
+    """Ask for a ticket number; a well-formed one goes to its status page."""
+    nomor = (request.args.get("nomor") or "").strip()
+    if re.fullmatch(PORTAL_TICKET, nomor, re.IGNORECASE):
+        nomor = nomor.upper()
+    if not nomor:
+        return _page("ticket_lookup.html", nomor="", error=None)
+    if not re.fullmatch(TICKET, nomor):
+        return _page("ticket_lookup.html", 400, nomor=nomor,
+                     error="Nomor tiket tidak dikenali. Nomor dari portal ini berbentuk LPR-tahun-16 huruf/angka, "
+                           "misalnya LPR-2026-ABCDEFGHJKMNPQRS.")
+    return ticket_page(nomor)
+
+
+@bp.get("/tiket/<ticket>")
+def ticket_page(ticket: str):
+    """A ticket's status, its steps and the public response."""
+    t = public_view.ticket(_engine(), _checked_ticket(ticket))
+    return _page("ticket.html", t=t, new=request.args.get("baru") == "1")
+
+
+def _checked_ticket(ticket: str) -> str:
+    if not re.fullmatch(TICKET, ticket):
+        raise NotFound(f"ticket: no ticket {ticket!r}", field="ticket")
+    return ticket
+
+
+# --- JSON --------------------------------------------------------------------
+
+@bp.get("/v1/public/units")
+def units_json():
+    """Every OPD's public aggregates, and the city's; groups under 5 are `{"suppressed": true}`, never 0."""
+    return jsonify(public_view.units_json(_engine()))
+
+
+@bp.get("/v1/public/units/<code>")
+def unit_json(code: str):
+    """One OPD's public aggregates."""
+    return jsonify(public_view.unit_json_for(_engine(), code))
+
+
+@bp.post("/v1/public/feedback")
+def feedback_json():
+    """Submit feedback: 201 with the ticket; contact is sealed, and never stored when anonymous."""
+    _limit("PUBLIC_FEEDBACK_RATE")
+    body = read_json()
+    if not isinstance(body, dict):
+        raise ValidationFailed("body: send a JSON object", field="body")
+    try:
+        ticket = public_feedback.submit(services(), current_app.extensions["jejak_contact_box"], body, "portal_api")
+    except public_feedback.Refusal as refusal:
+        raise ValidationFailed(refusal.message(), fields=refusal.english()) from None
+    resp = jsonify({"ticket": ticket, "status": "received"})
+    resp.status_code = 201
+    resp.headers["Location"] = url_for("public.ticket_json", ticket=ticket)
+    return resp
+
+
+@bp.get("/v1/public/feedback/<ticket>")
+def ticket_json(ticket: str):
+    """A ticket's status, step times and public response only."""
+    return jsonify(public_view.ticket_json(public_view.ticket(_engine(), _checked_ticket(ticket))))
+

@@ -1,0 +1,9 @@
+"""Tamper evidence: leaves (`leaves`), the Merkle tree and its proofs (`tree`), signed checkpoints
+(`checkpoints`), `verify`, audit bundles (`bundle`) and the standalone verifier (`verifier`, which
+imports nothing from Jejak). The domain uses only this face: the leaf encoding's helpers below."""
+
+from ledger.integrity.leaves import (canonical_bytes, canonical_event, leaf_hash, node_hash,
+                                     parents_completed_by, type_name, utc_text)
+
+__all__ = ["canonical_bytes", "canonical_event", "leaf_hash", "node_hash", "parents_completed_by",
+           "type_name", "utc_text"]

@@ -1,0 +1,245 @@
+"""Signed checkpoints: Ed25519 signatures over the tree head, stored beside the events.
+
+A checkpoint commits the ledger to its first `tree_size` events. Every public key
+that ever signed stays in `jejak_signing_keys`, so old checkpoints stay verifiable
+after a rotation. A key row carries an endorsement signed by that key, naming the
+older keys it vouches for: trust flows from the key file an operator holds (or a
+key an auditor passes) back to older keys, never from a row someone slipped in.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from cryptography.exceptions import InvalidSignature
+from eventsourcing.persistence import PersistenceError
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from ledger.errors import LedgerError, NotFound, ValidationFailed
+from ledger.integrity import utc_text
+from ledger.integrity.tree import StoredTree
+from ledger.config import database_url, is_postgres, sqlite_path
+from ledger.integrity.verifier import key_id, load_public_key, signed_text
+
+log = logging.getLogger("jejak.checkpoints")
+KEY_ENV = "JEJAK_SIGNING_KEY"
+DEFAULT_KEY_NAME = "jejak-signing.key"
+FIELDS = ("tree_size", "root_hash", "issued_at", "key_id", "signed_text", "signature")
+
+
+def key_path(url: str | None = None) -> Path:
+    """`JEJAK_SIGNING_KEY`, else `jejak-signing.key` beside the SQLite file (or here for PostgreSQL)."""
+    if os.environ.get(KEY_ENV):
+        return Path(os.environ[KEY_ENV])
+    url = database_url(url)
+    if is_postgres(url):
+        return Path(DEFAULT_KEY_NAME)
+    return Path(sqlite_path(url)).resolve().parent / DEFAULT_KEY_NAME
+
+
+def create_key_file(path: Path, replace: bool = False) -> Ed25519PrivateKey:
+    """Write a new Ed25519 key (PKCS#8 PEM, readable by its owner only)."""
+    if path.exists() and not replace:
+        raise ValidationFailed(f"{KEY_ENV}: {path} already exists; pass --rotate to replace it", field=KEY_ENV)
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(pem)
+    tmp.replace(path)
+    return key
+
+
+def load_key_file(path: Path) -> Ed25519PrivateKey:
+    if not path.exists():
+        raise NotFound(f"{KEY_ENV}: no signing key at {path}; create one with `jejak signing-key create`",
+                       field=KEY_ENV)
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValidationFailed(f"{KEY_ENV}: {path} is not an Ed25519 private key", field=KEY_ENV)
+    return key
+
+
+def public_pem(key: Ed25519PublicKey) -> str:
+    return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def endorsement_text(kid: str, created_at: str, endorses: list[str]) -> str:
+    return "jejak-key/v1\n" + kid + "\n" + created_at + "\n" + "".join(e + "\n" for e in endorses)
+
+
+class Keyring:
+    """The public keys stored in the ledger, and which of them a trusted key vouches for."""
+
+    def __init__(self, recorder: Any) -> None:
+        self.recorder = recorder
+
+    def rows(self) -> list[dict[str, Any]]:
+        rows = self.recorder.query("SELECT key_id, public_key, created_at, endorses, endorsement"
+                                   " FROM jejak_signing_keys ORDER BY created_at, key_id")
+        return [{"key_id": k, "public_key": pem, "created_at": c, "endorses": json.loads(e), "endorsement": s}
+                for k, pem, c, e, s in rows]
+
+    def register(self, key: Ed25519PrivateKey, endorses: list[str], now: datetime) -> None:
+        """Store `key`'s public half, vouching (with its own signature) for `endorses`."""
+        kid = key_id(key.public_key())
+        if any(r["key_id"] == kid for r in self.rows()):
+            return
+        created = utc_text(now)
+        sig = base64.b64encode(key.sign(endorsement_text(kid, created, endorses).encode())).decode()
+        self.recorder.execute("INSERT INTO jejak_signing_keys (key_id, public_key, created_at, endorses, endorsement)"
+                              " VALUES (?, ?, ?, ?, ?) ON CONFLICT (key_id) DO NOTHING",
+                              (kid, public_pem(key.public_key()), created, json.dumps(endorses), sig))
+
+    def trusted(self, anchors: list[Ed25519PublicKey]) -> dict[str, Ed25519PublicKey]:
+        """Anchors plus every stored key a trusted key endorsed (transitively); all stored keys if no anchor."""
+        stored: dict[str, tuple[Ed25519PublicKey, dict[str, Any]]] = {}
+        for row in self.rows():
+            pub = load_public_key(row["public_key"].encode())
+            if key_id(pub) == row["key_id"]:
+                stored[row["key_id"]] = (pub, row)
+        if not anchors:
+            return {k: pub for k, (pub, _) in stored.items()}
+        trusted = {key_id(a): a for a in anchors}
+        queue = list(trusted)
+        while queue:
+            kid = queue.pop()
+            if kid not in stored:
+                continue
+            pub, row = stored[kid]
+            try:
+                trusted[kid].verify(base64.b64decode(row["endorsement"]),
+                                    endorsement_text(kid, row["created_at"], row["endorses"]).encode())
+            except (InvalidSignature, ValueError):
+                continue
+            for older in row["endorses"]:
+                if older in stored and older not in trusted:
+                    trusted[older] = stored[older][0]
+                    queue.append(older)
+        return trusted
+
+
+class Checkpointer:
+    """Signs tree heads every `every_events` events or `every_seconds` seconds, and on demand."""
+
+    def __init__(self, recorder: Any, key_file: Path, every_events: int = 1000, every_seconds: float = 300.0,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.recorder, self.key_file = recorder, key_file
+        self.every_events, self.every_seconds = every_events, every_seconds
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.tree, self.keys = StoredTree(recorder), Keyring(recorder)
+        self._key: Ed25519PrivateKey | None = None
+        self._last: tuple[int, float] | None = None  # (tree_size, monotonic time) of the last checkpoint
+
+    def key(self) -> Ed25519PrivateKey:
+        if self._key is None:
+            self._key = load_key_file(self.key_file)
+            self.keys.register(self._key, [], self.clock())
+        return self._key
+
+    def issue(self) -> dict[str, Any]:
+        """Sign the current tree head now and store the checkpoint."""
+        key = self.key()
+        size, root = self.tree.head()
+        issued = utc_text(self.clock())
+        text = signed_text(size, root.hex(), issued)
+        cp = {"tree_size": size, "root_hash": root.hex(), "issued_at": issued,
+              "key_id": key_id(key.public_key()), "signed_text": text,
+              "signature": base64.b64encode(key.sign(text.encode("utf-8"))).decode()}
+        self.recorder.execute("INSERT INTO jejak_checkpoints (tree_size, issued_at, root_hash, key_id, signed_text,"
+                              " signature) VALUES (?, ?, ?, ?, ?, ?)",
+                              (size, issued, cp["root_hash"], cp["key_id"], text, cp["signature"]))
+        self._last = (size, time.monotonic())
+        return cp
+
+    def maybe_issue(self, head: int | None = None) -> dict[str, Any] | None:
+        """After a write: sign when enough events or enough time passed since the last checkpoint.
+
+        Without a key file nothing is signed here (`jejak checkpoint` says what to do); other
+        processes may have signed meanwhile, so the latest checkpoint is re-read before signing.
+        """
+        if not self.key_file.exists():
+            return None
+        try:
+            return self._maybe_issue(head)
+        except (LedgerError, OSError, ValueError, PersistenceError) as exc:  # lock timeouts included
+            # The write already committed: a checkpoint problem must not turn it into an error.
+            log.warning("jejak: periodic checkpoint not signed (%s); run `jejak checkpoint`", exc)
+            return None
+
+    def _maybe_issue(self, head: int | None) -> dict[str, Any] | None:
+        if self._last is None:
+            latest = self.latest()
+            self._last = (latest["tree_size"] if latest else 0, time.monotonic())
+        head = self.tree.size() if head is None else head
+        if not self._due(head):
+            return None
+        latest = self.latest()
+        if latest is not None and latest["tree_size"] > self._last[0]:
+            self._last = (latest["tree_size"], time.monotonic())
+            if not self._due(head):
+                return None
+        return self.issue()
+
+    def _due(self, head: int) -> bool:
+        size, at = self._last or (0, time.monotonic())
+        return head > size and (head - size >= self.every_events or time.monotonic() - at >= self.every_seconds)
+
+    def latest(self) -> dict[str, Any] | None:
+        rows = self.recorder.query(f"SELECT {', '.join(FIELDS)} FROM jejak_checkpoints"
+                                   " ORDER BY tree_size DESC, issued_at DESC LIMIT 1")
+        return dict(zip(FIELDS, rows[0])) if rows else None
+
+    def all(self) -> list[dict[str, Any]]:
+        rows = self.recorder.query(f"SELECT {', '.join(FIELDS)} FROM jejak_checkpoints ORDER BY tree_size, issued_at")
+        return [dict(zip(FIELDS, r)) for r in rows]
+
+    def covering(self, tree_size: int) -> dict[str, Any]:
+        """The latest checkpoint, or a new one when the latest does not cover `tree_size` events."""
+        latest = self.latest()
+        if latest is None or latest["tree_size"] < tree_size:
+            latest = self.issue()
+        return latest
+
+    def rotate(self) -> tuple[str | None, str]:
+        """Replace the key file with a new key that vouches for every key the old one trusted."""
+        old = load_key_file(self.key_file) if self.key_file.exists() else None
+        endorses = sorted(self.keys.trusted([old.public_key()])) if old is not None else []
+        if old is not None:
+            self.keys.register(old, [], self.clock())
+        new = create_key_file(self.key_file, replace=True)
+        self.keys.register(new, endorses, self.clock())
+        self._key = new
+        return (key_id(old.public_key()) if old else None), key_id(new.public_key())
+
+    def public_keys(self) -> list[dict[str, Any]]:
+        current = key_id(self.key().public_key()) if self.key_file.exists() else None
+        return [{"key_id": r["key_id"], "public_key": r["public_key"], "created_at": r["created_at"],
+                 "current": r["key_id"] == current} for r in self.keys.rows()]
+
+
+def checkpointer_from_env(recorder: Any, url: str | None = None) -> Checkpointer:
+    """Settings: JEJAK_SIGNING_KEY, JEJAK_CHECKPOINT_EVERY_EVENTS (1000), JEJAK_CHECKPOINT_EVERY_SECONDS (300)."""
+    def number(name: str, default: str) -> float:
+        text = os.environ.get(name, default)
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1
+        if value <= 0:
+            raise ValidationFailed(f"{name}: expected a positive number, got {text!r}", field=name)
+        return value
+
+    return Checkpointer(recorder, key_path(url), every_events=int(number("JEJAK_CHECKPOINT_EVERY_EVENTS", "1000")),
+                        every_seconds=number("JEJAK_CHECKPOINT_EVERY_SECONDS", "300"))

@@ -1,0 +1,1 @@
+"""One module per read model: its tables and the handler that folds events into them."""

@@ -1,0 +1,182 @@
+"""The synthetic Binjai obeys every rule, is deterministic, and looks like a real city."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from api.demo.generator import generate
+from api.demo.recording import DEMO_LEDGER_ENV, SimClock, record, relax_sqlite_sync
+from ledger.application import Ledger
+from projections import queries
+from projections.models.red_flags import KINDS
+from projections.runner import Projections
+from ledger.rules import PNS_GRADES, allowed_promotion_months
+
+TODAY = date(2026, 11, 28)
+WIB = timezone(timedelta(hours=7))
+EXPECTED_WARNINGS = {"evaluator_hierarchy", "promotion_two_baik_years", "transfer_tenure"}
+POSTED = ("type", "subject", "data", "effective_date", "legal_basis", "reason", "on_behalf_of", "correlation_id",
+          "source")
+
+
+def build(url: str) -> tuple[object, list[dict], dict[str, list[dict]]]:
+    world = generate(300, 2, seed=7, today=TODAY)
+    clock = SimClock()
+    ledger = Ledger(url, clock=clock, env=DEMO_LEDGER_ENV)
+    relax_sqlite_sync(ledger)
+    try:
+        record(ledger, clock, world.plan.ordered(), lambda n: None)
+        feed, after = [], 0
+        while batch := ledger.feed(after, 1000):
+            feed += batch
+            after = batch[-1]["position"]
+        projections = Projections(url)
+        projections.rebuild(ledger)
+        flags = {kind: queries.flags(projections.engine, kind=kind, limit=1000) for kind in KINDS}
+        projections.close()
+    finally:
+        ledger.close()
+    return world, feed, flags
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def demo(request, tmp_path_factory):
+    """A 300-employee, two-year demo recorded once per backend for all the checks below."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'jejak.db'}"
+    else:
+        import psycopg
+        url = request.getfixturevalue("pg_database")
+        with psycopg.connect(url, autocommit=True) as conn:  # an empty schema, as `database_url` gives
+            conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+            conn.execute("CREATE SCHEMA public")
+    return build(url)
+
+
+def posted_body(event: dict) -> dict:
+    body = {k: event[k] for k in POSTED if event.get(k) is not None}
+    return body
+
+
+def test_every_generated_event_is_accepted_again_by_a_fresh_ledger(demo, tmp_path):
+    _, feed, _ = demo
+    fresh = Ledger(f"sqlite:///{tmp_path / 'replay.db'}", env=DEMO_LEDGER_ENV)
+    relax_sqlite_sync(fresh)
+    try:
+        run: list[dict] = []
+        for e in [e for e in feed if not e["derived"]] + [None]:
+            if run and (e is None or e["actor"] != run[0]["actor"] or len(run) == 1000):
+                fresh.record([posted_body(x) for x in run], run[0]["actor"], batch=True)
+                run = []
+            if e is not None:
+                run.append(e)
+        assert fresh.head() == len(feed)
+    finally:
+        fresh.close()
+
+
+def test_only_the_deliberate_anomalies_raise_warnings(demo):
+    _, feed, _ = demo
+    rules = Counter(w["rule"] for e in feed for w in e["warnings"])
+    assert set(rules) <= EXPECTED_WARNINGS
+    assert rules["evaluator_hierarchy"] >= 1 and rules["promotion_two_baik_years"] >= 1
+
+
+def test_the_planted_anomalies_are_in_the_ledger(demo):
+    _, feed, _ = demo
+    assert any(e["on_behalf_of"] == e["subject"] for e in feed), "a self-recorded action"
+    backdated = [e for e in feed if e["type"] == "Transferred" and
+                 (date.fromisoformat(e["recorded_at"][:10]) - date.fromisoformat(e["effective_date"])).days > 90]
+    assert backdated, "a transfer backdated by more than 90 days"
+    late = [e for e in feed if not 7 <= _wib(e).hour < 18]
+    assert late and {e["actor"] for e in late} == {"operator-bkpsdm-2"}, "only the burst is out of hours"
+
+
+def test_the_red_flags_catch_each_planted_anomaly_and_nothing_else(demo):
+    _, feed, flags = demo
+    by_position = {e["position"]: e for e in feed}
+    assert len(flags["self_action"]) == 2
+    assert [by_position[f["positions"][0]]["type"] for f in flags["backdated"]] == ["Transferred"]
+    assert len(flags["evaluator_hierarchy"]) == 1 and len(flags["promotion_without_two_baik"]) == 1
+    assert len(flags["off_hours_burst"]) == 1 and flags["off_hours_burst"][0]["actor"] == "operator-bkpsdm-2"
+    assert flags["realisation_beyond_allocation"] == []
+
+
+def test_recording_times_never_go_backwards_and_stay_before_today(demo):
+    _, feed, _ = demo
+    times = [e["recorded_at"] for e in feed]
+    assert times == sorted(times)
+    assert _wib(feed[-1]).date() < TODAY
+
+
+def test_promotions_are_one_step_on_the_first_of_an_allowed_month(demo):
+    _, feed, _ = demo
+    promotions = [e for e in feed if e["type"] == "PromotionGranted"]
+    assert promotions
+    for e in promotions:
+        tmt = date.fromisoformat(e["effective_date"])
+        assert tmt.day == 1 and tmt.month in allowed_promotion_months(tmt)
+        assert PNS_GRADES.index(e["data"]["to_grade"]) == PNS_GRADES.index(e["data"]["from_grade"]) + 1
+
+
+def test_workforce_grades_and_predikat_fall_in_realistic_ranges(demo):
+    world, feed, _ = demo
+    appointed = [e for e in feed if e["type"] == "EmployeeAppointed"]
+    assert len(appointed) == 300
+    kinds = Counter(e["data"]["employment_type"] for e in appointed)
+    assert 0.40 <= kinds["pns"] / 300 <= 0.75 and 0.15 <= kinds["pppk_paruh_waktu"] / 300 <= 0.35
+    pns_grades = Counter(e["data"]["grade"].split("/")[0] for e in appointed if e["data"]["employment_type"] == "pns")
+    assert pns_grades["III"] / sum(pns_grades.values()) >= 0.35 and set(pns_grades) <= {"I", "II", "III", "IV"}
+    annual = Counter(e["data"]["predikat"] for e in feed if e["type"] == "PerformanceEvaluated"
+                     and e["data"]["period"]["kind"] == "annual")
+    total = sum(annual.values())
+    assert 0.60 <= annual["baik"] / total <= 0.92
+    assert 0.04 <= annual["sangat_baik"] / total <= 0.25
+    assert (annual["butuh_perbaikan"] + annual["kurang"] + annual["sangat_kurang"]) / total <= 0.2
+
+
+def test_training_hours_stay_within_0_to_60_jp_and_inside_each_budget(demo):
+    world, feed, _ = demo
+    jp: dict[tuple[str, int], int] = defaultdict(int)
+    for e in feed:
+        if e["type"] == "TrainingCompleted":
+            jp[(e["subject"], int(e["data"]["end_date"][:4]))] += e["data"]["jp"]
+    assert max(jp.values()) <= 60
+    mean = sum(jp.values()) / len(jp)
+    assert 10 <= mean <= 45
+    allocated: dict[tuple[str, int], int] = defaultdict(int)
+    realised: dict[tuple[str, int], int] = defaultdict(int)
+    for e in feed:
+        key = (e["subject"], e["data"].get("year"))
+        if e["type"] == "TrainingBudgetAllocated":
+            allocated[key] += e["data"]["amount"]
+        elif e["type"] == "TrainingBudgetRealised":
+            realised[key] += e["data"]["amount"]
+    assert all(realised[k] <= allocated[k] for k in realised)
+    use = sum(realised.values()) / sum(allocated.values())
+    assert 0.3 <= use <= 1.0
+
+
+def test_the_same_seed_gives_the_same_city_and_another_seed_another():
+    a = [e.body for e in generate(250, 1, seed=3, today=TODAY).plan.ordered()]
+    b = [e.body for e in generate(250, 1, seed=3, today=TODAY).plan.ordered()]
+    c = [e.body for e in generate(250, 1, seed=4, today=TODAY).plan.ordered()]
+    assert a == b and a != c
+
+
+def test_nips_are_unique_and_encode_birth_date_and_tmt_cpns(demo):
+    world, _, _ = demo
+    nips = [p.nip for p in world.people]
+    assert len(nips) == len(set(nips))
+    for p in world.people:
+        assert p.nip[:8] == f"{p.birth:%Y%m%d}" and len(p.nip) == 18
+        if p.employment_type == "pns":
+            cpns = date(int(p.nip[8:12]), int(p.nip[12:14]), 1)
+            assert cpns >= date(p.birth.year + 18, p.birth.month, 1) and p.nip[14] in "12"
+
+
+def _wib(e: dict) -> datetime:
+    return datetime.fromisoformat(e["recorded_at"].replace("Z", "+00:00")).astimezone(WIB)
