@@ -2,8 +2,8 @@
 (`checkpoints`), `verify`, audit bundles (`bundle`) and the standalone verifier (`verifier`, which
 imports nothing from Jejak). The domain uses only this face: the leaf encoding's helpers below."""
 
-from ledger.integrity.leaves import (canonical_bytes, canonical_event, leaf_hash, node_hash,
-                                     parents_completed_by, type_name, utc_text)
+from ledger.integrity.leaves import (leaf_hash, leaf_input, node_hash, parents_completed_by, stored_event_id,
+                                     type_name, utc_text)
 
-__all__ = ["canonical_bytes", "canonical_event", "leaf_hash", "node_hash", "parents_completed_by",
-           "type_name", "utc_text"]
+__all__ = ["leaf_hash", "leaf_input", "node_hash", "parents_completed_by", "stored_event_id", "type_name",
+           "utc_text"]

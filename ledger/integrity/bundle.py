@@ -1,6 +1,6 @@
 """Export bundles: events an auditor can check offline against one signed checkpoint.
 
-A bundle is a zip of `events.jsonl` (each event's canonical bytes, one per line:
+A bundle is a zip of `events.jsonl` (each event's leaf v2 canonical bytes, one per line:
 its leaf hash is SHA-256(0x00 || line)), `proofs.jsonl` (the inclusion proof of
 each line against the checkpoint), `checkpoint.json`, `public-key.pem` (the key
 that signed it), `verifier.py` (the standalone checker) and `README.txt`.
@@ -26,7 +26,8 @@ KINDS = ("employee", "unit", "internship", "feedback")
 PAGE = 1000
 README = """Jejak audit bundle
 ==================
-events.jsonl    one event per line, in canonical form (docs/INTEGRITY.md); leaf hash = SHA-256(0x00 || line)
+events.jsonl    one event per line: its leaf v2 canonical bytes (docs/INTEGRITY.md), the stored state included
+                exactly; leaf hash = SHA-256(0x00 || line)
 proofs.jsonl    line N's RFC 9162 inclusion proof against the checkpoint
 checkpoint.json the signed tree head: signed_text is exactly what the Ed25519 signature covers
 public-key.pem  the key that signed it (compare its id with the one Jejak publishes, or pass your own)
@@ -51,8 +52,14 @@ def _moment(text: str | None, name: str) -> str | None:
 
 def _canonical(note: Any) -> bytes:
     sid = str(note.originator_id if isinstance(note.originator_id, UUID) else UUID(str(note.originator_id)))
-    return integrity.canonical_bytes(integrity.canonical_event(note.id, sid, note.originator_version,
-                                                               note.topic, note.state))
+    return integrity.leaf_input(note.id, sid, note.originator_version, note.topic, note.state)
+
+
+def _recorded_at(state: bytes) -> str:
+    """The recording time a stored state carries (the event store's typed timestamp), as UTC text."""
+    stamp = json.loads(bytes(state))["timestamp"]
+    text = stamp["_data_"] if isinstance(stamp, dict) else stamp
+    return integrity.utc_text(datetime.fromisoformat(text.replace("Z", "+00:00")))
 
 
 def _selected(recorder: Any, size: int, subject: str | None, since: str | None,
@@ -72,7 +79,7 @@ def _selected(recorder: Any, size: int, subject: str | None, since: str | None,
         for note in recorder.select_notifications(start, PAGE, stop=min(start + PAGE - 1, size)):
             line = _canonical(note)
             if since or until:
-                recorded = json.loads(line)["recorded_at"]
+                recorded = _recorded_at(note.state)
                 if (since and recorded < since) or (until and recorded > until):
                     continue
             yield note.id, line

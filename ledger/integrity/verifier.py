@@ -117,6 +117,9 @@ def checkpoint_problem(cp: dict[str, Any], keys: dict[str, Ed25519PublicKey]) ->
     return None
 
 
+LEAF_V2_KEYS = ["position", "state", "stream_id", "topic", "version"]
+
+
 def canonical(obj: Any) -> bytes:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
@@ -139,8 +142,8 @@ def verify_bundle(path: str, public_key_pem: bytes | None = None) -> tuple[list[
     for n, (line, proof) in enumerate(zip(lines, proofs), start=1):
         event = json.loads(line)
         where = f"position {event.get('position')} (line {n})"
-        if canonical(event) != line:
-            problems.append(f"{where}: the line is not in canonical form")
+        if canonical(event) != line or sorted(event) != LEAF_V2_KEYS:
+            problems.append(f"{where}: the line is not a leaf v2 in canonical form")
         leaf = leaf_hash(line)
         if event.get("position") != proof["leaf_index"] + 1:
             problems.append(f"{where}: proof is for leaf_index {proof['leaf_index']}")

@@ -123,10 +123,9 @@ def after_insert(cur: Cursor, rows: list[tuple[int, StoredEvent]], idempotency: 
 
     for position, s in rows:
         sid = str(s.originator_id if isinstance(s.originator_id, UUID) else UUID(str(s.originator_id)))
-        canonical = integrity.canonical_event(position, sid, s.originator_version, s.topic, s.state)
-        leaf = integrity.leaf_hash(integrity.canonical_bytes(canonical))
+        leaf = integrity.leaf_hash(integrity.leaf_input(position, sid, s.originator_version, s.topic, s.state))
         nodes[(0, position - 1)] = leaf
-        leaves.append((position, canonical["metadata"]["event_id"], sid, s.originator_version, leaf))
+        leaves.append((position, integrity.stored_event_id(s.state), sid, s.originator_version, leaf))
         for level, idx, h in integrity.parents_completed_by(position - 1, leaf, left_sibling):
             nodes[(level, idx)] = h
     cur.executemany("INSERT INTO jejak_leaves (position, event_id, stream_id, version, leaf_hash)"

@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from api.cli.integrity import verify, verify_bundle
+from ledger.application import Ledger, open_reader
 from ledger.integrity.bundle import export
 from ledger.integrity.checkpoints import Checkpointer, create_key_file, public_pem
 from ledger.integrity.tree import StoredTree
@@ -61,6 +62,9 @@ class Tamperer:
 
     def set_state(self, position: int, state: bytes) -> None:
         self.sql("UPDATE EVENTS SET state = ? WHERE ID = ?", (state, position))
+
+    def set_topic(self, position: int, topic: str) -> None:
+        self.sql("UPDATE EVENTS SET topic = ? WHERE ID = ?", (topic, position))
 
     def move(self, old: int, new: int) -> None:
         self.sql("UPDATE EVENTS SET ID = ? WHERE ID = ?", (new, old))
@@ -256,5 +260,42 @@ def test_verify_with_worker_processes_names_the_same_position(world, monkeypatch
     monkeypatch.setattr(verify_module, "PARALLEL_PAGES", 0)  # use the workers even for one page
     db = world["db"]
     db.set_state(13, db.state(13).replace(b"Dinas 12", b"Dinas 21", 1))
-    result = verify_module.verify(world["ledger"].recorder, [], url=world["url"], workers=2)
+    result = verify_module.verify(world["ledger"].recorder, [], url=world["url"], workers=2,
+                                  open_reader=open_reader)
     assert result.first_bad_position == 13 and "differs from what was recorded" in result.problems[0].message
+
+
+# Bytes outside the leaf (issue 14): a leaf v2 covers the stored topic and every byte of the stored state.
+
+def test_a_changed_type_tag_is_found(world):
+    """The stored topic names the class the event loads as: a topic that keeps the type's last name
+    but names another module (so a v1 leaf, which kept only the name, did not change) is found."""
+    world["db"].set_topic(8, "ledger.events_forged:UnitRegistered")
+    assert_detected(world, 8, "differs from what was recorded")
+    assert_bundle_still_verifies(world)
+
+
+def test_an_extra_key_in_the_stored_state_is_found(world):
+    db = world["db"]
+    db.set_state(11, db.state(11).replace(b'{"timestamp"', b'{"predikat":"sangat_kurang","timestamp"', 1))
+    assert_detected(world, 11, "differs from what was recorded")
+
+
+def test_a_changed_originator_topic_of_a_creating_event_is_found(world):
+    db = world["db"]
+    state = db.state(3)
+    assert b'"originator_topic":"ledger.unit:Unit"' in state
+    db.set_state(3, state.replace(b'"originator_topic":"ledger.unit:Unit"',
+                                  b'"originator_topic":"ledger.employee:Employee"', 1))
+    assert_detected(world, 3, "differs from what was recorded")
+
+
+def test_a_typed_value_turned_into_plain_text_is_found(world):
+    """A typed timestamp rewritten as a plain string decodes to the same moment in a v1 leaf."""
+    db = world["db"]
+    state = db.state(6)
+    start = state.index(b'{"_type_":"datetime_iso","_data_":"')
+    end = state.index(b"}", start) + 1
+    moment = state[start:end].split(b'"_data_":')[1].rstrip(b"}")
+    db.set_state(6, state[:start] + moment + state[end:])
+    assert_detected(world, 6, "differs from what was recorded")
