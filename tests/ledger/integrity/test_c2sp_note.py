@@ -198,7 +198,8 @@ def test_open_drops_duplicates_of_known_and_unknown_keys(peter):
     opened = open_note(TEXT + "\n" + PETER_SIG + PETER_SIG + ENOCH_SIG + ENOCH_SIG + enoch_abcd, [peter])
     assert [s.signature for s in opened.signatures] == [PETER_B64]
     assert [s.signature for s in opened.unverified] == [
-        ENOCH_B64, "rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n" + "ABCD" + "2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ="]
+        ENOCH_B64,
+        "rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n" + "ABCD" + "2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ="]
 
 
 @pytest.mark.parametrize("note", [
@@ -338,7 +339,8 @@ def test_cosignature_timestamp_known_answers():
     sig = "ZGhGuQAAAABm/qTPeyKXD+R2rzyQsxPiP8mXum7qq/iF0u4vanlqJyocWODBt97w9uL+8qT7S5gxEHWWOworDcFiEBYJXORmnFBOBA=="
     assert cosignature_timestamp(sig) == 1727964367
     with pytest.raises(ValueError):  # an Ed25519 (type 0x01) note signature, not a cosignature
-        cosignature_timestamp("eQjRQm6eSKzFoiYalgwCPXu2y3ijtg68is9M46JKxuZB+dRfTmeQeDBoXnvxZx2ugnkyV+MUMLXpWs1hPb/W/4xkNQY=")
+        cosignature_timestamp("eQjRQm6eSKzFoiYalgwCPXu2y3ijtg68is9M46JKxuZB+dRfTmeQeDBoXnvxZx2ugnkyV+MUMLXpWs1hPb"
+                              "/W/4xkNQY=")
     # c2sp.org/tlog-cosignature's example line: the spec's "time 1679315147"
     assert cosignature_timestamp("— witness.example.com/w1 jWbPPwAAAABkGFDLEZMHwSRaJNiIDoe9DYn/zXcrtPHeolMI5OWXEh"
                                  "ZCB9dlrDJsX3b2oyin1nPZqhf5nNo0xUe+mbIUBkBIfZ+qnA==") == 1679315147

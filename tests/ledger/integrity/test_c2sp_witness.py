@@ -166,7 +166,8 @@ def test_empty_tree_checkpoint_needs_the_empty_root(witness):
 
 def test_unknown_origin_is_404(witness, state_path):
     other = Ed25519PrivateKey.generate()
-    status, _, out = witness.add_checkpoint(add_checkpoint_body(note(5, key=other, origin="elsewhere.example/log"), 0, []))
+    elsewhere = note(5, key=other, origin="elsewhere.example/log")
+    status, _, out = witness.add_checkpoint(add_checkpoint_body(elsewhere, 0, []))
     assert status == 404 and b"elsewhere.example/log" in out
     assert not state_path.exists()
 
