@@ -2,7 +2,7 @@
 
 An employee with --events events (default 1,000: trainings, yearly SKP plans and evaluations,
 promotions) is read through `Ledger.state`; the baseline is a raw SELECT of the same stream's
-stored rows (all of them, and the snapshot row plus the tail that a snapshot read needs).
+stored rows (all of them: Jejak reads no snapshots).
 
     .venv/bin/python -m bench.reads [--events 1000] [--reads 200] [--backends sqlite,postgres]
 """
@@ -80,8 +80,8 @@ def sample(fn: Callable[[], Any], n: int, bar: Any, task: Any) -> list[float]:
     return out
 
 
-def raw_reader(backend: str, url: str) -> tuple[Callable[[str], Any], Callable[[str, int], Any], Callable[[], None]]:
-    """Raw SELECTs of a stream's rows: all of them, or the latest snapshot and the tail after it."""
+def raw_reader(backend: str, url: str) -> tuple[Callable[[str], Any], Callable[[], None]]:
+    """Raw SELECT of a stream's rows, all of them (Jejak reads no snapshots since issue 14)."""
     if backend == "sqlite":
         conn: Any = sqlite3.connect(sqlite_file(url))
         q = "?"
@@ -91,20 +91,11 @@ def raw_reader(backend: str, url: str) -> tuple[Callable[[str], Any], Callable[[
     events = "SELECT state FROM stored_events WHERE originator_id = {q} ORDER BY originator_version"
     if backend == "postgres":
         events = events.replace("stored_events", "jejak_events")
-    snap = ("SELECT originator_version, state FROM {t} WHERE originator_id = {q} "
-            "ORDER BY originator_version DESC LIMIT 1")
-    snap_table = "stored_snapshots" if backend == "sqlite" else "jejak_snapshots"
 
     def all_rows(sid: str) -> Any:
         return conn.execute(events.format(q=q), (sid,)).fetchall()
 
-    def snapshot_and_tail(sid: str, _: int) -> Any:
-        row = conn.execute(snap.format(t=snap_table, q=q), (sid,)).fetchone()
-        after = int(row[0]) if row else 0  # a stream shorter than the snapshot interval has none
-        tail = events.replace("ORDER BY", f"AND originator_version > {after} ORDER BY")
-        return row, conn.execute(tail.format(q=q), (sid,)).fetchall()
-
-    return all_rows, snapshot_and_tail, conn.close
+    return all_rows, conn.close
 
 
 def measure(backend: str, events: int, reads: int) -> dict[str, Any]:
@@ -113,15 +104,14 @@ def measure(backend: str, events: int, reads: int) -> dict[str, Any]:
     with database(backend) as url:
         stamps = build(url, events)
         ledger = Ledger(url)
-        cold = Ledger(url, env={"JEJAK_AGGREGATE_CACHE": "0"})  # every read decodes snapshot + tail
+        cold = Ledger(url, env={"JEJAK_AGGREGATE_CACHE": "0"})  # every read decodes the stream's events
         sid = stream_id("employee", nip(WHO))
         key = sid.hex if backend == "sqlite" else str(sid)
-        all_rows, snapshot_and_tail, close = raw_reader(backend, url)
+        all_rows, close = raw_reader(backend, url)
         try:
             assert len(all_rows(key)) == events, "raw baseline reads the wrong table"
             kinds: dict[str, Callable[[], Any]] = {
                 "raw: all rows of the stream": lambda: all_rows(key),
-                "raw: snapshot row + tail": lambda: snapshot_and_tail(key, events),
                 "state (current)": lambda: ledger.state("employee", nip(WHO)),
                 "state as_of": lambda: ledger.state("employee", nip(WHO), as_of=rnd.choice(stamps)),
                 "state valid_at": lambda: ledger.state(

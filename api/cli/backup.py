@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from api.cli.integrity import EXIT_FAILURE, EXIT_USAGE, _progress, _refuse_to_overwrite, verify
+from api.cli.integrity import EXIT_FAILURE, EXIT_NOT_ANCHORED, EXIT_USAGE, _progress, _refuse_to_overwrite, verify
 from ledger.errors import LedgerError
 
 
@@ -37,7 +37,7 @@ def backup(output: str, force: bool) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--force", is_flag=True, help="replace what the database of JEJAK_DATABASE_URL holds")
 @click.option("--public-key", "public_keys", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="a trusted public key (PEM) for the verification; repeatable, as for `jejak verify`")
+              help="a pinned public key (PEM) for the verification; repeatable, as for `jejak verify`")
 @click.option("--checkpoint", "held", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="a checkpoint kept outside the backup (JSON of GET /v1/ledger/checkpoint or `jejak checkpoint`):"
                    " the restored tree must reach it with the same root; repeatable")
@@ -59,9 +59,11 @@ def restore(ctx: click.Context, file: str, force: bool, public_keys: tuple[str, 
     click.echo(f"restored {file}{replaced}; verifying every event against the signed checkpoints")
     _describe_checkpoints()
     try:
-        ctx.invoke(verify, public_keys=public_keys, as_json=False, workers=1)
+        ctx.invoke(verify, public_keys=public_keys, checkpoints=(), witness_keys=(), quorum=1, as_json=False,
+                   workers=1)
     except SystemExit as done:
-        if done.code not in (0, None) or not held:
+        # Intact but not anchored (3) is settled by the checkpoints kept outside the backup, if any.
+        if done.code not in (0, None, EXIT_NOT_ANCHORED) or not held:
             raise
     _check_held(held, public_keys)
 
@@ -70,12 +72,9 @@ def _check_held(files: tuple[str, ...], public_keys: tuple[str, ...]) -> None:
     """Each checkpoint kept outside the backup must be reached by the restored tree with its signed root."""
     from api.cli.integrity import _ledger
     from ledger.storage.backup import held_checkpoint_problem
-    from ledger.integrity.checkpoints import key_path, load_key_file
     from ledger.integrity.verifier import load_public_key
 
     anchors = [load_public_key(Path(p).read_bytes()) for p in public_keys]
-    if key_path().exists():
-        anchors.append(load_key_file(key_path()).public_key())
     ledger, failed = _ledger(), False
     try:
         for name in files:

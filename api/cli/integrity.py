@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ledger.errors import LedgerError
 
-EXIT_FAILURE, EXIT_USAGE = 1, 2
+EXIT_FAILURE, EXIT_USAGE, EXIT_NOT_ANCHORED = 1, 2, 3
 
 
 def _ledger() -> Any:
@@ -59,47 +59,86 @@ def ensure_signing_key() -> None:
 
 
 @click.command()
-@click.option("--public-key", "public_keys", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="a trusted public key (PEM); repeatable. The key file in JEJAK_SIGNING_KEY is trusted too.")
+@click.option("--public-key", "public_keys", multiple=True, type=click.Path(dir_okay=False),
+              help="a pinned public key (PEM or note vkey), repeatable: the only trusted keys")
+@click.option("--checkpoint", "checkpoints", multiple=True, type=click.Path(dir_okay=False),
+              help="a checkpoint you kept (JSON or C2SP note), repeatable: the tree must extend it")
+@click.option("--witness-key", "witness_keys", multiple=True,
+              help="a witness's verifier key (vkey), repeatable: checkpoints cosigned by --quorum of them count")
+@click.option("--quorum", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="how many of the --witness-key witnesses must have cosigned")
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="processes rebuilding leaves in parallel (helps on large ledgers with idle cores)")
-def verify(public_keys: tuple[str, ...], as_json: bool, workers: int) -> None:
-    """Recompute every leaf and the tree from the events and check every checkpoint."""
-    from ledger.integrity.checkpoints import key_path, load_key_file
-    from ledger.config import database_url
-    from ledger.integrity.verifier import load_public_key
+def verify(public_keys: tuple[str, ...], checkpoints: tuple[str, ...], witness_keys: tuple[str, ...], quorum: int,
+           as_json: bool, workers: int) -> None:
+    """Recompute every leaf and the tree from the events; check every checkpoint and snapshot against
+    the anchors you hand in. Exit 0 intact and anchored, 1 tampered, 3 intact but not anchored."""
     from ledger.application import open_reader
+    from ledger.config import database_url
+    from ledger.integrity.verify import Problem
     from ledger.integrity.verify import verify as run
 
-    anchors = [load_public_key(Path(p).read_bytes()) for p in public_keys]
-    path = key_path()
-    if path.exists():
-        anchors.append(load_key_file(path).public_key())
+    pinned, kept, witnessed_by = _anchors(public_keys, checkpoints, witness_keys, quorum)
     ledger = _ledger()
     try:
         with _progress("verifying") as progress:
-            result = run(ledger.recorder, anchors, progress, url=database_url(), workers=workers,
-                         open_reader=open_reader)
+            result = run(ledger.recorder, pinned, progress, url=database_url(), workers=workers,
+                         open_reader=open_reader, kept=kept, witnessed=witnessed_by(ledger))
+        result.problems += [Problem(p, m) for p, m in ledger.snapshot_problems()]
+        result.problems.sort()
     finally:
         ledger.close()
+    _report(result, as_json)
+
+
+def _anchors(public_keys: tuple[str, ...], checkpoints: tuple[str, ...], witness_keys: tuple[str, ...],
+             quorum: int) -> tuple[list[Any], list[dict[str, Any]], Callable[[Any], Any]]:
+    """The operator's anchors, or exit 2 naming the option that is wrong."""
+    from ledger.integrity import anchors
+
+    try:
+        pinned = [anchors.pinned_key(p) for p in public_keys]
+        witnesses = anchors.witness_verifiers(list(witness_keys))
+        if witness_keys and quorum > len(witnesses):
+            raise anchors.AnchorError(f"--quorum {quorum}: only {len(witnesses)} --witness-key given")
+        kept = [anchors.kept_checkpoint(c, pinned, witnesses, quorum) for c in checkpoints]
+    except anchors.AnchorError as exc:
+        click.echo(f"jejak: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+
+    def witnessed_by(ledger: Any) -> Any:
+        if not witnesses:
+            return None
+        from ledger.integrity.checkpoints import stored_cosignatures
+        return anchors.stored_quorum(lambda cp: stored_cosignatures(ledger.recorder, cp), witnesses, quorum)
+
+    return pinned, kept, witnessed_by
+
+
+def _report(result: Any, as_json: bool) -> None:
+    code = EXIT_FAILURE if not result.ok else (0 if result.anchored else EXIT_NOT_ANCHORED)
     if as_json:
-        click.echo(json.dumps({"ok": result.ok, "events": result.events, "tree_size": result.tree_size,
+        click.echo(json.dumps({"ok": result.ok, "anchored": result.anchored, "anchored_by": result.anchored_by,
+                               "events": result.events, "tree_size": result.tree_size,
                                "checkpoints": result.checkpoints, "first_bad_position": result.first_bad_position,
                                "problems": [{"position": p.position, "message": p.message}
                                             for p in result.problems]}))
+        sys.exit(code)
+    for problem in result.problems[:20]:
+        click.echo(str(problem))
+    if not result.ok:
+        click.echo(f"TAMPERED: first bad event at position {result.first_bad_position} "
+                   f"({len(result.problems)} problems)")
+    elif result.anchored:
+        click.echo(f"intact: {result.events} events, {result.checkpoints} checkpoints verified; anchored by "
+                   + "; ".join(result.anchored_by))
     else:
-        if not anchors:
-            click.echo("warning: no trusted key given (JEJAK_SIGNING_KEY missing, no --public-key): "
-                       "checkpoints were checked against the keys stored in the database", err=True)
-        for problem in result.problems[:20]:
-            click.echo(str(problem))
-        if result.ok:
-            click.echo(f"intact: {result.events} events, {result.checkpoints} checkpoints verified")
-        else:
-            click.echo(f"TAMPERED: first bad event at position {result.first_bad_position} "
-                       f"({len(result.problems)} problems)")
-    sys.exit(0 if result.ok else EXIT_FAILURE)
+        click.echo(f"NOT ANCHORED: {result.events} events and {result.checkpoints} checkpoints agree with each "
+                   "other, but nothing you handed in vouches for them (keys in the database vouch for nothing). "
+                   "Pass --public-key (the published key), --checkpoint (a checkpoint you kept) or "
+                   "--witness-key with --quorum.")
+    sys.exit(code)
 
 
 @click.command()

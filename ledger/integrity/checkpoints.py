@@ -10,7 +10,6 @@ key an auditor passes) back to older keys, never from a row someone slipped in.
 from __future__ import annotations
 
 import base64
-import json
 import logging
 import os
 import time
@@ -18,13 +17,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from cryptography.exceptions import InvalidSignature
 from eventsourcing.persistence import PersistenceError
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ledger.errors import LedgerError, NotFound, ValidationFailed
 from ledger.integrity import utc_text
+from ledger.integrity import note
+from ledger.integrity.keyring import Keyring, public_pem, rotation_text  # noqa: F401 - public_pem re-exported
 from ledger.integrity.tree import StoredTree
 from ledger.config import database_url, is_postgres, sqlite_path
 from ledger.integrity.verifier import key_id, load_public_key, signed_text
@@ -33,6 +33,17 @@ log = logging.getLogger("jejak.checkpoints")
 KEY_ENV = "JEJAK_SIGNING_KEY"
 DEFAULT_KEY_NAME = "jejak-signing.key"
 FIELDS = ("tree_size", "root_hash", "issued_at", "key_id", "signed_text", "signature")
+ORIGIN_ENV = "JEJAK_LOG_ORIGIN"
+DEFAULT_ORIGIN = "binjaikota.go.id/jejak"
+
+
+def log_origin() -> str:
+    """The log's C2SP origin line (`JEJAK_LOG_ORIGIN`), also the name of its note key; one per deployment."""
+    origin = os.environ.get(ORIGIN_ENV, DEFAULT_ORIGIN)
+    if not note.is_valid_name(origin):
+        raise ValidationFailed(f"{ORIGIN_ENV}: {origin!r} is not a valid origin (no spaces, no '+', not empty)",
+                               field=ORIGIN_ENV)
+    return origin
 
 
 def key_path(url: str | None = None) -> Path:
@@ -71,65 +82,6 @@ def load_key_file(path: Path) -> Ed25519PrivateKey:
     return key
 
 
-def public_pem(key: Ed25519PublicKey) -> str:
-    return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-
-
-def endorsement_text(kid: str, created_at: str, endorses: list[str]) -> str:
-    return "jejak-key/v1\n" + kid + "\n" + created_at + "\n" + "".join(e + "\n" for e in endorses)
-
-
-class Keyring:
-    """The public keys stored in the ledger, and which of them a trusted key vouches for."""
-
-    def __init__(self, recorder: Any) -> None:
-        self.recorder = recorder
-
-    def rows(self) -> list[dict[str, Any]]:
-        rows = self.recorder.query("SELECT key_id, public_key, created_at, endorses, endorsement"
-                                   " FROM jejak_signing_keys ORDER BY created_at, key_id")
-        return [{"key_id": k, "public_key": pem, "created_at": c, "endorses": json.loads(e), "endorsement": s}
-                for k, pem, c, e, s in rows]
-
-    def register(self, key: Ed25519PrivateKey, endorses: list[str], now: datetime) -> None:
-        """Store `key`'s public half, vouching (with its own signature) for `endorses`."""
-        kid = key_id(key.public_key())
-        if any(r["key_id"] == kid for r in self.rows()):
-            return
-        created = utc_text(now)
-        sig = base64.b64encode(key.sign(endorsement_text(kid, created, endorses).encode())).decode()
-        self.recorder.execute("INSERT INTO jejak_signing_keys (key_id, public_key, created_at, endorses, endorsement)"
-                              " VALUES (?, ?, ?, ?, ?) ON CONFLICT (key_id) DO NOTHING",
-                              (kid, public_pem(key.public_key()), created, json.dumps(endorses), sig))
-
-    def trusted(self, anchors: list[Ed25519PublicKey]) -> dict[str, Ed25519PublicKey]:
-        """Anchors plus every stored key a trusted key endorsed (transitively); all stored keys if no anchor."""
-        stored: dict[str, tuple[Ed25519PublicKey, dict[str, Any]]] = {}
-        for row in self.rows():
-            pub = load_public_key(row["public_key"].encode())
-            if key_id(pub) == row["key_id"]:
-                stored[row["key_id"]] = (pub, row)
-        if not anchors:
-            return {k: pub for k, (pub, _) in stored.items()}
-        trusted = {key_id(a): a for a in anchors}
-        queue = list(trusted)
-        while queue:
-            kid = queue.pop()
-            if kid not in stored:
-                continue
-            pub, row = stored[kid]
-            try:
-                trusted[kid].verify(base64.b64decode(row["endorsement"]),
-                                    endorsement_text(kid, row["created_at"], row["endorses"]).encode())
-            except (InvalidSignature, ValueError):
-                continue
-            for older in row["endorses"]:
-                if older in stored and older not in trusted:
-                    trusted[older] = stored[older][0]
-                    queue.append(older)
-        return trusted
-
-
 class Checkpointer:
     """Signs tree heads every `every_events` events or `every_seconds` seconds, and on demand."""
 
@@ -139,6 +91,7 @@ class Checkpointer:
         self.every_events, self.every_seconds = every_events, every_seconds
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.tree, self.keys = StoredTree(recorder), Keyring(recorder)
+        self.origin = log_origin()
         self._key: Ed25519PrivateKey | None = None
         self._last: tuple[int, float] | None = None  # (tree_size, monotonic time) of the last checkpoint
 
@@ -157,9 +110,12 @@ class Checkpointer:
         cp = {"tree_size": size, "root_hash": root.hex(), "issued_at": issued,
               "key_id": key_id(key.public_key()), "signed_text": text,
               "signature": base64.b64encode(key.sign(text.encode("utf-8"))).decode()}
-        self.recorder.execute("INSERT INTO jejak_checkpoints (tree_size, issued_at, root_hash, key_id, signed_text,"
-                              " signature) VALUES (?, ?, ?, ?, ?, ?)",
-                              (size, issued, cp["root_hash"], cp["key_id"], text, cp["signature"]))
+        cp["note"] = note.sign_note(note.checkpoint_body(self.origin, size, root), self.origin, key)
+        self.recorder.execute_many([
+            ("INSERT INTO jejak_checkpoints (tree_size, issued_at, root_hash, key_id, signed_text, signature)"
+             " VALUES (?, ?, ?, ?, ?, ?)", (size, issued, cp["root_hash"], cp["key_id"], text, cp["signature"])),
+            ("INSERT INTO jejak_checkpoint_notes (tree_size, issued_at, note) VALUES (?, ?, ?)",
+             (size, issued, cp["note"]))])
         self._last = (size, time.monotonic())
         return cp
 
@@ -220,13 +176,49 @@ class Checkpointer:
             self.keys.register(old, [], self.clock())
         new = create_key_file(self.key_file, replace=True)
         self.keys.register(new, endorses, self.clock())
+        if old is not None:  # the key it replaces hands over to it, so an auditor who pinned the old key follows
+            created, old_kid, new_kid = utc_text(self.clock()), key_id(old.public_key()), key_id(new.public_key())
+            sig = base64.b64encode(old.sign(rotation_text(new_kid, old_kid, created).encode())).decode()
+            self.recorder.execute("INSERT INTO jejak_key_rotations (new_key_id, old_key_id, created_at, signature)"
+                                  " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", (new_kid, old_kid, created, sig))
         self._key = new
         return (key_id(old.public_key()) if old else None), key_id(new.public_key())
 
     def public_keys(self) -> list[dict[str, Any]]:
         current = key_id(self.key().public_key()) if self.key_file.exists() else None
         return [{"key_id": r["key_id"], "public_key": r["public_key"], "created_at": r["created_at"],
-                 "current": r["key_id"] == current} for r in self.keys.rows()]
+                 "current": r["key_id"] == current,
+                 "vkey": note.vkey(self.origin, load_public_key(r["public_key"].encode()))} for r in self.keys.rows()]
+
+    def note_of(self, cp: dict[str, Any]) -> str | None:
+        """The checkpoint's C2SP note with every stored witness cosignature appended (None before notes existed)."""
+        body, lines = stored_cosignatures(self.recorder, cp)
+        rows = self.recorder.query("SELECT note FROM jejak_checkpoint_notes WHERE tree_size = ? AND issued_at = ?",
+                                   (cp["tree_size"], cp["issued_at"]))
+        return note.append_signatures(rows[0][0], lines) if rows else None
+
+    def add_cosignature(self, cp: dict[str, Any], witness: str, line: str) -> None:
+        self.recorder.execute("INSERT INTO jejak_cosignatures (tree_size, root_hash, witness, line, received_at)"
+                              " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                              (cp["tree_size"], cp["root_hash"], witness, line, utc_text(self.clock())))
+
+
+def stored_cosignatures(recorder: Any, cp: dict[str, Any]) -> tuple[str | None, list[str]]:
+    """(the checkpoint's note body, its stored witness cosignature lines); (None, []) without a note."""
+    rows = recorder.query("SELECT note FROM jejak_checkpoint_notes WHERE tree_size = ? ORDER BY issued_at",
+                          (cp["tree_size"],))
+    body = None
+    for (text,) in rows:
+        candidate = text[:text.rfind("\n\n") + 1]
+        try:
+            if note.parse_checkpoint(candidate).root.hex() == cp["root_hash"]:
+                body = candidate
+                break
+        except ValueError:
+            continue
+    lines = [r[0] for r in recorder.query("SELECT line FROM jejak_cosignatures WHERE tree_size = ? AND root_hash = ?"
+                                          " ORDER BY witness", (cp["tree_size"], cp["root_hash"]))]
+    return body, lines
 
 
 def checkpointer_from_env(recorder: Any, url: str | None = None) -> Checkpointer:

@@ -17,9 +17,10 @@ from uuid import UUID
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ledger import integrity
-from ledger.integrity.checkpoints import FIELDS, Keyring
+from ledger.integrity.checkpoints import FIELDS
+from ledger.integrity.keyring import Keyring
 from ledger.integrity.tree import Frontier, StoredTree
-from ledger.integrity.verifier import checkpoint_problem, verify_consistency
+from ledger.integrity.verifier import checkpoint_problem, key_id, verify_consistency
 
 PAGE_LEVELS = 12
 PAGE = 1 << PAGE_LEVELS  # events per read; pages are aligned so their subtrees close inside them
@@ -47,6 +48,13 @@ class Result:
     checkpoints: int = 0
     trusted_keys: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    anchored_by: list[str] = field(default_factory=list)  # what outside the database vouched, if anything
+
+    @property
+    def anchored(self) -> bool:
+        """Tied to something the operator handed in (a pinned key, a kept checkpoint, a witness quorum),
+        never to keys or checkpoints found in the database alone."""
+        return bool(self.anchored_by)
 
     @property
     def ok(self) -> bool:
@@ -81,8 +89,17 @@ def _signatures(checkpoints: list[dict[str, Any]], keys: dict[str, Any], total: 
 
 def verify(recorder: Any, anchors: list[Ed25519PublicKey] | None = None,
            progress: Callable[[int, int], None] | None = None, *, url: str | None = None,
-           workers: int = 1, open_reader: Callable[[str], Any] | None = None) -> Result:
-    """Check the whole ledger; `anchors` are the keys trusted outright (the key file, `--public-key`).
+           workers: int = 1, open_reader: Callable[[str], Any] | None = None,
+           kept: list[dict[str, Any]] | None = None, witnessed: Callable[[dict[str, Any]], str | None] | None = None
+           ) -> Result:
+    """Check the whole ledger against anchors the operator hands in, and nothing else.
+
+    `anchors` are the pinned public keys (`--public-key`): the only trusted keys, with the stored
+    keys they endorse. `kept` are checkpoints the operator saved earlier (`--checkpoint`: dicts
+    with `tree_size`, `root_hash` and a `source` label): the tree must extend each. `witnessed(cp)`
+    (from `--witness-key` and `--quorum`) names the witnesses that cosigned a stored checkpoint,
+    or returns None. Keys found in the database alone never anchor anything: the result is then
+    intact or not, but not anchored (`jejak verify` exits 3).
 
     With `url`, `workers` > 1 and `open_reader` (a module-level function, so that it pickles, that
     opens the ledger at a URL and returns an object with a `.recorder`: the caller composes it, as
@@ -100,6 +117,8 @@ def verify(recorder: Any, anchors: list[Ed25519PublicKey] | None = None,
     result.checkpoints = len(checkpoints)
     problems = result.problems
     due = _signatures(checkpoints, keys, total, problems)
+    for cp in kept or []:
+        _check_kept(cp, keys if anchors else {}, total, problems, due)
     high = {(lv, i): bytes(h) for lv, i, h in
             recorder.query("SELECT level, idx, hash FROM jejak_nodes WHERE level > ?", (PAGE_LEVELS,))}
     frontier = Frontier()
@@ -126,8 +145,44 @@ def verify(recorder: Any, anchors: list[Ed25519PublicKey] | None = None,
             if len(problems) >= MAX_PROBLEMS:
                 break
     _check_consistency(recorder, checkpoints, keys, total, problems)
+    _anchors(result, anchors or [], checkpoints, keys, total, kept or [], witnessed)
     problems.sort()
     return result
+
+
+def _check_kept(cp: dict[str, Any], keys: dict[str, Any], total: int, problems: list[Problem],
+                due: dict[int, list[dict[str, Any]]]) -> None:
+    """A checkpoint the operator kept: its root must be the tree's at its size, and the tree must reach it."""
+    label = cp.get("source", "the checkpoint you kept")
+    if keys and cp.get("signature") is not None:
+        problem = checkpoint_problem(cp, keys)
+        if problem:
+            problems.append(Problem(max(cp["tree_size"], 1), f"{label}: {problem}"))
+    if cp["tree_size"] > total:
+        problems.append(Problem(total + 1, f"{label} covers {cp['tree_size']} events, but the ledger ends at "
+                                           f"{total}: events were removed (a cut tail)"))
+        return
+    due.setdefault(cp["tree_size"], []).append(cp)
+
+
+def _anchors(result: Result, anchors: list[Ed25519PublicKey], checkpoints: list[dict[str, Any]],
+             keys: dict[str, Any], total: int, kept: list[dict[str, Any]],
+             witnessed: Callable[[dict[str, Any]], str | None] | None) -> None:
+    """Say what outside the database vouched for the tree, and up to which size."""
+    signed = [cp for cp in checkpoints if cp["tree_size"] <= total and checkpoint_problem(cp, keys) is None]
+    if anchors and signed:
+        pinned = ", ".join(sorted(key_id(a) for a in anchors))
+        result.anchored_by.append(f"pinned key {pinned}: checkpoints up to tree_size "
+                                  f"{max(cp['tree_size'] for cp in signed)}")
+    for cp in kept:
+        if cp["tree_size"] <= total:
+            result.anchored_by.append(f"{cp.get('source', 'kept checkpoint')}: tree_size {cp['tree_size']}")
+    if witnessed is not None:
+        for cp in reversed(signed if anchors else [c for c in checkpoints if c["tree_size"] <= total]):
+            names = witnessed(cp)
+            if names:
+                result.anchored_by.append(f"witnesses {names}: tree_size {cp['tree_size']}")
+                break
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import unquote, urlparse
 
-from ledger.integrity.checkpoints import Keyring
+from ledger.integrity.keyring import Keyring
 from ledger.errors import LedgerError
 from ledger.integrity.tree import StoredTree
 from ledger.config import is_postgres, sqlite_path

@@ -36,10 +36,22 @@ LEDGER_TABLES = [
     "CREATE TABLE IF NOT EXISTS jejak_signing_keys ("
     " key_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, created_at TEXT NOT NULL,"
     " endorses TEXT NOT NULL, endorsement TEXT NOT NULL)",
+    # The C2SP signed note of each checkpoint (c2sp.org/tlog-checkpoint), signed with the same key.
+    "CREATE TABLE IF NOT EXISTS jejak_checkpoint_notes ("
+    " tree_size BIGINT NOT NULL, issued_at TEXT NOT NULL, note TEXT NOT NULL, PRIMARY KEY (tree_size, issued_at))",
+    # Witness cosignature lines (c2sp.org/tlog-cosignature) over a checkpoint's note body.
+    "CREATE TABLE IF NOT EXISTS jejak_cosignatures ("
+    " tree_size BIGINT NOT NULL, root_hash TEXT NOT NULL, witness TEXT NOT NULL, line TEXT NOT NULL,"
+    " received_at TEXT NOT NULL, PRIMARY KEY (tree_size, root_hash, witness))",
+    # A rotation endorsed by the key it replaces: the old key signs the new key's id.
+    "CREATE TABLE IF NOT EXISTS jejak_key_rotations ("
+    " new_key_id TEXT NOT NULL, old_key_id TEXT NOT NULL, created_at TEXT NOT NULL, signature TEXT NOT NULL,"
+    " PRIMARY KEY (new_key_id, old_key_id))",
 ]
 # Append-only tables: a trigger refuses UPDATE, DELETE (and TRUNCATE on PostgreSQL). Tamper
 # tests disable it first, as a database superuser could; `jejak verify` then finds the change.
-APPEND_ONLY = ["jejak_leaves", "jejak_nodes", "jejak_checkpoints", "jejak_signing_keys"]
+APPEND_ONLY = ["jejak_leaves", "jejak_nodes", "jejak_checkpoints", "jejak_signing_keys", "jejak_checkpoint_notes",
+               "jejak_cosignatures", "jejak_key_rotations"]
 # Installed only when missing (and re-enabled when found disabled), so that several processes
 # opening the ledger at once take no conflicting locks: CREATE OR REPLACE would deadlock them.
 PG_REFUSE_FUNCTION = (
@@ -163,6 +175,12 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
         with self.datastore.transaction(commit=True) as c:
             Cursor(c, postgres=False).execute(sql, params)
 
+    def execute_many(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+        """Run `?`-placeholder write statements in one committed transaction: all or none."""
+        with self.datastore.transaction(commit=True) as c:
+            for sql, params in statements:
+                Cursor(c, postgres=False).execute(sql, params)
+
 
 class PostgresLedgerRecorder(PostgresApplicationRecorder):
     """PostgreSQL: positions are max + 1 under the table lock, so a rollback leaves no gap."""
@@ -219,3 +237,9 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         """Run one `?`-placeholder write statement in its own committed transaction."""
         with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
             Cursor(curs, postgres=True).execute(sql, params)
+
+    def execute_many(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+        """Run `?`-placeholder write statements in one committed transaction: all or none."""
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            for sql, params in statements:
+                Cursor(curs, postgres=True).execute(sql, params)

@@ -8,7 +8,7 @@ replaces the named fields from the moment it is recorded, for the original's val
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 import itertools
 

@@ -10,9 +10,7 @@ is half recorded: all its events are in the ledger, or none.
 from __future__ import annotations
 
 import random
-import sys
 import time
-from pathlib import Path
 
 import pytest
 

@@ -9,9 +9,7 @@ at the end the feed holds every receipt exactly once, with no gap, and the read 
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import pytest

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 import zipfile
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 

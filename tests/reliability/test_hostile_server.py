@@ -8,10 +8,8 @@ from __future__ import annotations
 import json
 import socket
 import sqlite3
-import sys
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 import psycopg

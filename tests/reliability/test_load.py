@@ -9,8 +9,6 @@ nothing, stream versions are 1..n, the read models equal a rebuild and `jejak ve
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 import pytest
 

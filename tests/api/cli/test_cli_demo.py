@@ -109,7 +109,10 @@ def test_a_second_make_demo_keeps_the_city_and_hands_out_a_new_working_token(dem
     assert again.status_code == 200 and again.json()["head"] == head  # nothing new was generated
     checkpoint = requests.get(f"{base}/v1/ledger/checkpoint", headers=headers, timeout=10).json()
     assert checkpoint["tree_size"] == head
-    assert run(env, "verify").returncode == 0
+    assert run(env, "verify").returncode == 3  # the key file on the server vouches for nothing
+    pem = Path(env["JEJAK_SIGNING_KEY"]).with_name("published.pem")
+    pem.write_text(run(env, "signing-key", "public").stdout)
+    assert run(env, "verify", "--public-key", str(pem)).returncode == 0
 
 
 def test_import_reports_bad_lines_writes_rejects_and_a_rerun_records_nothing(demo_city, tmp_path):

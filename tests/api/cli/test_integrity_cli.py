@@ -27,9 +27,16 @@ def test_an_operator_creates_a_key_signs_a_checkpoint_and_verifies(env, tmp_path
     assert public.output.startswith("-----BEGIN PUBLIC KEY-----")
     signed = run.invoke(checkpoint, [], env=env)
     assert signed.exit_code == 0 and json.loads(signed.output)["tree_size"] == 6
-    checked = run.invoke(verify, ["--json"], env=env)
-    assert checked.exit_code == 0
-    assert json.loads(checked.output.strip().splitlines()[-1])["ok"] is True
+    unanchored = run.invoke(verify, ["--json"], env=env)
+    assert unanchored.exit_code == 3, unanchored.output
+    answer = json.loads(unanchored.output.strip().splitlines()[-1])
+    assert answer["ok"] is True and answer["anchored"] is False
+    pem = tmp_path / "published.pem"
+    pem.write_text(public.output)
+    checked = run.invoke(verify, ["--json", "--public-key", str(pem)], env=env)
+    assert checked.exit_code == 0, checked.output
+    answer = json.loads(checked.output.strip().splitlines()[-1])
+    assert answer["ok"] is True and answer["anchored"] is True and "tree_size 6" in answer["anchored_by"][0]
 
 
 def test_an_auditor_exports_and_checks_a_bundle_with_the_published_key(env, tmp_path):

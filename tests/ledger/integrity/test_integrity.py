@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import base64
 import json
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from ledger.integrity import note
 from ledger.integrity import tree as merkle
 from ledger.integrity.bundle import export
 from ledger.integrity.checkpoints import Checkpointer, create_key_file, load_key_file
@@ -68,8 +70,9 @@ def test_stored_tree_heads_and_proofs_equal_those_computed_from_the_leaves(fille
 
 def test_a_receipts_leaf_hash_is_the_hash_of_the_events_canonical_bytes(ledger):
     receipts, _ = ledger.record(units(0, 3), "tester", batch=True)
-    for receipt, note in zip(receipts, ledger.recorder.select_notifications(1, 3)):
-        canonical = leaf_input(note.id, str(note.originator_id), note.originator_version, note.topic, note.state)
+    for receipt, stored in zip(receipts, ledger.recorder.select_notifications(1, 3)):
+        canonical = leaf_input(stored.id, str(stored.originator_id), stored.originator_version, stored.topic,
+                               stored.state)
         assert json.loads(canonical)["position"] == receipt["position"] and b'\\"actor\\":\\"tester\\"' in canonical
         assert leaf_hash(canonical).hex() == receipt["leaf_hash"]
 
@@ -95,7 +98,21 @@ def test_a_checkpoint_signs_the_contract_text_of_the_current_tree(filled, checkp
     assert cp["root_hash"] == merkle.StoredTree(filled.recorder).head()[1].hex()
     public = load_key_file(key).public_key()
     assert checkpoint_problem(cp, {cp["key_id"]: public}) is None
-    assert checkpointer.latest() == cp
+    assert checkpointer.latest() == {k: v for k, v in cp.items() if k != "note"}
+
+
+def test_a_checkpoint_is_also_a_c2sp_signed_note_under_the_deployments_origin(filled, key, monkeypatch):
+    monkeypatch.setenv("JEJAK_LOG_ORIGIN", "example.go.id/jejak-test")
+    cp = Checkpointer(filled.recorder, key).issue()
+    root = base64.b64encode(bytes.fromhex(cp["root_hash"])).decode()
+    assert cp["note"].startswith(f"example.go.id/jejak-test\n37\n{root}\n\n\u2014 example.go.id/jejak-test ")
+    verifier = note.NoteVerifier.for_key("example.go.id/jejak-test", load_key_file(key).public_key())
+    opened = note.open_note(cp["note"], [verifier])
+    assert [s.name for s in opened.signatures] == ["example.go.id/jejak-test"]
+    assert Checkpointer(filled.recorder, key).note_of(cp) == cp["note"]
+    monkeypatch.setenv("JEJAK_LOG_ORIGIN", "has space")
+    with pytest.raises(ValidationFailed, match="^JEJAK_LOG_ORIGIN"):
+        Checkpointer(filled.recorder, key)
 
 
 def test_checkpoints_are_signed_every_n_events_after_writes(ledger, checkpointer):

@@ -12,7 +12,7 @@ from ledger.integrity.checkpoints import Checkpointer, create_key_file, load_key
 from ledger.integrity.verify import verify
 
 LEDGER_TABLES = ("jejak_events", "jejak_leaves", "jejak_nodes", "jejak_checkpoints", "jejak_signing_keys",
-                 "jejak_idempotency", "jejak_snapshots")
+                 "jejak_idempotency", "jejak_checkpoint_notes", "jejak_cosignatures", "jejak_key_rotations")
 
 
 @pytest.fixture

@@ -11,10 +11,10 @@ consistent with the one signed before.
 from __future__ import annotations
 
 import base64
+import json
 import re
 import sqlite3
 import uuid
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -22,9 +22,9 @@ from click.testing import CliRunner
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from api.cli.integrity import verify, verify_bundle
-from ledger.application import Ledger, open_reader
+from ledger.application import open_reader
 from ledger.integrity.bundle import export
-from ledger.integrity.checkpoints import Checkpointer, create_key_file, public_pem
+from ledger.integrity.checkpoints import Checkpointer, create_key_file, load_key_file, public_pem
 from ledger.integrity.tree import StoredTree
 from ledger.storage.recorders import Cursor, after_insert
 from ledger.integrity.verifier import key_id, signed_text, verify_consistency
@@ -45,7 +45,8 @@ class Tamperer:
     def disable_triggers(self) -> None:
         """Jejak reinstalls its triggers whenever it opens the ledger, so switch them off each time."""
         if self.postgres:
-            for table in ("jejak_events", "jejak_leaves", "jejak_nodes", "jejak_checkpoints", "jejak_signing_keys"):
+            for table in ("jejak_events", "jejak_leaves", "jejak_nodes", "jejak_checkpoints", "jejak_signing_keys",
+                          "jejak_checkpoint_notes", "jejak_cosignatures", "jejak_key_rotations"):
                 self.conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         else:
             for (name,) in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
@@ -109,14 +110,17 @@ def world(ledger, database_url, tmp_path, monkeypatch):
                    for i in range(10)], "tester", batch=True)
     checkpointer.issue()
     tamperer = Tamperer(database_url)
+    public = tmp_path / "jejak-public.pem"  # what Jejak published and the auditor pinned
+    public.write_text(public_pem(load_key_file(key).public_key()))
     yield {"ledger": ledger, "checkpointer": checkpointer, "first": first, "bundle": bundle, "db": tamperer,
-           "key": key, "url": database_url}
+           "key": key, "url": database_url, "public": public}
     tamperer.close()
 
 
-def run_verify(world) -> tuple[int, str]:
-    result = CliRunner().invoke(verify, [], env={"JEJAK_DATABASE_URL": world["url"],
-                                                 "JEJAK_SIGNING_KEY": str(world["key"])})
+def run_verify(world, *args: str) -> tuple[int, str]:
+    """`jejak verify` as an auditor runs it: with the public key Jejak published, pinned."""
+    result = CliRunner().invoke(verify, ["--public-key", str(world["public"]), *args],
+                                env={"JEJAK_DATABASE_URL": world["url"], "JEJAK_SIGNING_KEY": str(world["key"])})
     return result.exit_code, result.output
 
 
@@ -299,3 +303,75 @@ def test_a_typed_value_turned_into_plain_text_is_found(world):
     moment = state[start:end].split(b'"_data_":')[1].rstrip(b"}")
     db.set_state(6, state[:start] + moment + state[end:])
     assert_detected(world, 6, "differs from what was recorded")
+
+
+# Anchors outside the database (issue 14): the key file on the server and key rows vouch for nothing.
+
+def rewrite_history_and_resign(world) -> None:
+    """The insider's full cover-up: edit an event, rebuild leaves and nodes, delete every checkpoint and
+    re-sign the new tree with a new key written over JEJAK_SIGNING_KEY (its row inserted as Jejak would)."""
+    db = world["db"]
+    db.set_state(7, db.state(7).replace(b"Dinas 6", b"Dinas 8", 1))
+    db.rebuild_merkle_tables(world["ledger"].recorder)
+    db.sql("DELETE FROM jejak_checkpoints")
+    db.sql("DELETE FROM jejak_checkpoint_notes")
+    world["key"].unlink()
+    create_key_file(world["key"])
+    Checkpointer(world["ledger"].recorder, world["key"]).issue()
+
+
+def test_a_rewritten_history_resigned_with_a_swapped_key_file_fails_against_the_pinned_key(world):
+    rewrite_history_and_resign(world)
+    code, output = run_verify(world)
+    assert code == 1, output
+    assert "not a trusted key" in output
+    # Without an anchor, the same database is at best "not anchored" (exit 3), never intact.
+    result = CliRunner().invoke(verify, ["--json"], env={"JEJAK_DATABASE_URL": world["url"],
+                                                         "JEJAK_SIGNING_KEY": str(world["key"])})
+    assert result.exit_code == 3, result.output
+    answer = json.loads(result.output.strip().splitlines()[-1])
+    assert answer["ok"] is True and answer["anchored"] is False
+
+
+def test_a_missing_key_file_and_an_inserted_key_row_are_not_anchored(world):
+    rogue = Ed25519PrivateKey.generate()
+    db = world["db"]
+    db.sql("INSERT INTO jejak_signing_keys (key_id, public_key, created_at, endorses, endorsement)"
+           " VALUES (?, ?, ?, ?, ?)", (key_id(rogue.public_key()), public_pem(rogue.public_key()),
+                                       "2030-01-01T00:00:00.000000Z", "[]", base64.b64encode(rogue.sign(b"x")).decode()))
+    world["key"].unlink()
+    result = CliRunner().invoke(verify, ["--json"], env={"JEJAK_DATABASE_URL": world["url"],
+                                                         "JEJAK_SIGNING_KEY": str(world["key"])})
+    assert result.exit_code == 3, result.output
+    answer = json.loads(result.output.strip().splitlines()[-1])
+    assert answer["anchored"] is False and answer["anchored_by"] == []
+    plain = CliRunner().invoke(verify, [], env={"JEJAK_DATABASE_URL": world["url"],
+                                                "JEJAK_SIGNING_KEY": str(world["key"])})
+    assert plain.exit_code == 3 and "NOT ANCHORED" in plain.output and "intact" not in plain.output
+
+
+def test_a_cut_tail_fails_against_a_checkpoint_the_auditor_kept(world, tmp_path):
+    """Deleting the newest events with their leaves, nodes and the checkpoint covering them leaves a
+    database that agrees with itself; the checkpoint an auditor saved (its note) does not agree."""
+    kept = tmp_path / "kept.note"
+    kept.write_text(world["checkpointer"].note_of(world["checkpointer"].latest()))
+    db = world["db"]
+    db.sql("DELETE FROM EVENTS WHERE ID > ?", (26,))
+    db.sql("DELETE FROM jejak_leaves WHERE position > ?", (26,))
+    db.rebuild_merkle_tables(world["ledger"].recorder)
+    db.sql("DELETE FROM jejak_checkpoints WHERE tree_size > ?", (26,))
+    code, output = run_verify(world)
+    assert code == 0, output  # what the database alone says: the cut cannot be seen from inside
+    code, output = run_verify(world, "--checkpoint", str(kept))
+    assert code == 1, output
+    assert "covers 40 events, but the ledger ends at 26: events were removed" in output
+
+
+def test_a_rotation_is_endorsed_by_the_key_it_replaces(world, tmp_path):
+    """An auditor who pinned the key published before a rotation still verifies checkpoints signed after it."""
+    world["checkpointer"].rotate()
+    world["ledger"].record([{"type": "UnitRegistered", "subject": "OPD-99", "data": {"name": "Dinas 99"}}], "tester")
+    world["checkpointer"].issue()
+    code, output = run_verify(world)  # world["public"] is the key from before the rotation
+    assert code == 0, output
+    assert "anchored by pinned key" in output

@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import sqlite3
-import sys
 import threading
 import uuid
 from pathlib import Path
@@ -25,7 +24,7 @@ import projection_support as s
 from api.cli.backup import backup, restore
 from ledger.storage import backup as backup_module
 from ledger.application import Ledger
-from ledger.integrity.checkpoints import Checkpointer, create_key_file
+from ledger.integrity.checkpoints import Checkpointer, create_key_file, load_key_file, public_pem
 from ledger.integrity.tree import StoredTree
 from projections.runner import Projections
 
@@ -108,7 +107,10 @@ def run_backup(url: str, key: Path, output: Path, *args: str):
 
 
 def run_restore(url: str, key: Path, source: Path, *args: str):
-    return CliRunner().invoke(restore, [str(source), *args], env=env(url, key))
+    """`jejak restore` with the published public key pinned, as an operator restoring a ledger runs it."""
+    pem = key.with_name("published.pem")
+    pem.write_text(public_pem(load_key_file(key).public_key()))
+    return CliRunner().invoke(restore, [str(source), "--public-key", str(pem), *args], env=env(url, key))
 
 
 def event_ids(url: str) -> list[str]:
