@@ -187,14 +187,21 @@ def _refuse_to_overwrite(output: Path, force: bool, what: str = "the bundle") ->
 
 @click.command("verify-bundle")
 @click.argument("bundle", type=click.Path(exists=True, dir_okay=False))
-@click.option("--public-key", type=click.Path(exists=True, dir_okay=False), help="the trusted public key (PEM)")
+@click.option("--public-key", type=click.Path(dir_okay=False), help="the pinned public key (PEM or note vkey)")
 def verify_bundle(bundle: str, public_key: str | None) -> None:
-    """Check an exported bundle offline: no database, only the bundle (and your key)."""
+    """Check an exported bundle offline: no database, only the bundle (and your key). Exit 0 valid
+    under your key, 1 invalid, 3 valid under the key inside the bundle only (not anchored)."""
     import zipfile
 
+    from ledger.integrity.anchors import AnchorError, pinned_key
+    from ledger.integrity.keyring import public_pem
     from ledger.integrity.verifier import verify_bundle as run
 
-    pem = Path(public_key).read_bytes() if public_key else None
+    try:
+        pem = public_pem(pinned_key(public_key)).encode() if public_key else None
+    except AnchorError as exc:
+        click.echo(f"jejak: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
     try:
         problems, summary = run(bundle, pem)
     except (KeyError, ValueError, zipfile.BadZipFile) as exc:
@@ -210,6 +217,9 @@ def verify_bundle(bundle: str, public_key: str | None) -> None:
         sys.exit(EXIT_FAILURE)
     click.echo(f"valid: {summary['events']} events included in the tree of size {summary['tree_size']} "
                f"with root {summary['root_hash']}, signed by {summary['key_id']}")
+    if not public_key:
+        click.echo("NOT ANCHORED: only the key inside the bundle vouches for it; pass --public-key")
+        sys.exit(EXIT_NOT_ANCHORED)
 
 
 @click.group("signing-key")

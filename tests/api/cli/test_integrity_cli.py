@@ -49,6 +49,12 @@ def test_an_auditor_exports_and_checks_a_bundle_with_the_published_key(env, tmp_
     assert exported.exit_code == 0 and "wrote 1 events" in exported.output
     checked = run.invoke(verify_bundle, [str(bundle), "--public-key", str(pem)])
     assert checked.exit_code == 0 and "valid: 1 events" in checked.output
+    unpinned = run.invoke(verify_bundle, [str(bundle)])
+    assert unpinned.exit_code == 3 and "valid: 1 events" in unpinned.output and "NOT ANCHORED" in unpinned.output
+    garbage = tmp_path / "garbage.pem"
+    garbage.write_text("not a key")
+    refused = run.invoke(verify_bundle, [str(bundle), "--public-key", str(garbage)])
+    assert refused.exit_code == 2 and "--public-key" in refused.output and "Traceback" not in refused.output
 
 
 def test_commands_without_a_key_or_with_a_bad_bundle_say_what_to_do(env, tmp_path):

@@ -132,7 +132,7 @@ def assert_detected(world, position: int, words: str) -> None:
 
 
 def assert_bundle_still_verifies(world) -> None:
-    result = CliRunner().invoke(verify_bundle, [str(world["bundle"])])
+    result = CliRunner().invoke(verify_bundle, [str(world["bundle"]), "--public-key", str(world["public"])])
     assert result.exit_code == 0, result.output
     assert "valid: 20 events" in result.output
 
