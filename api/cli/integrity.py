@@ -267,11 +267,17 @@ def checkpoint() -> None:
     """Sign a new checkpoint of the ledger now."""
     ledger = _ledger()
     try:
-        cp = _checkpointer(ledger).issue()
+        checkpointer = _checkpointer(ledger)
+        cp = checkpointer.issue()
+        witnessed = checkpointer.witness(cp)
+        cp["note"] = checkpointer.note_of(cp)
     except LedgerError as exc:
         _fail(exc)
     finally:
         ledger.close()
+    for result in witnessed:
+        click.echo(f"witness {result['witness']}: " + ("cosigned" if result["ok"] else f"no ({result['error']})"),
+                   err=True)
     click.echo(json.dumps(cp, indent=2))
 
 

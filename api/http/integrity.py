@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, after_this_request, request, send_file
+from flask import Blueprint, Response, after_this_request, request, send_file
 from marshmallow import fields, validate
 
 from api.http.auth import require_role
@@ -53,8 +53,23 @@ def _signed_size(at_least: int) -> int:
 @require_role("auditor")
 def checkpoint():
     """The latest signed checkpoint (one is signed now if there is none yet)."""
-    cp = _checkpointer()
-    return cp.latest() or cp.issue()
+    checkpointer = _checkpointer()
+    cp = checkpointer.latest() or checkpointer.issue()
+    return {**cp, "note": checkpointer.note_of(cp)}
+
+
+@bp.get("/v1/public/checkpoint")
+def public_checkpoint():
+    """The latest checkpoint as a C2SP signed note with its witness cosignatures, for anyone: a tree
+    size and a root reveal nothing personal, and witnesses and monitors need no token."""
+    checkpointer = _checkpointer()
+    cp = checkpointer.latest()
+    text = checkpointer.note_of(cp) if cp else None
+    if text is None:
+        raise NotFound("checkpoint: none signed as a note yet; an auditor's GET /v1/ledger/checkpoint signs one",
+                       field="checkpoint")
+    return Response(text, mimetype="text/plain", headers={"Cache-Control": "no-cache",
+                                                          "X-Content-Type-Options": "nosniff"})
 
 
 @bp.get("/v1/ledger/proof/inclusion")
@@ -87,7 +102,8 @@ def public_key():
     keys = _checkpointer().public_keys()
     current = next((k for k in keys if k["current"]), None)
     return {"key_id": current["key_id"] if current else None,
-            "public_key": current["public_key"] if current else None, "items": keys}
+            "public_key": current["public_key"] if current else None,
+            "vkey": current["vkey"] if current else None, "items": keys}
 
 
 @bp.get("/v1/ledger/export")
@@ -131,6 +147,7 @@ OPENAPI_PATHS = _openapi({
     "/v1/ledger/proof/inclusion": ("Inclusion proof (RFC 9162)", ("auditor", "admin"), ["position", "tree_size"]),
     "/v1/ledger/proof/consistency": ("Consistency proof (RFC 9162)", ("auditor", "admin"), ["first", "second"]),
     "/v1/ledger/public-key": ("Checkpoint verification keys", None, []),
+    "/v1/public/checkpoint": ("The latest checkpoint as a C2SP signed note (text/plain)", None, []),
     "/v1/ledger/export": ("Audit bundle (zip) for offline verification", ("auditor", "admin"),
                           ["subject", "since", "until"]),
 })

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ledger.errors import LedgerError, NotFound, ValidationFailed
 from ledger.integrity import utc_text
-from ledger.integrity import note
+from ledger.integrity import note, witnessing
 from ledger.integrity.keyring import Keyring, public_pem, rotation_text  # noqa: F401 - public_pem re-exported
 from ledger.integrity.tree import StoredTree
 from ledger.config import database_url, is_postgres, sqlite_path
@@ -86,8 +87,9 @@ class Checkpointer:
     """Signs tree heads every `every_events` events or `every_seconds` seconds, and on demand."""
 
     def __init__(self, recorder: Any, key_file: Path, every_events: int = 1000, every_seconds: float = 300.0,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None, witnesses: list[witnessing.Peer] | None = None) -> None:
         self.recorder, self.key_file = recorder, key_file
+        self.witnesses = witnesses or []
         self.every_events, self.every_seconds = every_events, every_seconds
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.tree, self.keys = StoredTree(recorder), Keyring(recorder)
@@ -146,7 +148,27 @@ class Checkpointer:
             self._last = (latest["tree_size"], time.monotonic())
             if not self._due(head):
                 return None
-        return self.issue()
+        cp = self.issue()
+        if self.witnesses:  # off the request path: a slow witness must not hold a write's answer
+            threading.Thread(target=self.witness, args=(cp,), name="jejak-witness", daemon=True).start()
+        return cp
+
+    def witness(self, cp: dict[str, Any]) -> list[dict[str, Any]]:
+        """Send the checkpoint's note to every configured witness and store the cosignatures that verify."""
+        text = self.note_of(cp)
+        if text is None or not self.witnesses:
+            return []
+
+        def last_cosigned(name: str) -> int:
+            rows = self.recorder.query("SELECT MAX(tree_size) FROM jejak_cosignatures WHERE witness = ?"
+                                       " AND tree_size <= ?", (name, cp["tree_size"]))
+            return int(rows[0][0] or 0)
+
+        def proof_for(old: int) -> list[bytes]:
+            return [bytes.fromhex(h) for h in self.tree.consistency(old, cp["tree_size"])["proof"]]
+
+        return witnessing.cosign_all(self.witnesses, text, last_cosigned, proof_for,
+                                     lambda name, line: self.add_cosignature(cp, name, line))
 
     def _due(self, head: int) -> bool:
         size, at = self._last or (0, time.monotonic())
@@ -222,7 +244,8 @@ def stored_cosignatures(recorder: Any, cp: dict[str, Any]) -> tuple[str | None, 
 
 
 def checkpointer_from_env(recorder: Any, url: str | None = None) -> Checkpointer:
-    """Settings: JEJAK_SIGNING_KEY, JEJAK_CHECKPOINT_EVERY_EVENTS (1000), JEJAK_CHECKPOINT_EVERY_SECONDS (300)."""
+    """Settings: JEJAK_SIGNING_KEY, JEJAK_CHECKPOINT_EVERY_EVENTS (1000), JEJAK_CHECKPOINT_EVERY_SECONDS (300),
+    JEJAK_LOG_ORIGIN and JEJAK_WITNESSES."""
     def number(name: str, default: str) -> float:
         text = os.environ.get(name, default)
         try:
@@ -234,4 +257,5 @@ def checkpointer_from_env(recorder: Any, url: str | None = None) -> Checkpointer
         return value
 
     return Checkpointer(recorder, key_path(url), every_events=int(number("JEJAK_CHECKPOINT_EVERY_EVENTS", "1000")),
-                        every_seconds=number("JEJAK_CHECKPOINT_EVERY_SECONDS", "300"))
+                        every_seconds=number("JEJAK_CHECKPOINT_EVERY_SECONDS", "300"),
+                        witnesses=witnessing.peers(os.environ.get(witnessing.ENV)))
