@@ -35,7 +35,8 @@ def load_demo(url: str, employees: int, years: int) -> None:
             raise SystemExit("jejak demo failed; see its output above")
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
+    """The command's options; --events becomes a number of employees."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--employees", type=int, default=2000)
     ap.add_argument("--years", type=int, default=2)
@@ -45,7 +46,11 @@ def main() -> None:
     args = ap.parse_args()
     if args.events:
         args.employees = max(200, args.events // (EVENTS_PER_EMPLOYEE_YEAR * args.years))
+    return args
 
+
+def main() -> None:
+    args = arguments()
     with database(args.backend) as url, tempfile.TemporaryDirectory() as keys:
         console.print(f"[bold]jejak demo[/] --employees {args.employees} --years {args.years} on {args.backend}")
         load_demo(url, args.employees, args.years)

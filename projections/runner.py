@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 import threading
 import time
 from typing import Any, Callable, Iterable
 
 import sqlalchemy
-from eventsourcing import persistence as es_persistence
-from sqlalchemy import event, select, update
-from sqlalchemy.schema import CreateIndex, DropIndex
+from sqlalchemy import select, update
 
 from ledger.config import database_url as env_database_url
-from ledger.config import is_postgres, sqlite_path
+from projections import indexes
+from projections.engine import TRANSIENT, make_engine
 from projections.models.audit_index import AuditIndex
 from projections.models.evaluations import Evaluations
 from projections.models.feedback import Feedback
@@ -30,6 +28,7 @@ from projections.models.internships import Internships
 from projections.models.public_stats import PublicStats
 from projections.models.red_flags import RedFlags
 from projections.models.roster import Roster
+from projections.progress import with_bar
 from projections.source import Chunk, Event, Facts, read
 from projections.tables import Projection, metadata, tracking
 from projections.models.training import Training
@@ -40,59 +39,10 @@ PROJECTIONS: list[type[Projection]] = [Roster, Training, Evaluations, UnitBudget
 NAMES = [p.name for p in PROJECTIONS]
 CHUNK_SIZE = 1000
 REBUILD_CHUNK_SIZE = 25000  # larger chunks fold each stream fewer times; SQLite writers wait ~2 s at most
-SQLITE_BUSY_MS = 30000
 ANALYZE_AFTER = 10_000  # events applied since the planner's statistics were last refreshed
 
 
-def make_engine(url: str) -> sqlalchemy.Engine:
-    """An engine on the events' own database: the same SQLite file, or the same PostgreSQL."""
-    if is_postgres(url):
-        sa_url = "postgresql+psycopg://" + url.split("://", 1)[1]
-        engine = sqlalchemy.create_engine(sa_url, pool_size=3, max_overflow=5, pool_pre_ping=True)
-
-        @event.listens_for(engine, "connect")
-        def _planner(dbapi_conn: Any, _: Any) -> None:
-            # Plan for SSDs (PostgreSQL's docs suggest ~1.1; its default 4 assumes spinning disks). An
-            # actor's events come in runs (one system's batches), and with 4 the planner walks the
-            # primary key back through another actor's run filtering by actor (9 ms at 1 M events)
-            # instead of reading the (actor, position) index (0.07 ms).
-            with dbapi_conn.cursor() as cur:
-                cur.execute(f"SET random_page_cost = {float(os.environ.get('JEJAK_PG_RANDOM_PAGE_COST', '1.1'))}")
-            dbapi_conn.commit()
-
-        return engine
-    path = sqlite_path(url)
-    engine = sqlalchemy.create_engine(f"sqlite:///{path}", connect_args={"timeout": SQLITE_BUSY_MS / 1000})
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn: Any, _: Any) -> None:  # the event store writes the same file
-        cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
-        cur.execute("PRAGMA journal_mode = WAL")
-        cur.close()
-
-    return engine
-
-
-def _rate_column() -> Any:
-    from rich.progress import ProgressColumn
-    from rich.text import Text
-
-    class Rate(ProgressColumn):
-        """Events per second."""
-
-        def render(self, task: Any) -> Text:
-            return Text(f"{task.speed:,.0f} events/s" if task.speed else "? events/s")
-
-    return Rate()
-
-
-RateColumn = _rate_column
-
-
 log = logging.getLogger("jejak.projections")
-TRANSIENT = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
-             es_persistence.OperationalError, es_persistence.InterfaceError)
 
 
 class UnknownProjection(ValueError):
@@ -139,30 +89,11 @@ class Projections:
         return stale
 
     def _indexes(self, names: Iterable[str]) -> list[sqlalchemy.Index]:
-        return [ix for n in names for t in self.projections[n].tables
-                for ix in sorted(t.indexes, key=lambda i: str(i.name))]
+        return indexes.secondary(t for n in names for t in self.projections[n].tables)
 
     def ensure_indexes(self, names: Iterable[str] | None = None) -> None:
-        """Create every secondary index of these projections' tables that is missing (several processes may).
-
-        The catalogue is read first: DDL, even `IF NOT EXISTS`, may lock each table (PostgreSQL) or the
-        whole file (SQLite) against a follower's writes at every start.
-        """
-        wanted = self._indexes(names if names is not None else NAMES)
-        inspector = sqlalchemy.inspect(self.engine)
-        present = {ix["name"] for table in sorted({ix.table.name for ix in wanted})  # type: ignore[attr-defined]
-                   for ix in inspector.get_indexes(table)}
-        wanted = [ix for ix in wanted if ix.name not in present]
-        for attempt in range(3 if wanted else 0):
-            try:
-                with self.engine.begin() as conn:
-                    for ix in wanted:
-                        conn.execute(CreateIndex(ix, if_not_exists=True))
-                return
-            except sqlalchemy.exc.DBAPIError:  # another process created the same index at the same moment
-                if attempt == 2:
-                    raise
-                time.sleep(0.2)
+        """Create every secondary index of these projections' tables that is missing (several processes may)."""
+        indexes.ensure(self.engine, self._indexes(names if names is not None else NAMES))
 
     def _drop_indexes(self, names: Iterable[str]) -> None:
         """Drop the secondary indexes of emptied tables: a rebuild fills them first and sorts each index once.
@@ -170,10 +101,7 @@ class Projections:
         Only of read models that find their rows by primary key: a handler that looks rows up by a
         secondary index would scan its table once per chunk and stream without it (quadratic).
         """
-        deferred = [n for n in names if self.projections[n].rebuild_without_indexes]
-        with self.engine.begin() as conn:
-            for ix in self._indexes(deferred):
-                conn.execute(DropIndex(ix, if_exists=True))
+        indexes.drop(self.engine, self._indexes(n for n in names if self.projections[n].rebuild_without_indexes))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -216,22 +144,13 @@ class Projections:
             return applied
 
     def analyze(self, names: Iterable[str] | None = None) -> None:
-        """Refresh the query planner's statistics of the read models' tables.
+        """Refresh the query planner's statistics of the read models' tables (`indexes.analyze` says why).
 
-        Tables that grew by thousands of rows since the last ANALYZE mislead the planner: on a
-        just-built PostgreSQL database of 1 M events the audit query by actor took 110 ms (a bitmap
-        scan and a sort of every match) instead of 0.07 ms (the (actor, position) index read
-        backwards). PostgreSQL's autovacuum would get there later; a rebuild or a long catch-up
-        does it at once. SQLite samples at most 1,000 rows per index. Statistics only steer plans,
-        so a busy database skips this (logged) rather than failing the catch-up.
+        Statistics only steer plans, so a busy database skips this (logged) rather than failing the catch-up.
         """
         tables = [t.name for n in (names if names is not None else NAMES) for t in self.projections[n].tables]
         try:
-            with self.engine.begin() as conn:
-                if not is_postgres(self.url):
-                    conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
-                for table in tables:  # our own table names, never input
-                    conn.exec_driver_sql(f"ANALYZE {table}")
+            indexes.analyze(self.engine, self.url, tables)
             self._unanalyzed = 0
         except TRANSIENT as exc:
             log.warning("ANALYZE of the read models skipped (%s); the next long catch-up tries again", exc)
@@ -311,8 +230,8 @@ class Projections:
             if not progress:
                 applied = parallel.rebuild(self, names, workers, chunk_size)
             else:
-                applied = self._with_bar(ledger, name,
-                                         lambda tick: parallel.rebuild(self, names, workers, chunk_size, tick))
+                applied = with_bar(ledger, name,
+                                   lambda tick: parallel.rebuild(self, names, workers, chunk_size, tick))
             self.analyze(names)
             return applied
         # Secondary indexes are dropped while the emptied tables fill and created once at the end. Interrupted,
@@ -324,7 +243,7 @@ class Projections:
             if not progress:
                 applied = self.catch_up(ledger, names, chunk_size=chunk_size, analyze=False)
             else:
-                applied = self._with_bar(ledger, name, lambda tick: self.catch_up(
+                applied = with_bar(ledger, name, lambda tick: self.catch_up(
                     ledger, names, chunk_size=chunk_size, on_chunk=tick, analyze=False))
         finally:
             if collecting:
@@ -332,18 +251,6 @@ class Projections:
             self.ensure_indexes(names)
         self.analyze(names)  # after the indexes exist: SQLite keeps its statistics per index
         return applied
-
-    def _with_bar(self, ledger: Any, name: str | None, work: Callable[[Callable[[int], None]], int]) -> int:
-        """Run `work(tick)` under a progress bar with events/s and ETA; `tick(position)` moves it."""
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                                   TimeRemainingColumn)
-
-        head = ledger.head()
-        columns = [TextColumn("[bold]rebuild {task.description}"), BarColumn(), MofNCompleteColumn(),
-                   RateColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn()]
-        with Progress(*columns) as bar:
-            task = bar.add_task(name or "all", total=head)
-            return work(lambda position: bar.update(task, completed=min(position, head)))
 
     def follow(self, ledger: Any, interval: float = 0.5, stop: threading.Event | None = None,
                on_progress: Callable[[int], None] | None = None) -> None:

@@ -1,0 +1,69 @@
+"""The audit's schemas: who changed what and the red flags, their parameters and pages."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from api.http.schemas.base import Moment, PageArgs, _text
+
+
+class AuditArgs(PageArgs):
+    actor = _text()
+    on_behalf_of = _text()
+    subject = _text(64)
+    type = _text(64)
+    unit = _text(64)
+    since = Moment()
+    until = Moment()
+
+
+class FlagArgs(PageArgs):
+    kind = _text(64)
+    unit = _text(64)
+    since = Moment()
+
+
+class Change(Schema):
+    field = fields.String(required=True)
+    before = fields.Raw(allow_none=True)
+    after = fields.Raw(allow_none=True)
+
+
+class AuditRow(Schema):
+    position = fields.Integer(required=True)
+    event_id = fields.String()
+    recorded_at = fields.String(required=True)
+    actor = fields.String(required=True)
+    on_behalf_of = fields.String(allow_none=True)
+    type = fields.String(required=True)
+    subject = fields.String(required=True)
+    unit = fields.String(allow_none=True)
+    effective_date = fields.String(allow_none=True)
+    legal_basis = fields.Dict(allow_none=True)
+    source = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    correlation_id = fields.String(allow_none=True)
+    derived = fields.Boolean(allow_none=True)
+    changes = fields.List(fields.Nested(Change), required=True)
+
+
+class AuditPage(Schema):
+    items = fields.List(fields.Nested(AuditRow), required=True)
+    next_cursor = fields.String(required=True, allow_none=True)
+
+
+class Flag(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    subject = fields.String(allow_none=True)
+    unit = fields.String(allow_none=True)
+    actor = fields.String(allow_none=True)
+    recorded_at = fields.String(allow_none=True)
+    event_id = fields.String(allow_none=True)
+    positions = fields.List(fields.Integer(), required=True, metadata={"description": "the events involved"})
+    detail = fields.Raw(allow_none=True)
+
+
+class FlagPage(Schema):
+    items = fields.List(fields.Nested(Flag), required=True)
+    next_cursor = fields.String(required=True, allow_none=True)

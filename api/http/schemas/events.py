@@ -1,0 +1,66 @@
+"""The events' schemas: the feed's parameters, receipts, events, their pages and the catalogue."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from api.http.schemas.base import Args, _limit
+
+
+class FeedArgs(Args):
+    after = fields.Integer(load_default=0, validate=validate.Range(0, 2**62))
+    limit = _limit()
+
+
+class Receipt(Schema):
+    event_id = fields.String(required=True)
+    type = fields.String(required=True)
+    subject = fields.String(required=True)
+    version = fields.Integer(required=True)
+    position = fields.Integer(required=True)
+    recorded_at = fields.String(required=True)
+    leaf_hash = fields.String(required=True, allow_none=True)
+
+
+class Receipts(Schema):
+    receipts = fields.List(fields.Nested(Receipt), required=True)
+
+
+class Event(Receipt):
+    stream = fields.String(required=True)
+    stream_id = fields.String(required=True)
+    data = fields.Dict(required=True)
+    actor = fields.String(required=True)
+    on_behalf_of = fields.String(allow_none=True)
+    source = fields.String(allow_none=True)
+    correlation_id = fields.String(allow_none=True)
+    idempotency_key = fields.String(allow_none=True)
+    effective_date = fields.String(allow_none=True)
+    legal_basis = fields.Dict(allow_none=True)
+    reason = fields.String(allow_none=True)
+    warnings = fields.List(fields.Dict())
+    derived = fields.Boolean()
+    masked = fields.List(fields.String(), metadata={"description": "personal data fields withheld"})
+
+
+class EventPage(Schema):
+    items = fields.List(fields.Nested(Event), required=True)
+    next_cursor = fields.String(required=True, allow_none=True)
+
+
+class Feed(Schema):
+    items = fields.List(fields.Nested(Event), required=True)
+    next_after = fields.Integer(required=True)
+    head = fields.Integer(required=True)
+
+
+class EventType(Schema):
+    type = fields.String(required=True)
+    stream = fields.String(required=True)
+    tmt = fields.Boolean()
+    description = fields.String()
+    schema = fields.Dict(required=True)
+
+
+class EventTypes(Schema):
+    items = fields.List(fields.Nested(EventType), required=True)

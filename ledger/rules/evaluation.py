@@ -1,0 +1,85 @@
+"""SKP evaluation (PermenPANRB 6/2022): ratings, the predikat matrix, periods, evaluators, objections."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from ledger.errors import RuleViolated
+from ledger.rules.base import Warning
+
+RATINGS = ["di_atas", "sesuai", "di_bawah"]
+PREDIKAT = ["sangat_baik", "baik", "butuh_perbaikan", "kurang", "sangat_kurang"]
+
+# PermenPANRB 6/2022, lampiran: predikat kinerja pegawai from (hasil kerja, perilaku kerja).
+PREDIKAT_MATRIX = {
+    ("di_atas", "di_atas"): "sangat_baik",
+    ("di_atas", "sesuai"): "baik",
+    ("di_atas", "di_bawah"): "kurang",
+    ("sesuai", "di_atas"): "baik",
+    ("sesuai", "sesuai"): "baik",
+    ("sesuai", "di_bawah"): "kurang",
+    ("di_bawah", "di_atas"): "butuh_perbaikan",
+    ("di_bawah", "sesuai"): "butuh_perbaikan",
+    ("di_bawah", "di_bawah"): "sangat_kurang",
+}
+
+# Evaluator hierarchy of PermenPANRB 6/2022 (check): evaluated post -> allowed evaluator posts.
+EVALUATOR_HIERARCHY = {
+    "administrator": {"jpt_pratama"},
+    "pengawas": {"administrator"},
+    "pelaksana": {"pengawas"},
+    "jf_ahli_madya": {"jpt_pratama"},
+    "jf_ahli_muda": {"administrator", "jpt_pratama"},
+    "jf_ahli_pertama": {"pengawas", "administrator", "jpt_pratama"},
+    "jf_pemula": {"pengawas", "administrator", "jpt_pratama"},
+    "jf_terampil": {"pengawas", "administrator", "jpt_pratama"},
+    "jf_mahir": {"pengawas", "administrator", "jpt_pratama"},
+    "jf_penyelia": {"pengawas", "administrator", "jpt_pratama"},
+    "jpt_pratama": {"jpt_madya"},  # head of OPD by the Sekda (a JPT madya post)
+}
+
+
+def check_predikat(results_rating: str, behaviour_rating: str, predikat: str) -> None:
+    """Predikat follows the PermenPANRB 6/2022 matrix exactly."""
+    expected = PREDIKAT_MATRIX[(results_rating, behaviour_rating)]
+    if predikat != expected:
+        raise RuleViolated("predikat_matrix",
+                           f"hasil kerja {results_rating} and perilaku {behaviour_rating} give {expected}, not {predikat}",
+                           f"hasil kerja {results_rating} dan perilaku {behaviour_rating} menghasilkan {expected}, "
+                           f"bukan {predikat}", field="data.predikat")
+
+
+def check_period(kind: str, number: int | None) -> None:
+    """Periodic SKP evaluations name their month (1-12) or quarter (1-4); annual ones name none."""
+    top = {"monthly": 12, "quarterly": 4}.get(kind)
+    if top is None and number is not None or top is not None and (number is None or number > top):
+        expected = f"a number from 1 to {top}" if top else "no number"
+        raise RuleViolated("evaluation_period", f"a {kind} evaluation period takes {expected}",
+                           f"periode penilaian {kind} memerlukan {'nomor 1 sampai ' + str(top) if top else 'tanpa nomor'}",
+                           field="data.period.number")
+
+
+def check_evaluator_not_self(subject: str, evaluator: str) -> None:
+    """The evaluator (pejabat penilai kinerja) is never the evaluated person (PermenPANRB 6/2022)."""
+    if subject == evaluator:
+        raise RuleViolated("evaluator_not_self", "the evaluator cannot be the evaluated employee",
+                           "pejabat penilai tidak boleh pegawai yang dinilai", field="data.evaluator")
+
+
+def evaluator_hierarchy_warning(evaluated_post: str | None, evaluator_post: str | None) -> Warning | None:
+    """Who evaluates whom (PermenPANRB 6/2022) *(check)*: a warning, not a refusal."""
+    allowed = EVALUATOR_HIERARCHY.get(evaluated_post or "")
+    if allowed is None or evaluator_post in allowed:
+        return None
+    return Warning("evaluator_hierarchy",
+                   f"a {evaluator_post or 'unknown'} post does not usually evaluate a {evaluated_post} post",
+                   f"jabatan {evaluator_post or 'tidak dikenal'} biasanya tidak menilai jabatan {evaluated_post}")
+
+
+def check_objection_window(evaluated_on: date, filed_on: date) -> None:
+    """An objection (keberatan) is filed within 14 days of the evaluation (PP 30/2019 art. 59)."""
+    if filed_on < evaluated_on or filed_on > evaluated_on + timedelta(days=14):
+        raise RuleViolated("objection_within_14_days",
+                           f"an objection is filed within 14 days of the evaluation of {evaluated_on}, got {filed_on}",
+                           f"keberatan diajukan paling lama 14 hari setelah penilaian {evaluated_on}, diterima {filed_on}",
+                           field="data.filed_on")

@@ -1,0 +1,87 @@
+"""Who changed what (the audit index, with each event's field changes) and the red flags raised on it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from projections.models.audit_index import audit as audit_table
+from projections.models.red_flags import KINDS, flag
+from projections.queries.shapes import _iso, _limit, _naive, _utc
+
+
+def _with_changes(conn: Any, rows: list[Any]) -> list[dict[str, Any]]:
+    """Audit rows with their field changes, read in one query for the whole page."""
+    from projections.models.audit_index import audit_change
+
+    changes: dict[int, list[dict[str, Any]]] = {}
+    if rows:
+        q = select(audit_change).where(audit_change.c.position.in_([r.position for r in rows])).order_by(
+            audit_change.c.position, audit_change.c.seq)
+        for c in conn.execute(q):
+            changes.setdefault(c.position, []).append({"field": c.field, "before": c.before, "after": c.after})
+    return [_audit_row(r, changes.get(r.position, [])) for r in rows]
+
+
+def _audit_row(r: Any, changes: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"position": r.position, "event_id": r.event_id, "recorded_at": _utc(r.recorded_at), "actor": r.actor,
+            "on_behalf_of": r.on_behalf_of, "source": r.source, "type": r.type, "subject": r.subject,
+            "unit": r.unit, "effective_date": _iso(r.effective_date), "legal_basis": r.legal_basis,
+            "reason": r.reason, "correlation_id": r.correlation_id, "derived": bool(r.derived),
+            "changes": changes}
+
+
+def audit_query(*, actor: str | None = None, on_behalf_of: str | None = None, subject: str | None = None,
+                type: str | None = None, unit: str | None = None, since: Any = None, until: Any = None,
+                before_position: int | None = None, limit: int = 100) -> Any:
+    """The audit SELECT (exposed so tests and docs can EXPLAIN it)."""
+    q = select(audit_table)
+    for col, value in (("actor", actor), ("on_behalf_of", on_behalf_of), ("subject", subject), ("type", type),
+                       ("unit", unit)):
+        if value is not None:
+            q = q.where(audit_table.c[col] == value)
+    lo, hi = _naive(since, "since"), _naive(until, "until")
+    if lo is not None:
+        q = q.where(audit_table.c.recorded_at >= lo)
+    if hi is not None:
+        q = q.where(audit_table.c.recorded_at <= hi)
+    if before_position is not None:
+        q = q.where(audit_table.c.position < before_position)
+    return q.order_by(audit_table.c.position.desc()).limit(_limit(limit))
+
+
+def audit(engine: Engine, **filters: Any) -> list[dict[str, Any]]:
+    """Who changed what, newest first; filters: actor, on_behalf_of, subject, type, unit, since, until."""
+    q = audit_query(**filters)
+    with engine.connect() as conn:
+        return _with_changes(conn, conn.execute(q).all())
+
+
+def audit_event(engine: Engine, position: int) -> dict[str, Any] | None:
+    with engine.connect() as conn:
+        rows = conn.execute(select(audit_table).where(audit_table.c.position == position)).all()
+        found = _with_changes(conn, rows)
+    return found[0] if found else None
+
+
+def flags(engine: Engine, *, kind: str | None = None, unit: str | None = None, since: Any = None,
+          after_id: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    """Red flags, oldest first by id (anchor position); each lists the positions of its events."""
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"kind: one of {', '.join(KINDS)}, got {kind!r}")
+    q = select(flag)
+    if kind is not None:
+        q = q.where(flag.c.kind == kind)
+    if unit is not None:
+        q = q.where(flag.c.unit == unit)
+    lo = _naive(since, "since")
+    if lo is not None:
+        q = q.where(flag.c.recorded_at >= lo)
+    if after_id is not None:
+        q = q.where(flag.c.id > after_id)
+    q = q.order_by(flag.c.id).limit(_limit(limit))
+    with engine.connect() as conn:
+        return [{"id": r.id, "kind": r.kind, "subject": r.subject, "unit": r.unit, "actor": r.actor,
+                 "recorded_at": _utc(r.recorded_at), "event_id": r.event_id, "positions": r.positions,
+                 "detail": r.detail} for r in conn.execute(q)]
