@@ -37,11 +37,25 @@ def audit():
     """Every recorded change with its actor, principal, TMT, SK and field changes, newest first."""
     args = load_args(AuditArgs, request.args)
     result = page(queries.audit, args, "audit", "position", "before_position")
+    _with_leaf_hashes(result["items"])
     if not has_role("auditor"):  # inspectors see that a personal field changed, never its values
         for row in result["items"]:
             row["changes"] = [{**c, "before": None, "after": None} if c.get("field") in PERSONAL else c
                               for c in row.get("changes") or []]
     return AuditPage().dump(result)
+
+
+def _with_leaf_hashes(rows: list[dict[str, Any]]) -> None:
+    """Each row's leaf hash, read from the ledger's own leaves (not the read model), so a client can
+    prove the row's event with an inclusion proof and `jejak verify --projections` can vouch for the rest."""
+    if not rows:
+        return
+    positions = [row["position"] for row in rows]
+    marks = ", ".join("?" for _ in positions)
+    found = {p: bytes(h).hex() for p, h in services().ledger.recorder.query(
+        f"SELECT position, leaf_hash FROM jejak_leaves WHERE position IN ({marks})", positions)}
+    for row in rows:
+        row["leaf_hash"] = found.get(row["position"])
 
 
 @bp.get("/v1/audit/flags")

@@ -138,6 +138,9 @@ def _openapi(method_summaries: dict[str, tuple[str, tuple[str, ...] | None, list
             op["parameters"] = [{"in": "query", "name": q, "required": q in ("position", "first"),
                                  "schema": {"type": "string" if q in ("subject", "since", "until") else "integer"}}
                                 for q in query]
+        if path == "/v1/public/checkpoint":
+            op["responses"]["200"]["content"] = {"text/plain": {"schema": {"type": "string"}}}
+            op["responses"]["404"] = {"description": "no checkpoint signed as a note yet"}
         paths[path] = {"get": op}
     return paths
 

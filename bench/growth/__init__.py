@@ -9,7 +9,7 @@ index is brought up to date (the read model `GET /v1/audit` reads) and, in the s
   as_of / valid_at                   `Ledger.state` of the 1,000-event employee as a server reads
                                      it (the process's aggregate cache warm: the events after the
                                      cached version, then the fold), beside a raw SELECT of its rows
-  as_of cold                         the same on a Ledger without the cache (snapshot + tail decoded
+  as_of cold                         the same on a Ledger without the cache (every event decoded
                                      on every read: a server's first read of that stream)
   inclusion / consistency proof      `StoredTree.inclusion` / `.consistency` at the full size
 

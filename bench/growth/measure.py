@@ -29,7 +29,7 @@ def measure(backend: str, url: str, samples: int, repeat: int, employees: int = 
     cold = Ledger(url, env={"JEJAK_AGGREGATE_CACHE": "0"})
     tree = StoredTree(ledger.recorder)
     sid = stream_id("employee", nip(WHO))
-    all_rows, _, close_raw = raw_reader(backend, url)
+    all_rows, close_raw = raw_reader(backend, url)
     try:
         size = ledger.head()
         stamps = [e.timestamp for e in ledger.events.get(sid)]

@@ -11,7 +11,6 @@ Nothing in the database can vouch for the database. An anchor is one of:
 
 from __future__ import annotations
 
-import base64
 import json
 from pathlib import Path
 from typing import Any, Callable
@@ -19,7 +18,8 @@ from typing import Any, Callable
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ledger.integrity import note
-from ledger.integrity.verifier import load_public_key
+from ledger.integrity.report import Problem, Result
+from ledger.integrity.verifier import checkpoint_problem, key_id, load_public_key
 
 
 class AnchorError(ValueError):
@@ -132,5 +132,37 @@ def stored_quorum(cosignatures: Callable[[dict[str, Any]], tuple[str, list[str]]
     return witnessed
 
 
-def root_b64(root_hex: str) -> str:
-    return base64.b64encode(bytes.fromhex(root_hex)).decode()
+
+def check_kept(cp: dict[str, Any], keys: dict[str, Any], total: int, problems: list[Problem],
+                due: dict[int, list[dict[str, Any]]]) -> None:
+    """A checkpoint the operator kept: its root must be the tree's at its size, and the tree must reach it."""
+    label = cp.get("source", "the checkpoint you kept")
+    if keys and cp.get("signature") is not None:
+        problem = checkpoint_problem(cp, keys)
+        if problem:
+            problems.append(Problem(max(cp["tree_size"], 1), f"{label}: {problem}"))
+    if cp["tree_size"] > total:
+        problems.append(Problem(total + 1, f"{label} covers {cp['tree_size']} events, but the ledger ends at "
+                                           f"{total}: events were removed (a cut tail)"))
+        return
+    due.setdefault(cp["tree_size"], []).append(cp)
+
+
+def describe_anchors(result: Result, anchors: list[Ed25519PublicKey], checkpoints: list[dict[str, Any]],
+             keys: dict[str, Any], total: int, kept: list[dict[str, Any]],
+             witnessed: Callable[[dict[str, Any]], str | None] | None) -> None:
+    """Say what outside the database vouched for the tree, and up to which size."""
+    signed = [cp for cp in checkpoints if cp["tree_size"] <= total and checkpoint_problem(cp, keys) is None]
+    if anchors and signed:
+        pinned = ", ".join(sorted(key_id(a) for a in anchors))
+        result.anchored_by.append(f"pinned key {pinned}: checkpoints up to tree_size "
+                                  f"{max(cp['tree_size'] for cp in signed)}")
+    for cp in kept:
+        if cp["tree_size"] <= total:
+            result.anchored_by.append(f"{cp.get('source', 'kept checkpoint')}: tree_size {cp['tree_size']}")
+    if witnessed is not None:
+        for cp in reversed(signed if anchors else [c for c in checkpoints if c["tree_size"] <= total]):
+            names = witnessed(cp)
+            if names:
+                result.anchored_by.append(f"witnesses {names}: tree_size {cp['tree_size']}")
+                break

@@ -10,7 +10,6 @@ from __future__ import annotations
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 from uuid import UUID
 
@@ -20,49 +19,14 @@ from ledger import integrity
 from ledger.integrity.checkpoints import FIELDS
 from ledger.integrity.keyring import Keyring
 from ledger.integrity.tree import Frontier, StoredTree
-from ledger.integrity.verifier import checkpoint_problem, key_id, verify_consistency
+from ledger.integrity.anchors import check_kept, describe_anchors
+from ledger.integrity.report import Problem, Result  # noqa: F401 - Problem is part of verify's API
+from ledger.integrity.verifier import checkpoint_problem, verify_consistency
 
 PAGE_LEVELS = 12
 PAGE = 1 << PAGE_LEVELS  # events per read; pages are aligned so their subtrees close inside them
 MAX_PROBLEMS = 50
 PARALLEL_PAGES = 8  # below this many pages, starting worker processes costs more than it saves
-
-
-@dataclass(order=True)
-class Problem:
-    """One finding, ordered by the first position it concerns."""
-
-    position: int
-    message: str = field(compare=False)
-
-    def __str__(self) -> str:
-        return f"position {self.position}: {self.message}"
-
-
-@dataclass
-class Result:
-    """What verify checked and found; `first_bad_position` is what `jejak verify` names."""
-
-    events: int = 0
-    tree_size: int = 0
-    checkpoints: int = 0
-    trusted_keys: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    anchored_by: list[str] = field(default_factory=list)  # what outside the database vouched, if anything
-
-    @property
-    def anchored(self) -> bool:
-        """Tied to something the operator handed in (a pinned key, a kept checkpoint, a witness quorum),
-        never to keys or checkpoints found in the database alone."""
-        return bool(self.anchored_by)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def first_bad_position(self) -> int | None:
-        return min(self.problems).position if self.problems else None
 
 
 def _checkpoints(recorder: Any) -> list[dict[str, Any]]:
@@ -101,6 +65,9 @@ def verify(recorder: Any, anchors: list[Ed25519PublicKey] | None = None,
     or returns None. Keys found in the database alone never anchor anything: the result is then
     intact or not, but not anchored (`jejak verify` exits 3).
 
+    Long because it is one ordered pass over every page: leaves, subtrees and signed roots are
+    checked together as the frontier grows, which helpers would only pass back and forth.
+
     With `url`, `workers` > 1 and `open_reader` (a module-level function, so that it pickles, that
     opens the ledger at a URL and returns an object with a `.recorder`: the caller composes it, as
     integrity never imports the application), large ledgers have their leaves rebuilt by that many
@@ -118,7 +85,7 @@ def verify(recorder: Any, anchors: list[Ed25519PublicKey] | None = None,
     problems = result.problems
     due = _signatures(checkpoints, keys, total, problems)
     for cp in kept or []:
-        _check_kept(cp, keys if anchors else {}, total, problems, due)
+        check_kept(cp, keys if anchors else {}, total, problems, due)
     high = {(lv, i): bytes(h) for lv, i, h in
             recorder.query("SELECT level, idx, hash FROM jejak_nodes WHERE level > ?", (PAGE_LEVELS,))}
     frontier = Frontier()
@@ -145,44 +112,9 @@ def verify(recorder: Any, anchors: list[Ed25519PublicKey] | None = None,
             if len(problems) >= MAX_PROBLEMS:
                 break
     _check_consistency(recorder, checkpoints, keys, total, problems)
-    _anchors(result, anchors or [], checkpoints, keys, total, kept or [], witnessed)
+    describe_anchors(result, anchors or [], checkpoints, keys, total, kept or [], witnessed)
     problems.sort()
     return result
-
-
-def _check_kept(cp: dict[str, Any], keys: dict[str, Any], total: int, problems: list[Problem],
-                due: dict[int, list[dict[str, Any]]]) -> None:
-    """A checkpoint the operator kept: its root must be the tree's at its size, and the tree must reach it."""
-    label = cp.get("source", "the checkpoint you kept")
-    if keys and cp.get("signature") is not None:
-        problem = checkpoint_problem(cp, keys)
-        if problem:
-            problems.append(Problem(max(cp["tree_size"], 1), f"{label}: {problem}"))
-    if cp["tree_size"] > total:
-        problems.append(Problem(total + 1, f"{label} covers {cp['tree_size']} events, but the ledger ends at "
-                                           f"{total}: events were removed (a cut tail)"))
-        return
-    due.setdefault(cp["tree_size"], []).append(cp)
-
-
-def _anchors(result: Result, anchors: list[Ed25519PublicKey], checkpoints: list[dict[str, Any]],
-             keys: dict[str, Any], total: int, kept: list[dict[str, Any]],
-             witnessed: Callable[[dict[str, Any]], str | None] | None) -> None:
-    """Say what outside the database vouched for the tree, and up to which size."""
-    signed = [cp for cp in checkpoints if cp["tree_size"] <= total and checkpoint_problem(cp, keys) is None]
-    if anchors and signed:
-        pinned = ", ".join(sorted(key_id(a) for a in anchors))
-        result.anchored_by.append(f"pinned key {pinned}: checkpoints up to tree_size "
-                                  f"{max(cp['tree_size'] for cp in signed)}")
-    for cp in kept:
-        if cp["tree_size"] <= total:
-            result.anchored_by.append(f"{cp.get('source', 'kept checkpoint')}: tree_size {cp['tree_size']}")
-    if witnessed is not None:
-        for cp in reversed(signed if anchors else [c for c in checkpoints if c["tree_size"] <= total]):
-            names = witnessed(cp)
-            if names:
-                result.anchored_by.append(f"witnesses {names}: tree_size {cp['tree_size']}")
-                break
 
 
 @contextmanager

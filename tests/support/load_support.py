@@ -620,8 +620,13 @@ def read_models_equal_a_rebuild(db_url: str) -> list[str]:
 
 
 def verify(db_url: str, tmp: Path) -> subprocess.CompletedProcess[str]:
+    """`jejak verify` as an auditor runs it, with the published public key pinned."""
     env = {**os.environ, "JEJAK_DATABASE_URL": db_url, "JEJAK_SIGNING_KEY": str(tmp / "signing.key")}
-    return subprocess.run([JEJAK, "verify"], env=env, capture_output=True, text=True, timeout=300)
+    pem = tmp / "published.pem"
+    pem.write_text(subprocess.run([JEJAK, "signing-key", "public"], env=env, capture_output=True, text=True,
+                                  timeout=60, check=True).stdout)
+    return subprocess.run([JEJAK, "verify", "--public-key", str(pem)], env=env, capture_output=True, text=True,
+                          timeout=300)
 
 
 def backend(db_url: str) -> str:

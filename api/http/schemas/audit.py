@@ -31,6 +31,9 @@ class Change(Schema):
 
 class AuditRow(Schema):
     position = fields.Integer(required=True)
+    leaf_hash = fields.String(required=True, metadata={
+        "description": "the event's RFC 6962 leaf hash, from the ledger itself: check the row against "
+                       "GET /v1/ledger/proof/inclusion?position="})
     event_id = fields.String()
     recorded_at = fields.String(required=True)
     actor = fields.String(required=True)
