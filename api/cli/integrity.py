@@ -67,11 +67,13 @@ def ensure_signing_key() -> None:
               help="a witness's verifier key (vkey), repeatable: checkpoints cosigned by --quorum of them count")
 @click.option("--quorum", default=1, show_default=True, type=click.IntRange(1, 64),
               help="how many of the --witness-key witnesses must have cosigned")
+@click.option("--projections", "read_models", is_flag=True,
+              help="also rebuild every read model from the events into scratch and compare it row by row")
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="processes rebuilding leaves in parallel (helps on large ledgers with idle cores)")
 def verify(public_keys: tuple[str, ...], checkpoints: tuple[str, ...], witness_keys: tuple[str, ...], quorum: int,
-           as_json: bool, workers: int) -> None:
+           read_models: bool, as_json: bool, workers: int) -> None:
     """Recompute every leaf and the tree from the events; check every checkpoint and snapshot against
     the anchors you hand in. Exit 0 intact and anchored, 1 tampered, 3 intact but not anchored."""
     from ledger.application import open_reader
@@ -87,9 +89,15 @@ def verify(public_keys: tuple[str, ...], checkpoints: tuple[str, ...], witness_k
                          open_reader=open_reader, kept=kept, witnessed=witnessed_by(ledger))
         result.problems += [Problem(p, m) for p, m in ledger.snapshot_problems()]
         result.problems.sort()
+        differing = []
+        if read_models:
+            from projections.verify import compare_with_rebuild
+
+            with _progress("rebuilding read models") as progress:
+                differing = compare_with_rebuild(ledger, database_url(), progress)
     finally:
         ledger.close()
-    _report(result, as_json)
+    _report(result, as_json, differing)
 
 
 def _anchors(public_keys: tuple[str, ...], checkpoints: tuple[str, ...], witness_keys: tuple[str, ...],
@@ -116,10 +124,12 @@ def _anchors(public_keys: tuple[str, ...], checkpoints: tuple[str, ...], witness
     return pinned, kept, witnessed_by
 
 
-def _report(result: Any, as_json: bool) -> None:
-    code = EXIT_FAILURE if not result.ok else (0 if result.anchored else EXIT_NOT_ANCHORED)
+def _report(result: Any, as_json: bool, read_models: list[str]) -> None:
+    ok = result.ok and not read_models
+    code = EXIT_FAILURE if not ok else (0 if result.anchored else EXIT_NOT_ANCHORED)
     if as_json:
-        click.echo(json.dumps({"ok": result.ok, "anchored": result.anchored, "anchored_by": result.anchored_by,
+        click.echo(json.dumps({"ok": ok, "anchored": result.anchored, "anchored_by": result.anchored_by,
+                               "read_model_problems": read_models,
                                "events": result.events, "tree_size": result.tree_size,
                                "checkpoints": result.checkpoints, "first_bad_position": result.first_bad_position,
                                "problems": [{"position": p.position, "message": p.message}
@@ -127,7 +137,12 @@ def _report(result: Any, as_json: bool) -> None:
         sys.exit(code)
     for problem in result.problems[:20]:
         click.echo(str(problem))
-    if not result.ok:
+    for problem in read_models[:50]:
+        click.echo(problem)
+    if result.ok and read_models:
+        click.echo(f"READ MODELS DIFFER: the events are intact, but {len(read_models)} read-model rows are not what "
+                   "they give: rebuild them (`jejak projections rebuild`) after keeping this report")
+    elif not result.ok:
         click.echo(f"TAMPERED: first bad event at position {result.first_bad_position} "
                    f"({len(result.problems)} problems)")
     elif result.anchored:
