@@ -26,6 +26,8 @@ from ledger.integrity.checkpoints import Checkpointer, create_key_file
 from ledger.integrity.tree import StoredTree
 from ledger.integrity.verifier import root_from_inclusion, verify_consistency
 from ledger.integrity.verify import PAGE, verify
+from projections.runner import Projections
+from projections.verify import compare_with_rebuild
 
 BATCH = 1000
 UNITS_PER_BATCH = 100
@@ -80,6 +82,21 @@ def timed_verify(ledger: Ledger, url: str, anchors: list[Any], workers: int, lab
     return elapsed
 
 
+def timed_read_model_check(ledger: Ledger, url: str) -> float:
+    """`jejak verify --projections`' extra work: catch the live read models up (not timed), then
+    rebuild them all into scratch and compare row by row (timed)."""
+    live = Projections(url)
+    try:
+        live.catch_up(ledger)
+    finally:
+        live.close()
+    t0 = time.perf_counter()
+    differing = compare_with_rebuild(ledger, url)
+    elapsed = time.perf_counter() - t0
+    assert differing == [], differing[:3]
+    return elapsed
+
+
 def proofs(tree: StoredTree, size: int, samples: int) -> dict[str, Any]:
     rng = random.Random(9162)
     inclusion, consistency = [], []
@@ -116,6 +133,7 @@ def run(backend: str, events: int, samples: int, workers: int) -> dict[str, Any]
             verify_s = timed_verify(ledger, url, anchors, 1, f"verify {backend}")
             parallel_s = timed_verify(ledger, url, anchors, workers, f"verify {backend} x{workers}")
             latencies = proofs(StoredTree(ledger.recorder), total, samples)
+            read_models_s = timed_read_model_check(ledger, url)
         finally:
             ledger.close()
     raw_rate, verify_rate = total / raw_s, total / min(verify_s, parallel_s)
@@ -124,7 +142,8 @@ def run(backend: str, events: int, samples: int, workers: int) -> dict[str, Any]
             "verify_events_per_s_1_process": round(total / verify_s),
             f"verify_events_per_s_{workers}_workers": round(total / parallel_s),
             "verify_events_per_s": round(verify_rate), "verify_over_raw": round(verify_rate / raw_rate, 3),
-            "verify_s": round(min(verify_s, parallel_s), 2), **latencies}
+            "verify_s": round(min(verify_s, parallel_s), 2),
+            "verify_projections_s": round(read_models_s, 2), **latencies}
 
 
 def main() -> None:
