@@ -191,10 +191,12 @@ def integrity(backend: str, size: dict[str, Any], repeat: int) -> dict[str, Any]
                 out["verify_over_raw"] = max(out["verify_per_s"], out["verify_2_workers_per_s"]) / out["raw_read_per_s"]
                 return out
             r = rounds(repeat, one)
+            read_models_s = it.timed_read_model_check(ledger, url)  # verify --projections, once
         finally:
             ledger.close()
-    return {"params": {"events": total, "record_events_per_s": round(total / record_s)}, "figures": r["median"],
-            "rounds": r["rounds"]}
+    return {"params": {"events": total, "record_events_per_s": round(total / record_s),
+                       "verify_projections_s": round(read_models_s, 2)},
+            "figures": r["median"], "rounds": r["rounds"]}
 
 
 def growth(backend: str, size: dict[str, Any], repeat: int, keep: bool = False) -> dict[str, Any]:
