@@ -11,7 +11,8 @@ from marshmallow import fields, validate
 
 from api.http.auth import require_role
 from api.bootstrap import services
-from api.http.schemas import Args, Moment, load_args
+from api.http.describe import operation
+from api.http.schemas import Args, Checkpoint, ConsistencyProof, InclusionProof, Moment, PublicKeys, load_args
 from ledger.integrity.bundle import export as export_bundle
 from ledger.errors import NotFound
 from ledger.integrity import utc_text
@@ -125,35 +126,37 @@ def export():
     return send_file(path, mimetype="application/zip", as_attachment=True, download_name="jejak-bundle.zip")
 
 
-def _openapi(method_summaries: dict[str, tuple[str, tuple[str, ...] | None, list[str]]]) -> dict[str, Any]:
-    paths = {}
-    for path, (summary, roles, query) in method_summaries.items():
-        op: dict[str, Any] = {"summary": summary, "responses": {"200": {"description": "OK"}}}
-        if roles:
-            op["security"] = [{"bearer": []}]
-            op["description"] = "Roles: " + ", ".join(roles)
-            op["responses"].update({"400": {"description": "bad parameter"}, "401": {"description": "no token"},
-                                    "403": {"description": "role not allowed"}, "404": {"description": "not found"}})
-        if query:
-            op["parameters"] = [{"in": "query", "name": q, "required": q in ("position", "first"),
-                                 "schema": {"type": "string" if q in ("subject", "since", "until") else "integer"}}
-                                for q in query]
-        if path == "/v1/public/checkpoint":
-            op["responses"]["200"]["content"] = {"text/plain": {"schema": {"type": "string"}}}
-            op["responses"]["404"] = {"description": "no checkpoint signed as a note yet"}
-        paths[path] = {"get": op}
-    return paths
+def _openapi() -> dict[str, Any]:
+    """The integrity endpoints as the OpenAPI document describes them."""
+    auditor = ("auditor", "admin")
+    plain = {"Cache-Control": {"schema": {"type": "string"}}}
+    return {
+        "/v1/ledger/checkpoint": {"get": operation(
+            "getCheckpoint", "integrity", "Latest signed checkpoint", {200: Checkpoint}, roles=auditor,
+            errors=(404,), description="One is signed now if there is none yet; 404 when no signing key is set up.")},
+        "/v1/ledger/proof/inclusion": {"get": operation(
+            "getInclusionProof", "integrity", "Inclusion proof (RFC 9162)", {200: InclusionProof}, roles=auditor,
+            query=InclusionArgs, errors=(400, 404))},
+        "/v1/ledger/proof/consistency": {"get": operation(
+            "getConsistencyProof", "integrity", "Consistency proof (RFC 9162)", {200: ConsistencyProof},
+            roles=auditor, query=ConsistencyArgs, errors=(400, 404))},
+        "/v1/ledger/public-key": {"get": operation(
+            "getPublicKeys", "integrity", "Checkpoint verification keys (PEM and C2SP vkey)", {200: PublicKeys})},
+        "/v1/public/checkpoint": {"get": operation(
+            "getPublicCheckpoint", "public", "The latest checkpoint as a C2SP signed note",
+            {200: {"type": "string", "description": "<origin>\\n<tree_size>\\n<base64 root>\\n, an empty line, "
+                                                     "then one signature line per signer"}},
+            media="text/plain", headers=plain, errors=(404,),
+            description="404 until a checkpoint has been signed as a note.")},
+        "/v1/ledger/export": {"get": operation(
+            "exportBundle", "integrity", "Audit bundle (zip) for offline verification",
+            {200: {"type": "string", "contentMediaType": "application/zip"}}, media="application/zip",
+            roles=auditor, query=ExportArgs, errors=(400, 404),
+            headers={"Content-Disposition": {"schema": {"type": "string"}}})},
+    }
 
 
-OPENAPI_PATHS = _openapi({
-    "/v1/ledger/checkpoint": ("Latest signed checkpoint", ("auditor", "admin"), []),
-    "/v1/ledger/proof/inclusion": ("Inclusion proof (RFC 9162)", ("auditor", "admin"), ["position", "tree_size"]),
-    "/v1/ledger/proof/consistency": ("Consistency proof (RFC 9162)", ("auditor", "admin"), ["first", "second"]),
-    "/v1/ledger/public-key": ("Checkpoint verification keys", None, []),
-    "/v1/public/checkpoint": ("The latest checkpoint as a C2SP signed note (text/plain)", None, []),
-    "/v1/ledger/export": ("Audit bundle (zip) for offline verification", ("auditor", "admin"),
-                          ["subject", "since", "until"]),
-})
+OPENAPI_PATHS = _openapi()
 
 
 @bp.record_once

@@ -1,132 +1,135 @@
-"""`GET /openapi.json` and `/healthz`: the API described from the same schemas the views use."""
+"""`GET /openapi.json` and `/healthz`: the API described (OpenAPI 3.1) from the same schemas the views use."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from copy import deepcopy
 from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Blueprint, current_app
+from flask import Blueprint, Flask, current_app
 
 from api.http import schemas as s
+from api.http.describe import operation, path_parameters
 from ledger.application import catalogue_schema
 
 bp = Blueprint("openapi", __name__)
 READ = ("recorder", "inspector", "auditor", "admin")
 STAFF = ("inspector", "auditor", "admin")
-ERRORS = {400: "bad request (malformed, validation_failed)", 401: "no or bad token", 403: "role not allowed",
-          404: "not found", 409: "version conflict or idempotency mismatch", 413: "body too large",
-          422: "a domain rule refuses it (rule_violated)",
-          503: "database_busy: another transaction held the lock past the lock timeout; nothing was recorded; "
-               "retry after Retry-After seconds"}
+WRITE = ("recorder", "admin")
+WRITE_ERRORS = (400, 404, 409, 413, 415, 422, 503)
+TAGS = [("events", "Recording events and reading them back"), ("employees", "Employee state and history"),
+        ("units", "Unit state and training budgets"), ("audit", "Who changed what, and red flags"),
+        ("integrity", "Signed checkpoints, Merkle proofs, keys and audit bundles"),
+        ("public", "Public aggregates, feedback and the public checkpoint: no token"),
+        ("portal", "The public portal's pages (HTML, Bahasa Indonesia)"), ("service", "Health and this description")]
+IDEMPOTENCY = {"in": "header", "name": "Idempotency-Key", "required": False,
+               "description": "the same key and body replay the original receipts (200)",
+               "schema": {"type": "string", "pattern": r"^[\x21-\x7e]{1,200}$"}}
+IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "description": "the stream's expected version",
+            "schema": {"type": "string", "pattern": r'^"\d{1,12}"$'}}
+DOCUMENT = {"type": "object", "required": ["openapi", "info", "paths"],
+            "properties": {"openapi": {"type": "string", "const": "3.1.0"}}}
+ref = "#/components/schemas/{}".format
 
-# (method, path, summary, roles, query schema, request body, {status: response schema}, errors)
-ENDPOINTS: list[tuple[str, str, str, tuple[str, ...] | None, Any, Any, dict[int, Any], tuple[int, ...]]] = [
-    ("post", "/v1/events", "Record one event", ("recorder", "admin"), None, "EventBody",
-     {201: s.Receipt, 200: s.Receipt}, (400, 401, 403, 404, 409, 413, 422, 503)),
-    ("post", "/v1/events/batch", "Record up to 1,000 events atomically", ("recorder", "admin"), None, "Batch",
-     {201: s.Receipts, 200: s.Receipts}, (400, 401, 403, 404, 409, 413, 422, 503)),
-    ("get", "/v1/event-types", "The event catalogue with JSON Schemas", READ, None, None,
-     {200: s.EventTypes}, (401, 403)),
-    ("get", "/v1/events/{event_id}", "One event (recorders: their own)", READ, None, None,
-     {200: s.Event}, (401, 403, 404)),
-    ("get", "/v1/feed", "All events in global order", STAFF, s.FeedArgs, None, {200: s.Feed}, (400, 401, 403)),
-    ("get", "/v1/employees", "The current roster", STAFF, s.EmployeeListArgs, None,
-     {200: s.RosterPage}, (400, 401, 403)),
-    ("get", "/v1/employees/{nip}", "Employee state: current, as_of, valid_at", READ, s.EmployeeStateArgs, None,
-     {200: s.EmployeeState}, (400, 401, 403, 404)),
-    ("get", "/v1/employees/{nip}/history", "The employee's events, oldest first", STAFF, s.PageArgs, None,
-     {200: s.EventPage}, (400, 401, 403, 404)),
-    ("get", "/v1/units/{code}", "Unit state", READ, s.EmployeeStateArgs, None,
-     {200: s.UnitState}, (400, 401, 403, 404)),
-    ("get", "/v1/units/{code}/budget", "A unit's training budget for a year", READ, s.BudgetArgs, None,
-     {200: s.Budget}, (400, 401, 403, 404)),
-    ("get", "/v1/audit", "Who changed what, newest first", STAFF, s.AuditArgs, None,
-     {200: s.AuditPage}, (400, 401, 403)),
-    ("get", "/v1/audit/flags", "Red flags for inspectors", STAFF, s.FlagArgs, None,
-     {200: s.FlagPage}, (400, 401, 403)),
-    ("get", "/healthz", "Liveness and the ledger head", None, None, None, {200: s.Health}, ()),
-    ("get", "/openapi.json", "This document", None, None, None, {200: None}, ()),
-]
+# path -> {method: operation}; schemas are marshmallow classes, component names or JSON Schemas
+ENDPOINTS: dict[str, dict[str, dict[str, Any]]] = {
+    "/v1/events": {"post": operation(
+        "recordEvent", "events", "Record one event", {201: s.Receipt, 200: s.Receipt}, roles=WRITE,
+        parameters=[IDEMPOTENCY, IF_MATCH], body={"$ref": ref("EventBody")}, errors=WRITE_ERRORS,
+        description="201 with the receipt; 200 with the original receipt when the Idempotency-Key was seen.")},
+    "/v1/events/batch": {"post": operation(
+        "recordEventBatch", "events", "Record up to 1,000 events atomically", {201: s.Receipts, 200: s.Receipts},
+        roles=WRITE, parameters=[IDEMPOTENCY], body={"$ref": ref("Batch")}, errors=WRITE_ERRORS)},
+    "/v1/event-types": {"get": operation(
+        "listEventTypes", "events", "The event catalogue with JSON Schemas", {200: s.EventTypes}, roles=READ)},
+    "/v1/events/{event_id}": {"get": operation(
+        "getEvent", "events", "One event (recorders: their own)", {200: s.Event}, roles=READ, errors=(404,))},
+    "/v1/feed": {"get": operation(
+        "readFeed", "events", "All events in global order", {200: s.Feed}, roles=STAFF, query=s.FeedArgs,
+        errors=(400,))},
+    "/v1/employees": {"get": operation(
+        "listEmployees", "employees", "The current roster", {200: s.RosterPage}, roles=STAFF,
+        query=s.EmployeeListArgs, errors=(400,))},
+    "/v1/employees/{nip}": {"get": operation(
+        "getEmployee", "employees", "Employee state: current, as_of, valid_at", {200: s.EmployeeState}, roles=READ,
+        query=s.EmployeeStateArgs, errors=(400, 404))},
+    "/v1/employees/{nip}/history": {"get": operation(
+        "getEmployeeHistory", "employees", "The employee's events, oldest first", {200: s.EventPage}, roles=STAFF,
+        query=s.PageArgs, errors=(400, 404))},
+    "/v1/units/{code}": {"get": operation(
+        "getUnit", "units", "Unit state", {200: s.UnitState}, roles=READ, query=s.EmployeeStateArgs,
+        errors=(400, 404))},
+    "/v1/units/{code}/budget": {"get": operation(
+        "getUnitBudget", "units", "A unit's training budget for a year", {200: s.Budget}, roles=READ,
+        query=s.BudgetArgs, errors=(400, 404))},
+    "/v1/audit": {"get": operation(
+        "queryAudit", "audit", "Who changed what, newest first", {200: s.AuditPage}, roles=STAFF, query=s.AuditArgs,
+        errors=(400,))},
+    "/v1/audit/flags": {"get": operation(
+        "listRedFlags", "audit", "Red flags for inspectors", {200: s.FlagPage}, roles=STAFF, query=s.FlagArgs,
+        errors=(400,))},
+    "/healthz": {"get": operation("getHealth", "service", "Liveness and the ledger head", {200: s.Health})},
+    "/openapi.json": {"get": operation("getOpenApiDocument", "service", "This document (OpenAPI 3.1)",
+                                       {200: DOCUMENT})},
+}
 
 
-def _oas30(schema: Any) -> Any:
-    """JSON Schema of the catalogue in OpenAPI 3.0 terms (`const` becomes a one-value `enum`)."""
+def _tidy(schema: Any) -> Any:
+    """A catalogue JSON Schema as the document publishes it: an empty `required` list says nothing, so it goes."""
     if isinstance(schema, dict):
-        out = {k: _oas30(v) for k, v in schema.items() if k != "const"}
-        if "const" in schema:
-            out["enum"] = [schema["const"]]
-        return out
+        return {k: _tidy(v) for k, v in schema.items() if not (k == "required" and v == [])}
     if isinstance(schema, list):
-        return [_oas30(v) for v in schema]
+        return [_tidy(v) for v in schema]
     return schema
 
 
-def build_spec(extra: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    spec = APISpec("Jejak", "1", "3.0.3", plugins=[MarshmallowPlugin()],
-                   info={"description": "Event-sourced audit ledger of Kota Binjai's civil service"})
-    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+def _components(spec: APISpec) -> None:
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer",
+                                               "description": "a token from `jejak keys create`"})
     spec.components.schema("Error", schema=s.Error)
-    bodies = []
+    for name in ("Checkpoint", "InclusionProof", "ConsistencyProof", "PublicKeys"):
+        spec.components.schema(name, schema=getattr(s, name))
+    bodies, mapping = [], {}
     for item in catalogue_schema():
         name = f"Event_{item['type']}"
-        spec.components.schema(name, _oas30(item["schema"]))
-        bodies.append({"$ref": f"#/components/schemas/{name}"})
-    spec.components.schema("EventBody", {"oneOf": bodies})
+        spec.components.schema(name, {**_tidy(item["schema"]), "description": item["description"]})
+        bodies.append({"$ref": ref(name)})
+        mapping[item["type"]] = ref(name)
+    spec.components.schema("EventBody", {"oneOf": bodies,
+                                         "discriminator": {"propertyName": "type", "mapping": mapping}})
     spec.components.schema("Batch", {"type": "object", "required": ["events"], "additionalProperties": False,
                                      "properties": {"events": {"type": "array", "minItems": 1, "maxItems": 1000,
-                                                               "items": {"$ref": "#/components/schemas/EventBody"}}}})
-    for method, path, summary, roles, query, body, responses, errors in ENDPOINTS:
-        op: dict[str, Any] = {"summary": summary, "responses": {}}
-        if roles:
-            op["security"] = [{"bearer": []}]
-            op["description"] = "Roles: " + ", ".join(roles)
-            errors = tuple(sorted(set(errors) | {401, 403}))
-        params: list[Any] = [{"in": "path", "name": p.strip("{}"), "required": True,
-                              "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
-                             for p in path.split("/") if p.startswith("{")]
-        if query is not None:
-            params.append({"in": "query", "schema": query})
-        if method == "post":
-            params += [{"in": "header", "name": "Idempotency-Key", "required": False,
-                        "schema": {"type": "string", "pattern": r"^[\x21-\x7e]{1,200}$"}}]
-            if path == "/v1/events":
-                params.append({"in": "header", "name": "If-Match", "required": False,
-                               "schema": {"type": "string", "pattern": r'^"\d{1,12}"$'}})
-            op["requestBody"] = {"required": True, "content": {"application/json": {
-                "schema": {"$ref": f"#/components/schemas/{body}"}}}}
-        if params:
-            op["parameters"] = params
-        for status, schema in responses.items():
-            content = {"application/json": {"schema": schema if schema else {"type": "object"}}}
-            op["responses"][str(status)] = {"description": "OK", "content": content}
-        for status in errors:
-            op["responses"][str(status)] = {"description": ERRORS[status], "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-            if status == 503:
-                op["responses"]["503"]["headers"] = {"Retry-After": {
-                    "description": "seconds to wait before retrying", "schema": {"type": "integer"}}}
-        spec.path(path=path, operations={method: op})
-    doc = spec.to_dict()
-    for path_item in extra or []:
-        doc["paths"].update(path_item)
+                                                               "items": {"$ref": ref("EventBody")}}}})
+
+
+def build_spec(extra: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The whole document: this blueprint's endpoints and the `extra` path items other blueprints describe."""
+    spec = APISpec("Jejak", "1", "3.1.0", plugins=[MarshmallowPlugin()],
+                   info={"description": "Event-sourced audit ledger of Kota Binjai's civil service. "
+                                        "Every error has one shape (Error); interactive docs at /docs."},
+                   tags=[{"name": name, "description": text} for name, text in TAGS])
+    _components(spec)
+    for path, operations in deepcopy({**ENDPOINTS, **(extra or {})}).items():
+        item = {method: {**op, "parameters": path_parameters(path) + op.get("parameters", [])}
+                if "{" in path and not any(p.get("in") == "path" for p in op.get("parameters", [])) else op
+                for method, op in operations.items()}
+        spec.path(path=path, operations=item)
+    return spec.to_dict()
+
+
+def document(app: Flask) -> dict[str, Any]:
+    """The app's document, built once: every blueprint has added its paths to OPENAPI_PATHS by then."""
+    doc = app.extensions.get("jejak_openapi")
+    if doc is None:
+        doc = app.extensions["jejak_openapi"] = build_spec(app.config.get("OPENAPI_PATHS"))
     return doc
-
-
-@lru_cache(maxsize=1)
-def _cached() -> dict[str, Any]:
-    return build_spec()
 
 
 @bp.get("/openapi.json")
 def openapi():
-    """The OpenAPI 3 document of every endpoint."""
-    doc = dict(_cached())
-    extra = current_app.config.get("OPENAPI_PATHS")
-    if extra:
-        doc = {**doc, "paths": {**doc["paths"], **extra}}
-    return doc
+    """The OpenAPI 3.1 document of every endpoint."""
+    return document(current_app._get_current_object())
 
 
 @bp.get("/healthz")

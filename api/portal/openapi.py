@@ -1,4 +1,4 @@
-"""OpenAPI paths of the public portal and its JSON: no token; 429 `rate_limited` with Retry-After."""
+"""OpenAPI 3.1 paths of the public portal and its JSON: no token; 429 `rate_limited` with Retry-After."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ COUNT = {"oneOf": [{"type": "integer", "minimum": 0}, SUPPRESSED]}
 COUNTS = {"type": "object", "additionalProperties": COUNT}
 BY_YEAR = {"type": "object", "description": "keyed by year", "additionalProperties": {"oneOf": [COUNTS, SUPPRESSED]}}
 UNIT = {"type": "object", "properties": {
-    "code": {"type": "string", "nullable": True}, "name": {"type": "string"},
+    "code": {"type": ["string", "null"]}, "name": {"type": "string"},
     "headcount": {"type": "object", "properties": {
         "total": COUNT, "by_position_type": COUNTS,
         "pns": {**COUNT, "description": "active PNS, the staff of the 20 JP figures; suppressed also when "
@@ -33,7 +33,7 @@ FEEDBACK_BODY = {"type": "object", "required": ["classification", "unit", "messa
                      "unit": {"type": "string", "maxLength": 40}, "message": {"type": "string", "maxLength": 5000},
                      "anonymous": {"type": "boolean", "default": False},
                      "confidential": {"type": "boolean", "default": False},
-                     "contact": {"type": "string", "maxLength": 200, "nullable": True,
+                     "contact": {"type": ["string", "null"], "maxLength": 200,
                                  "description": "sealed with AES-GCM, never shown; refused when anonymous"}}}
 TICKET = {"type": "object", "properties": {
     "ticket": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
@@ -42,21 +42,23 @@ TICKET = {"type": "object", "properties": {
     "classification": {"type": "string"}, "unit": {"type": "string"},
     "steps": {"type": "object", "description": "status -> UTC time it was reached",
               "additionalProperties": {"type": "string", "format": "date-time"}},
-    "verification_due": {"type": "string", "format": "date", "nullable": True},
-    "verification_working_days": {"type": "integer"}, "verification_breached": {"type": "boolean", "nullable": True},
-    "response_hours": {"type": "number", "nullable": True}, "response": {"type": "string", "nullable": True}}}
+    "verification_due": {"type": ["string", "null"], "format": "date"},
+    "verification_working_days": {"type": "integer"}, "verification_breached": {"type": ["boolean", "null"]},
+    "response_hours": {"type": ["number", "null"]}, "response": {"type": ["string", "null"]}}}
 
 
 def _json(schema: dict[str, Any]) -> dict[str, Any]:
     return {"application/json": {"schema": schema}}
 
 
-def _op(summary: str, ok: dict[str, Any], *errors: int, status: str = "200", html: bool = False) -> dict[str, Any]:
+def _op(operation_id: str, summary: str, ok: dict[str, Any], *errors: int, status: str = "200",
+        html: bool = False) -> dict[str, Any]:
     described = {400: "bad field (validation_failed, malformed)", 404: "not found", 429: "rate_limited; see Retry-After"}
-    op: dict[str, Any] = {"summary": summary, "responses": {status: {
-        "description": "OK", "content": {"text/html": {"schema": {"type": "string"}}} if html else ok}}}
+    page = {"text/html": {"schema": {"type": "string"}}}
+    op: dict[str, Any] = {"operationId": operation_id, "tags": ["portal" if html else "public"], "summary": summary,
+                          "responses": {status: {"description": "OK", "content": page if html else ok}}}
     for e in errors + (429,):
-        content = {"text/html": {"schema": {"type": "string"}}} if html else ERROR
+        content = page if html else ERROR
         op["responses"][str(e)] = {"description": described[e], "content": content,
                                    **({"headers": {"Retry-After": {"schema": {"type": "integer"}}}} if e == 429 else {})}
     return op
@@ -65,21 +67,29 @@ def _op(summary: str, ok: dict[str, Any], *errors: int, status: str = "200", htm
 PATH = [{"in": "path", "name": "code", "required": True,
          "schema": {"type": "string", "pattern": "^[A-Z0-9][A-Z0-9-]*$", "maxLength": 40}}]
 TICKET_PATH = [{"in": "path", "name": "ticket", "required": True, "schema": TICKET["properties"]["ticket"]}]
+NOMOR = [{"in": "query", "name": "nomor", "required": False, "schema": {"type": "string", "maxLength": 64}}]
+UNITS = {"type": "object", "properties": {"items": {"type": "array", "items": UNIT},
+                                          "next_cursor": {"type": ["string", "null"]}, "city": UNIT}}
+RECEIVED = {"type": "object", "properties": {"ticket": TICKET["properties"]["ticket"], "status": {"type": "string"}}}
 OPENAPI_PATHS: dict[str, Any] = {
-    "/v1/public/units": {"get": _op("Every OPD's public aggregates, and the city's", _json(
-        {"type": "object", "properties": {"items": {"type": "array", "items": UNIT}, "next_cursor": {"nullable": True},
-                                          "city": UNIT}}))},
-    "/v1/public/units/{code}": {"get": {**_op("One OPD's public aggregates", _json(UNIT), 404), "parameters": PATH}},
-    "/v1/public/feedback": {"post": {**_op("Send feedback (aspirasi, pengaduan, permintaan informasi)", _json(
-        {"type": "object", "properties": {"ticket": TICKET["properties"]["ticket"], "status": {"type": "string"}}}),
-        400, status="201"), "requestBody": {"required": True, "content": _json(FEEDBACK_BODY)}}},
-    "/v1/public/feedback/{ticket}": {"get": {**_op("A ticket's status and public response only", _json(TICKET), 404),
-                                             "parameters": TICKET_PATH}},
-    "/": {"get": _op("Portal: city overview (Bahasa Indonesia)", {}, html=True)},
-    "/opd/{code}": {"get": {**_op("Portal: one OPD", {}, 404, html=True), "parameters": PATH}},
-    "/masukan": {"get": _op("Portal: feedback form", {}, html=True),
-                 "post": _op("Portal: send the feedback form; 303 to the new ticket's page", {}, 400, status="303",
-                             html=True)},
-    "/tiket": {"get": _op("Portal: look up a ticket (?nomor=)", {}, 400, html=True)},
-    "/tiket/{ticket}": {"get": {**_op("Portal: a ticket's status", {}, 404, html=True), "parameters": TICKET_PATH}},
+    "/v1/public/units": {"get": _op("listPublicUnits", "Every OPD's public aggregates, and the city's",
+                                    _json(UNITS))},
+    "/v1/public/units/{code}": {"get": {**_op("getPublicUnit", "One OPD's public aggregates", _json(UNIT), 404),
+                                        "parameters": PATH}},
+    "/v1/public/feedback": {"post": {
+        **_op("sendFeedback", "Send feedback (aspirasi, pengaduan, permintaan informasi)", _json(RECEIVED), 400,
+              status="201"),
+        "requestBody": {"required": True, "content": _json(FEEDBACK_BODY)}}},
+    "/v1/public/feedback/{ticket}": {"get": {
+        **_op("getFeedbackTicket", "A ticket's status and public response only", _json(TICKET), 404),
+        "parameters": TICKET_PATH}},
+    "/": {"get": _op("portalOverview", "Portal: city overview (Bahasa Indonesia)", {}, html=True)},
+    "/opd/{code}": {"get": {**_op("portalUnitPage", "Portal: one OPD", {}, 404, html=True), "parameters": PATH}},
+    "/masukan": {"get": _op("portalFeedbackForm", "Portal: feedback form", {}, html=True),
+                 "post": _op("portalSendFeedback", "Portal: send the feedback form; 303 to the new ticket's page",
+                             {}, 400, status="303", html=True)},
+    "/tiket": {"get": {**_op("portalTicketLookup", "Portal: look up a ticket (?nomor=)", {}, 400, 404, html=True),
+                       "parameters": NOMOR}},
+    "/tiket/{ticket}": {"get": {**_op("portalTicketPage", "Portal: a ticket's status", {}, 404, html=True),
+                                "parameters": TICKET_PATH}},
 }

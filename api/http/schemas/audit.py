@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from api.http.schemas.base import Moment, PageArgs, _text
+from projections.models.red_flags import KINDS
+
+FLAG_KINDS = tuple(KINDS)
 
 
 class AuditArgs(PageArgs):
@@ -18,7 +21,7 @@ class AuditArgs(PageArgs):
 
 
 class FlagArgs(PageArgs):
-    kind = _text(64)
+    kind = _text(64, metadata={"enum": list(FLAG_KINDS)})  # the read model refuses others, naming them
     unit = _text(64)
     since = Moment()
 
@@ -57,7 +60,7 @@ class AuditPage(Schema):
 
 class Flag(Schema):
     id = fields.Integer(required=True)
-    kind = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(FLAG_KINDS))
     subject = fields.String(allow_none=True)
     unit = fields.String(allow_none=True)
     actor = fields.String(allow_none=True)

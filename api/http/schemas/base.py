@@ -44,7 +44,8 @@ def _limit() -> fields.Integer:
 
 
 def _text(max_length: int = 200, **kw: Any) -> fields.String:
-    return fields.String(validate=validate.Length(1, max_length), **kw)
+    # NUL is refused here: PostgreSQL text cannot hold it, and a filter carrying one was a 500 there
+    return fields.String(validate=[validate.Length(1, max_length), validate.Regexp(r"^[^\x00]*$")], **kw)
 
 
 class Args(Schema):

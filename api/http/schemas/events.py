@@ -5,6 +5,14 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from api.http.schemas.base import Args, _limit
+from ledger.application import catalogue_schema
+
+EVENT_TYPES = tuple(item["type"] for item in catalogue_schema())
+
+
+def _event_type() -> fields.String:
+    """An event type of the catalogue (the enum the document publishes; dumping never checks it)."""
+    return fields.String(required=True, validate=validate.OneOf(EVENT_TYPES))
 
 
 class FeedArgs(Args):
@@ -14,7 +22,7 @@ class FeedArgs(Args):
 
 class Receipt(Schema):
     event_id = fields.String(required=True)
-    type = fields.String(required=True)
+    type = _event_type()
     subject = fields.String(required=True)
     version = fields.Integer(required=True)
     position = fields.Integer(required=True)
@@ -55,7 +63,7 @@ class Feed(Schema):
 
 
 class EventType(Schema):
-    type = fields.String(required=True)
+    type = _event_type()
     stream = fields.String(required=True)
     tmt = fields.Boolean()
     description = fields.String()
