@@ -42,12 +42,12 @@ def utc_now_text(seconds: float | None = None) -> str:
 
 
 class JsonFormatter(logging.Formatter):
-    """`{"time", "level", "logger", "message", ...fields}`: fields come from `extra={"fields": {...}}`
+    """`{"time", "level", "logger", "pid", "message", ...fields}`: fields come from `extra={"fields": {...}}`
     and, inside a request, the request id; an exception adds its traceback as `"error"`."""
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {"time": utc_now_text(record.created), "level": record.levelname,
-                                "logger": record.name, "message": record.getMessage()}
+                                "logger": record.name, "pid": record.process, "message": record.getMessage()}
         fields = getattr(record, "fields", None)
         if fields:
             line.update(fields)
