@@ -4,15 +4,85 @@ metrics scraped over HTTP, counting every worker's requests (both backends)."""
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
+import sys
 import time
 import uuid
+from dataclasses import dataclass
+from pathlib import Path
 
+import psycopg
+import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from api_bodies import NIP
+from api_bodies import NIP, ROLES
 
 TICKET = "LPR-2026-ABCDEFGHJKMNPQRS"
+JEJAK = str(Path(sys.executable).parent / "jejak")
+PG_ADMIN = os.environ.get("JEJAK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@dataclass
+class Server:
+    url: str
+    tokens: dict[str, str]
+    log: Path
+
+    def headers(self, role: str, **extra: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[role]}", **extra}
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def live_server(request, tmp_path_factory):
+    """`jejak serve`, 2 workers, on a database of its own (a PostgreSQL database made here, not the
+    session's shared one, which other modules' servers reset), its output in a file."""
+    tmp = tmp_path_factory.mktemp("obs-live")
+    admin, name = None, f"jejak_obs_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    if request.param == "sqlite":
+        db_url = f"sqlite:///{tmp / 'jejak.db'}"
+    else:
+        admin = psycopg.connect(PG_ADMIN, autocommit=True)
+        admin.execute(f'CREATE DATABASE "{name}"')
+        db_url = f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}"
+    from api.keys import KeyStore
+    store = KeyStore(db_url)
+    tokens = {role: store.create(f"{role}-e2e", role) for role in ROLES}
+    store.close()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "JEJAK_DATABASE_URL": db_url, "JEJAK_SIGNING_KEY": str(tmp / "signing.key")}
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    out = open(tmp / "server.log", "w")
+    proc = subprocess.Popen([JEJAK, "serve", "--port", str(port), "--workers", "2", "--threads", "4"], env=env,
+                            stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert proc.poll() is None, (tmp / "server.log").read_text()
+            try:
+                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:  # not listening yet, or too busy starting to answer in 2 s
+                pass
+            assert time.monotonic() < deadline, (tmp / "server.log").read_text()
+            time.sleep(0.1)
+        yield Server(base, tokens, tmp / "server.log")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        out.close()
+        if admin is not None:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.close()
 
 
 def access_lines(server, marker: str) -> list[dict]:
