@@ -12,7 +12,7 @@ MAX_BODY = 1024 * 1024
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The app factory: one set of services (ledger, read models, keys) per process."""
-    from api import errors, http, portal
+    from api import errors, http, observability, portal
     from api.bootstrap import build_services
 
     app = Flask(__name__)
@@ -23,4 +23,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     for bp in (*http.BLUEPRINTS, portal.bp, http.openapi_bp):
         app.register_blueprint(bp)
+    if app.config.get("OBSERVABILITY", True):  # request ids, JSON access lines, /metrics, /readyz
+        observability.init_app(app)
     return app

@@ -20,11 +20,19 @@ from ledger.config import database_url, is_postgres
               help="threads per worker, sharing that worker's ledger")
 @click.option("--timeout", default=120, show_default=True, type=int, help="seconds before a stuck worker restarts")
 def serve(host: str, port: int, workers: int | None, threads: int, timeout: int) -> None:
-    """Serve the HTTP API with gunicorn (settings from JEJAK_DATABASE_URL)."""
+    """Serve the HTTP API with gunicorn (settings from the environment: `jejak config` shows them)."""
     from gunicorn.app.base import BaseApplication
 
     from api.bootstrap import build_services
+    from api.jsonlog import logconfig
+    from ledger.settings import SettingError, load
 
+    try:  # every setting checked before anything opens or forks; a wrong one is named
+        settings = load()
+    except SettingError as exc:
+        click.echo(f"jejak serve: {exc}", err=True)
+        sys.exit(2)
+    _share_metrics_between_workers()
     url = database_url()
     try:  # create every table once, here, so the workers never race to create them
         build_services(url).close()
@@ -39,33 +47,55 @@ def serve(host: str, port: int, workers: int | None, threads: int, timeout: int)
             for key, value in {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
                                "worker_class": "gthread", "timeout": timeout, "accesslog": "-",
                                "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
-                               "logger_class": redacting_logger(), "preload_app": False}.items():
+                               "logger_class": redacting_logger(), "preload_app": False,
+                               "logconfig_dict": logconfig(settings["JEJAK_LOG_LEVEL"])}.items():
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
             from api import create_app
-            return create_app({"DATABASE_URL": url})
+            return create_app({"DATABASE_URL": url, "SETTINGS": settings})
 
     click.echo(f"jejak: serving {url.split('@')[-1]} on http://{host}:{port} "
                f"({workers} workers x {threads} threads)", err=True)
     Server().run()
 
 
+def _share_metrics_between_workers() -> None:
+    """prometheus_client's multiprocess mode, so a scrape of any worker counts every worker's requests.
+
+    Set before the workers fork and import prometheus_client; a directory left by an earlier run
+    would add its counts to this one's, so its files are removed (a fresh directory when unset).
+    """
+    import atexit
+    import os
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        for stale in Path(directory).glob("*.db"):
+            stale.unlink()
+    else:
+        made, master = tempfile.mkdtemp(prefix="jejak-metrics-"), os.getpid()
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = made
+        atexit.register(lambda: os.getpid() == master and shutil.rmtree(made, ignore_errors=True))
+
+
 def redacting_logger() -> type:
-    """gunicorn's logger, with anything shaped like a Jejak token blanked from every access-log field.
+    """gunicorn's logger, with anything shaped like a Jejak token, a NIP or a ticket blanked from every
+    access-log field.
 
     The format never logs headers or query strings, but a client may still paste its token into a
-    URL path (`/v1/events/jjk_...`): the log must not keep it either.
+    URL path (`/v1/events/jjk_...`), and paths carry NIPs and tickets: the log must not keep them.
     """
-    import re
-
     from gunicorn.glogging import Logger
 
-    token = re.compile(r"jjk_[A-Za-z0-9_-]+")
+    from api.jsonlog import redact
 
     class RedactingLogger(Logger):
         def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
-            return {k: token.sub("jjk_[redacted]", v) if isinstance(v, str) else v
+            return {k: redact(v) if isinstance(v, str) else v
                     for k, v in super().atoms(resp, req, environ, request_time).items()}
 
     return RedactingLogger
