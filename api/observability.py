@@ -96,17 +96,17 @@ def readyz() -> Any:
 
 
 _READY = {"type": "object", "required": ["status", "head", "max_lag", "problems"], "properties": {
-    "status": {"type": "string", "enum": ["ready", "not_ready"]}, "head": {"type": "integer", "nullable": True},
+    "status": {"type": "string", "enum": ["ready", "not_ready"]}, "head": {"type": ["integer", "null"]},
     "max_lag": {"type": "integer"}, "lags": {"type": "object", "additionalProperties": {"type": "integer"}},
     "problems": {"type": "array", "items": {"type": "object", "required": ["check", "message"], "properties": {
         "check": {"type": "string", "enum": ["database", "projection"]}, "model": {"type": "string"},
         "lag": {"type": "integer"}, "message": {"type": "string"}}}}}}
 OPENAPI_PATHS = {
-    "/readyz": {"get": {"summary": "Readiness: the database answers and the read models are caught up enough",
-                        "tags": ["Operations"], "responses": {
+    "/readyz": {"get": {"operationId": "readiness", "summary": "Readiness: the database answers and the read "
+                        "models are caught up enough", "tags": ["service"], "responses": {
                             code: {"description": text, "content": {"application/json": {"schema": _READY}}}
                             for code, text in (("200", "ready"), ("503", "not ready: what is wrong"))}}},
-    "/metrics": {"get": {"summary": "Prometheus metrics (requests per route template; ledger gauges)",
-                         "tags": ["Operations"], "responses": {"200": {"description": "text exposition format",
-                                                                       "content": {"text/plain": {}}}}}},
+    "/metrics": {"get": {"operationId": "metrics", "summary": "Prometheus metrics (requests per route template; "
+                         "ledger gauges)", "tags": ["service"], "responses": {"200": {"description": "text exposition format",
+                                                                       "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
 }
