@@ -38,7 +38,7 @@ def start(args: list[str], env: dict[str, str], log: Path, ready: str) -> subpro
         try:
             requests.get(ready, timeout=1)
             return proc
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # a loaded machine starts slowly
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"{args[0]} did not start:\n{log.read_text()}")
             time.sleep(0.1)

@@ -113,7 +113,7 @@ class ServerProcess:
             try:
                 if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # a loaded machine starts slowly
                 pass
             if time.monotonic() > deadline:
                 self.kill()

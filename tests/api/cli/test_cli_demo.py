@@ -49,7 +49,7 @@ def demo_city(tmp_path_factory):
             try:
                 if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # a loaded machine starts slowly
                 pass
             assert time.monotonic() < deadline, (tmp / "server.log").read_text()
             time.sleep(0.1)
