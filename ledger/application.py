@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import logging
 import random
-import re
 import time
 import uuid
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from decimal import Decimal
 from typing import Any, Callable, Iterable
 
 from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
@@ -24,13 +20,13 @@ from ledger import feedback as feedback_rules
 from ledger import internship as internship_rules
 from ledger import unit as unit_rules
 from ledger.employee import Employee
-from ledger.errors import (IdempotencyMismatch, LedgerError, Malformed, NotFound, RuleViolated,
-                           ValidationFailed, VersionConflict)
-from ledger.events import Annulled, CATALOGUE, LedgerCreated, LedgerEvent, TrainingBudgetRealised
+from ledger.errors import IdempotencyMismatch, LedgerError, NotFound, RuleViolated, ValidationFailed, VersionConflict
+from ledger.events import Annulled, CATALOGUE, LedgerCreated, TrainingBudgetRealised
 from ledger.feedback import FeedbackCase
-from ledger.fields import NO_NUL, Int, Obj, Str, load_date, load_object
+from ledger.fields import load_date
 from ledger.integrity import type_name, utc_text
 from ledger.internship import Internship
+from ledger.requests import Request, jsonable, parse_request, request_hash
 from ledger.config import event_store_env
 from ledger.storage import AggregateCache, clone, recent_leaves
 from ledger.stream import Stream, stream_id
@@ -39,13 +35,6 @@ from ledger.unit import Unit
 AGGREGATES: dict[str, type[Stream]] = {
     "employee": Employee, "unit": Unit, "internship": Internship, "feedback": FeedbackCase,
 }
-SUBJECT_PATTERN = r"[A-Za-z0-9][A-Za-z0-9/._-]{0,63}"
-LEGAL_BASIS = Obj({"number": Str(max_length=120), "date": Str(max_length=10, pattern=r"\d{4}-\d{2}-\d{2}")})
-# As served: the SK date must also be a real date (parse_request checks it after the pattern).
-LEGAL_BASIS_SCHEMA = {**LEGAL_BASIS.schema(), "properties": {
-    **LEGAL_BASIS.schema()["properties"], "date": {**LEGAL_BASIS.fields["date"].schema(), "format": "date"}}}
-TOP_LEVEL = {"type", "subject", "data", "effective_date", "legal_basis", "reason", "on_behalf_of",
-             "correlation_id", "expected_version", "source"}
 MAX_RETRIES = 16  # decisions retried on fresh state after losing a race (with a growing random pause)
 MAX_BATCH = 1000
 log = logging.getLogger("jejak.ledger")
@@ -62,36 +51,6 @@ class DateAsISO(Transcoding):
     def decode(self, data: str) -> date:
         return date.fromisoformat(data)
 
-
-@dataclass(frozen=True)
-class Request:
-    """One validated event request, ready for the rules."""
-
-    cls: type[LedgerEvent]
-    subject: str
-    data: dict[str, Any]
-    meta: dict[str, Any]
-    expected_version: int | None
-
-
-def jsonable(value: Any) -> Any:
-    """Plain JSON values of stored data (dates as ISO strings, moments as UTC text)."""
-    if isinstance(value, datetime):
-        return utc_text(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    return value
-
-
-def request_hash(body: Any) -> str:
-    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"),
-                                     ensure_ascii=False).encode()).hexdigest()
 
 
 class _Batch:
@@ -547,87 +506,6 @@ class Ledger(Application):
             "leaf_hash": leaf,
         }
 
-
-def parse_request(body: Any, actor: str, source: str | None, idempotency_key: str | None) -> Request:
-    """Validate the posted shape of one event; every error names its field."""
-    if not isinstance(body, dict):
-        raise Malformed("body: an event is a JSON object", field="body")
-    unknown = sorted(set(body) - TOP_LEVEL)
-    if unknown:
-        raise ValidationFailed(f"{unknown[0]}: unknown field", field=unknown[0],
-                               fields={u: ["unknown field"] for u in unknown})
-    type_ = body.get("type")
-    if not isinstance(type_, str) or type_ not in CATALOGUE:
-        raise ValidationFailed(f"type: unknown event type {type_!r}; see GET /v1/event-types", field="type")
-    cls = CATALOGUE[type_]
-    subject = body.get("subject")
-    if not isinstance(subject, str) or not re.fullmatch(SUBJECT_PATTERN, subject):
-        raise ValidationFailed("subject: a NIP, unit code, intern id or ticket (letters, digits, / . _ -)",
-                               field="subject")
-    data = body.get("data")
-    if not isinstance(data, dict):
-        raise ValidationFailed("data: must be an object", field="data")
-    data = load_object(cls.DATA, data, "data")
-    meta: dict[str, Any] = {"event_id": str(uuid.uuid4()), "subject": subject, "actor": actor,
-                            "source": source, "idempotency_key": idempotency_key}
-    eff = body.get("effective_date")
-    if eff is None and cls.TMT:
-        raise ValidationFailed("effective_date: the TMT is required for " + type_, field="effective_date")
-    meta["effective_date"] = load_date(eff, "effective_date") if eff is not None else None
-    lb = body.get("legal_basis")
-    if lb is None and cls.LEGAL_BASIS:
-        raise ValidationFailed(f"legal_basis: the SK (number, date) is required for {type_}", field="legal_basis")
-    if lb is not None:
-        lb = load_object(LEGAL_BASIS.fields, lb, "legal_basis") if isinstance(lb, dict) else LEGAL_BASIS.load(lb, "legal_basis")
-        load_date(lb["date"], "legal_basis.date")
-    meta["legal_basis"] = lb
-    reason = body.get("reason")
-    if reason is None and cls.STREAM == "any":
-        raise ValidationFailed(f"reason: a {type_} needs a reason", field="reason")
-    meta["reason"] = Str(max_length=2000).load(reason, "reason") if reason is not None else None
-    for name in ("on_behalf_of", "correlation_id", "source"):
-        value = body.get(name)
-        if value is not None:
-            value = Str(max_length=200).load(value, name)
-        if name == "source":
-            meta["source"] = value or source
-        else:
-            meta[name] = value
-    ev = body.get("expected_version")
-    expected = Int(minimum=0).load(ev, "expected_version") if ev is not None else None
-    return Request(cls=cls, subject=subject, data=data, meta=meta, expected_version=expected)
-
-
-def catalogue_schema() -> list[dict[str, Any]]:
-    """Each event type with its stream and the JSON Schema of a posted body."""
-    from ledger.fields import object_schema
-    items = []
-    for name, cls in CATALOGUE.items():
-        required = ["type", "subject", "data"] + (["effective_date"] if cls.TMT else []) + \
-                   (["legal_basis"] if cls.LEGAL_BASIS else []) + (["reason"] if cls.STREAM == "any" else [])
-        schema = {
-            "type": "object",
-            "properties": {
-                "type": {"const": name},
-                "subject": {"type": "string", "pattern": f"^{SUBJECT_PATTERN}$"},
-                "data": object_schema(cls.DATA) if name != "Corrected" else {
-                    "type": "object", "required": ["event_id", "fields"],
-                    "properties": {"event_id": {"type": "string", "format": "uuid"},
-                                   "fields": {"type": "object"}}},
-                "effective_date": {"type": "string", "format": "date"},
-                "legal_basis": LEGAL_BASIS_SCHEMA,
-                "reason": {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": NO_NUL},
-                "on_behalf_of": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": NO_NUL},
-                "correlation_id": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": NO_NUL},
-                "source": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": NO_NUL},
-                "expected_version": {"type": "integer", "minimum": 0},
-            },
-            "required": required,
-            "additionalProperties": False,
-        }
-        items.append({"type": name, "stream": cls.STREAM, "tmt": cls.TMT,
-                      "description": (cls.__doc__ or "").strip(), "schema": schema})
-    return items
 
 
 

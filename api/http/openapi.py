@@ -10,7 +10,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, current_app
 
 from api.http import schemas as s
-from ledger.application import catalogue_schema
+from ledger.requests import catalogue_schema
 
 bp = Blueprint("openapi", __name__)
 READ = ("recorder", "inspector", "auditor", "admin")
