@@ -9,9 +9,9 @@ import random
 import time
 import uuid
 from datetime import date, datetime, timezone
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
-from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
+from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEvent, Transcoding
 
 from ledger import employee as employee_rules
@@ -22,19 +22,15 @@ from ledger import unit as unit_rules
 from ledger.employee import Employee
 from ledger.errors import IdempotencyMismatch, LedgerError, NotFound, RuleViolated, ValidationFailed, VersionConflict
 from ledger.events import Annulled, CATALOGUE, LedgerCreated, TrainingBudgetRealised
-from ledger.feedback import FeedbackCase
 from ledger.fields import load_date
 from ledger.integrity import type_name, utc_text
-from ledger.internship import Internship
-from ledger.requests import Request, jsonable, parse_request, request_hash
+from ledger.reading import AGGREGATES, Reading
+from ledger.requests import Request, parse_request, request_hash
 from ledger.config import event_store_env
-from ledger.storage import AggregateCache, clone, recent_leaves
+from ledger.storage import AggregateCache, recent_leaves
 from ledger.stream import Stream, stream_id
 from ledger.unit import Unit
 
-AGGREGATES: dict[str, type[Stream]] = {
-    "employee": Employee, "unit": Unit, "internship": Internship, "feedback": FeedbackCase,
-}
 MAX_RETRIES = 16  # decisions retried on fresh state after losing a race (with a growing random pause)
 MAX_BATCH = 1000
 log = logging.getLogger("jejak.ledger")
@@ -86,7 +82,7 @@ class _Batch:
         return [a for a in self.loaded.values() if a is not None and a.pending_events]
 
 
-class Ledger(Application):
+class Ledger(Reading, Application):
     """Jejak's event store: validate, apply the rules, record atomically, read bitemporally."""
 
     name = "jejak"
@@ -375,138 +371,6 @@ class Ledger(Application):
     @staticmethod
     def _receipt(e: dict[str, Any]) -> dict[str, Any]:
         return {k: e[k] for k in ("event_id", "type", "subject", "version", "position", "recorded_at", "leaf_hash")}
-
-    # --- reading --------------------------------------------------------------
-
-    def aggregate(self, kind: str, key: str, *, writable: bool = False) -> Any:
-        """The stream's aggregate at its latest version, or None.
-
-        Readers get the cached object itself and must not change it; a writer (`writable`) gets
-        a clone whose new events touch nothing cached until they are committed.
-        """
-        sid = stream_id(kind, key)
-        cached = self.aggregates.get(sid) if self.aggregates is not None else None
-        if cached is None:
-            try:
-                agg = self.repository.get(sid)
-            except AggregateNotFoundError:
-                return None
-        else:
-            newer = list(self.repository.event_store.get(sid, gt=cached.version))
-            agg = project_aggregate(clone(cached), newer) if newer else cached
-        if self.aggregates is not None:
-            if agg is not cached:
-                self.aggregates.put(agg)
-            if writable:
-                return clone(agg)
-        return agg
-
-    def state(self, kind: str, key: str, as_of: datetime | None = None,
-              valid_at: date | None = None) -> dict[str, Any]:
-        """State of a stream as recorded at `as_of`, in effect on `valid_at` (both optional)."""
-        if as_of is not None and as_of.tzinfo is None:  # recording times are UTC
-            as_of = as_of.replace(tzinfo=timezone.utc)
-        agg = self.aggregate(kind, key)
-        if agg is None or agg.version_at(as_of) == 0:
-            raise NotFound(f"subject: no {kind} {key}" + (f" known at {utc_text(as_of)}" if as_of else ""),
-                           field="subject")
-        state = agg.state(as_of=as_of, valid_at=valid_at)
-        if state is None:
-            raise NotFound(f"valid_at: {kind} {key} had no state in effect on {valid_at}", field="valid_at")
-        version = agg.version_at(as_of)
-        state["version"] = version
-        state["last_position"] = self.position_of(agg.id, version)
-        return state
-
-    def position_of(self, sid: uuid.UUID, version: int) -> int | None:
-        rows = self.recorder.query("SELECT position FROM jejak_leaves WHERE stream_id = ? AND version = ?",
-                                   (str(sid), version))
-        return rows[0][0] if rows else None
-
-    def locate(self, event_id: str) -> dict[str, Any] | None:
-        rows = self.recorder.query("SELECT position, stream_id, version, leaf_hash FROM jejak_leaves"
-                                   " WHERE event_id = ?", (event_id,))
-        if not rows:
-            return None
-        p, sid, v, leaf = rows[0]
-        return {"position": p, "stream_id": sid, "version": v, "leaf_hash": bytes(leaf).hex()}
-
-    def event(self, event_id: str) -> dict[str, Any]:
-        found = self.locate(event_id)
-        if found is None:
-            raise NotFound(f"event_id: no event {event_id}", field="event_id")
-        return self.events_at([found["position"]])[0]
-
-    def history(self, kind: str, key: str, after_version: int = 0, limit: int = 100) -> list[dict[str, Any]]:
-        sid = stream_id(kind, key)
-        events = list(self.events.get(sid, gt=after_version, limit=limit))
-        if not events and after_version == 0:
-            raise NotFound(f"subject: no {kind} {key}", field="subject")
-        if not events:
-            return []
-        rows = self.recorder.query("SELECT version, position, leaf_hash FROM jejak_leaves WHERE stream_id = ?"
-                                   " AND version > ? AND version <= ?",
-                                   (str(sid), after_version, events[-1].originator_version))
-        where = {v: (p, bytes(h).hex()) for v, p, h in rows}
-        return [self.view(e, *where[e.originator_version]) for e in events]
-
-    def head(self) -> int:
-        return self.recorder.max_notification_id() or 0
-
-    def feed(self, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
-        notes = self.recorder.select_notifications(after + 1, limit)
-        return self._views(notes)
-
-    def events_at(self, positions: Iterable[int]) -> list[dict[str, Any]]:
-        """Events at the given positions, oldest first; one query per run of adjacent positions."""
-        out: list[dict[str, Any]] = []
-        runs: list[list[int]] = []
-        for p in sorted(set(positions)):
-            if runs and p == runs[-1][1] + 1:
-                runs[-1][1] = p
-            else:
-                runs.append([p, p])
-        for start, stop in runs:
-            out += self._views(self.recorder.select_notifications(start, stop - start + 1, stop=stop))
-        return out
-
-    def _views(self, notes: Any) -> list[dict[str, Any]]:
-        if not notes:
-            return []
-        ps = [n.id for n in notes]
-        rows = self.recorder.query("SELECT position, leaf_hash FROM jejak_leaves WHERE position >= ? AND position <= ?",
-                                   (ps[0], ps[-1]))
-        leaves = {p: bytes(h).hex() for p, h in rows}
-        return [self.view(self.mapper.to_domain_event(n), n.id, leaves.get(n.id)) for n in notes]
-
-    @staticmethod
-    def view(event: Any, position: int, leaf: str | None) -> dict[str, Any]:
-        """An event as the API shows it: position, ids, data and every metadata field."""
-        meta = event.meta
-        return {
-            "position": position,
-            "event_id": meta["event_id"],
-            "type": type_name(type(event).__qualname__),
-            "stream": type(event).STREAM,
-            "subject": meta["subject"],
-            "stream_id": str(event.originator_id),
-            "version": event.originator_version,
-            "recorded_at": utc_text(event.timestamp),
-            "data": jsonable(event.data),
-            "actor": meta["actor"],
-            "on_behalf_of": meta.get("on_behalf_of"),
-            "source": meta.get("source"),
-            "correlation_id": meta.get("correlation_id"),
-            "idempotency_key": meta.get("idempotency_key"),
-            "effective_date": jsonable(meta.get("effective_date")),
-            "legal_basis": jsonable(meta.get("legal_basis")),
-            "reason": meta.get("reason"),
-            "warnings": meta.get("warnings", []),
-            "derived": meta.get("derived_from") is not None,
-            "leaf_hash": leaf,
-        }
-
-
 
 
 def open_reader(url: str) -> Ledger:
