@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any, Iterable
 
-from ledger.application import AGGREGATES
+from ledger.reading import AGGREGATES
 from ledger.stream import Stream, stream_id
 
 FIX_TYPES = ("Corrected", "Annulled")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ledger.application import jsonable
+from ledger.requests import jsonable
 from projections.source import FIX_TYPES
 
 PLAIN = (str, int, float, bool, type(None))

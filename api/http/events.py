@@ -13,8 +13,8 @@ from api.body import read_json
 from api.bootstrap import services
 from api.errors import RETRY_AFTER_SECONDS, ApiError
 from api.http.schemas import Event, EventTypes, Feed, FeedArgs, Receipt, Receipts, load_args
-from ledger.application import catalogue_schema
 from ledger.errors import Malformed, NotFound, VersionConflict
+from ledger.requests import catalogue_schema
 
 bp = Blueprint("events", __name__)
 MAX_BATCH = 1000

@@ -11,7 +11,7 @@ from flask import Blueprint, Flask, current_app
 
 from api.http import schemas as s
 from api.http.describe import operation, path_parameters
-from ledger.application import catalogue_schema
+from ledger.requests import catalogue_schema
 
 bp = Blueprint("openapi", __name__)
 READ = ("recorder", "inspector", "auditor", "admin")

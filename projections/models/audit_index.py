@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, Column, Connection, Date, DateTime, Index, Integer, String, Table
 
-from ledger.application import jsonable
+from ledger.requests import jsonable
 from projections import values
 from projections.source import FIX_TYPES
 from projections.tables import Projection, insert_rows, metadata

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from ledger.application import catalogue_schema, parse_request
 from ledger.errors import Malformed, ValidationFailed
 from ledger.events import CATALOGUE
 from ledger.fields import Choice, Date, Int, List, Nip, Obj, Str, load_object
+from ledger.requests import catalogue_schema, parse_request
 
 SPEC = {"name": Str(max_length=5), "n": Int(minimum=1, maximum=3), "on": Date(),
         "kind": Choice(["a", "b"]), "tags": List(Str(), max_items=2, required=False),

@@ -1,0 +1,162 @@
+"""The ledger's reads: a stream's aggregate and its bitemporal state, its history, the feed,
+and each event as the API shows it, with its position and leaf hash."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timezone
+from typing import Any, Iterable
+
+from eventsourcing.application import AggregateNotFoundError, project_aggregate
+
+from ledger.employee import Employee
+from ledger.errors import NotFound
+from ledger.feedback import FeedbackCase
+from ledger.integrity import type_name, utc_text
+from ledger.internship import Internship
+from ledger.requests import jsonable
+from ledger.storage import AggregateCache, clone
+from ledger.stream import Stream, stream_id
+from ledger.unit import Unit
+
+AGGREGATES: dict[str, type[Stream]] = {
+    "employee": Employee, "unit": Unit, "internship": Internship, "feedback": FeedbackCase,
+}
+
+
+class Reading:
+    """The Ledger's reads (a mixin: the Ledger is also the event store's `Application`)."""
+
+    aggregates: AggregateCache | None  # set by the Ledger; the rest comes from `Application`
+    recorder: Any
+    repository: Any
+    events: Any
+    mapper: Any
+
+    def aggregate(self, kind: str, key: str, *, writable: bool = False) -> Any:
+        """The stream's aggregate at its latest version, or None.
+
+        Readers get the cached object itself and must not change it; a writer (`writable`) gets
+        a clone whose new events touch nothing cached until they are committed.
+        """
+        sid = stream_id(kind, key)
+        cached = self.aggregates.get(sid) if self.aggregates is not None else None
+        if cached is None:
+            try:
+                agg = self.repository.get(sid)
+            except AggregateNotFoundError:
+                return None
+        else:
+            newer = list(self.repository.event_store.get(sid, gt=cached.version))
+            agg = project_aggregate(clone(cached), newer) if newer else cached
+        if self.aggregates is not None:
+            if agg is not cached:
+                self.aggregates.put(agg)
+            if writable:
+                return clone(agg)
+        return agg
+
+    def state(self, kind: str, key: str, as_of: datetime | None = None,
+              valid_at: date | None = None) -> dict[str, Any]:
+        """State of a stream as recorded at `as_of`, in effect on `valid_at` (both optional)."""
+        if as_of is not None and as_of.tzinfo is None:  # recording times are UTC
+            as_of = as_of.replace(tzinfo=timezone.utc)
+        agg = self.aggregate(kind, key)
+        if agg is None or agg.version_at(as_of) == 0:
+            raise NotFound(f"subject: no {kind} {key}" + (f" known at {utc_text(as_of)}" if as_of else ""),
+                           field="subject")
+        state = agg.state(as_of=as_of, valid_at=valid_at)
+        if state is None:
+            raise NotFound(f"valid_at: {kind} {key} had no state in effect on {valid_at}", field="valid_at")
+        version = agg.version_at(as_of)
+        state["version"] = version
+        state["last_position"] = self.position_of(agg.id, version)
+        return state
+
+    def position_of(self, sid: uuid.UUID, version: int) -> int | None:
+        rows = self.recorder.query("SELECT position FROM jejak_leaves WHERE stream_id = ? AND version = ?",
+                                   (str(sid), version))
+        return rows[0][0] if rows else None
+
+    def locate(self, event_id: str) -> dict[str, Any] | None:
+        rows = self.recorder.query("SELECT position, stream_id, version, leaf_hash FROM jejak_leaves"
+                                   " WHERE event_id = ?", (event_id,))
+        if not rows:
+            return None
+        p, sid, v, leaf = rows[0]
+        return {"position": p, "stream_id": sid, "version": v, "leaf_hash": bytes(leaf).hex()}
+
+    def event(self, event_id: str) -> dict[str, Any]:
+        found = self.locate(event_id)
+        if found is None:
+            raise NotFound(f"event_id: no event {event_id}", field="event_id")
+        return self.events_at([found["position"]])[0]
+
+    def history(self, kind: str, key: str, after_version: int = 0, limit: int = 100) -> list[dict[str, Any]]:
+        sid = stream_id(kind, key)
+        events = list(self.events.get(sid, gt=after_version, limit=limit))
+        if not events and after_version == 0:
+            raise NotFound(f"subject: no {kind} {key}", field="subject")
+        if not events:
+            return []
+        rows = self.recorder.query("SELECT version, position, leaf_hash FROM jejak_leaves WHERE stream_id = ?"
+                                   " AND version > ? AND version <= ?",
+                                   (str(sid), after_version, events[-1].originator_version))
+        where = {v: (p, bytes(h).hex()) for v, p, h in rows}
+        return [self.view(e, *where[e.originator_version]) for e in events]
+
+    def head(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def feed(self, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
+        notes = self.recorder.select_notifications(after + 1, limit)
+        return self._views(notes)
+
+    def events_at(self, positions: Iterable[int]) -> list[dict[str, Any]]:
+        """Events at the given positions, oldest first; one query per run of adjacent positions."""
+        out: list[dict[str, Any]] = []
+        runs: list[list[int]] = []
+        for p in sorted(set(positions)):
+            if runs and p == runs[-1][1] + 1:
+                runs[-1][1] = p
+            else:
+                runs.append([p, p])
+        for start, stop in runs:
+            out += self._views(self.recorder.select_notifications(start, stop - start + 1, stop=stop))
+        return out
+
+    def _views(self, notes: Any) -> list[dict[str, Any]]:
+        if not notes:
+            return []
+        ps = [n.id for n in notes]
+        rows = self.recorder.query("SELECT position, leaf_hash FROM jejak_leaves WHERE position >= ? AND position <= ?",
+                                   (ps[0], ps[-1]))
+        leaves = {p: bytes(h).hex() for p, h in rows}
+        return [self.view(self.mapper.to_domain_event(n), n.id, leaves.get(n.id)) for n in notes]
+
+    @staticmethod
+    def view(event: Any, position: int, leaf: str | None) -> dict[str, Any]:
+        """An event as the API shows it: position, ids, data and every metadata field."""
+        meta = event.meta
+        return {
+            "position": position,
+            "event_id": meta["event_id"],
+            "type": type_name(type(event).__qualname__),
+            "stream": type(event).STREAM,
+            "subject": meta["subject"],
+            "stream_id": str(event.originator_id),
+            "version": event.originator_version,
+            "recorded_at": utc_text(event.timestamp),
+            "data": jsonable(event.data),
+            "actor": meta["actor"],
+            "on_behalf_of": meta.get("on_behalf_of"),
+            "source": meta.get("source"),
+            "correlation_id": meta.get("correlation_id"),
+            "idempotency_key": meta.get("idempotency_key"),
+            "effective_date": jsonable(meta.get("effective_date")),
+            "legal_basis": jsonable(meta.get("legal_basis")),
+            "reason": meta.get("reason"),
+            "warnings": meta.get("warnings", []),
+            "derived": meta.get("derived_from") is not None,
+            "leaf_hash": leaf,
+        }

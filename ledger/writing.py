@@ -1,0 +1,211 @@
+"""The ledger's one way to write: validate each posted event, decide it on fresh state under the
+rules, record it with the events it derives atomically (retrying lost races), and hand back receipts."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import time
+import uuid
+from datetime import datetime
+from typing import Any, Callable
+
+from eventsourcing.persistence import IntegrityError
+
+from ledger import derived, fixes
+from ledger import employee as employee_rules
+from ledger import feedback as feedback_rules
+from ledger import internship as internship_rules
+from ledger import unit as unit_rules
+from ledger.employee import Employee
+from ledger.errors import IdempotencyMismatch, LedgerError, ValidationFailed, VersionConflict
+from ledger.events import LedgerCreated
+from ledger.integrity import type_name, utc_text
+from ledger.reading import AGGREGATES, Reading
+from ledger.requests import Request, parse_request, request_hash
+from ledger.storage import AggregateCache, recent_leaves
+from ledger.stream import Stream, stream_id
+from ledger.unit import Unit
+
+MAX_RETRIES = 16  # decisions retried on fresh state after losing a race (with a growing random pause)
+MAX_BATCH = 1000
+
+
+class _Batch:
+    """Aggregates touched by one request, so later events in a batch see earlier ones."""
+
+    def __init__(self, ledger: Reading) -> None:
+        self.ledger = ledger
+        self.loaded: dict[uuid.UUID, Stream | None] = {}
+
+    def get(self, kind: str, key: str) -> Any:
+        sid = stream_id(kind, key)
+        if sid not in self.loaded:
+            self.loaded[sid] = self.ledger.aggregate(kind, key, writable=True)
+        return self.loaded[sid]
+
+    def put(self, agg: Stream) -> None:
+        self.loaded[agg.id] = agg
+
+    def has(self, kind: str, key: str) -> bool:
+        """Whether a stream exists: one indexed read of its first event, no snapshot decoded."""
+        sid = stream_id(kind, key)
+        if sid in self.loaded:
+            return self.loaded[sid] is not None
+        return bool(self.ledger.recorder.select_events(sid, lte=1, limit=1))
+
+    def unit(self, code: str) -> Unit | None:
+        return self.get("unit", code)
+
+    def employee(self, nip: str) -> Employee | None:
+        return self.get("employee", nip)
+
+    def pending(self) -> list[Stream]:
+        return [a for a in self.loaded.values() if a is not None and a.pending_events]
+
+
+class Writing:
+    """The Ledger's writes (a mixin beside `Reading`: the Ledger is also the event store's `Application`)."""
+
+    clock: Callable[[], datetime]  # set by the Ledger; `save` comes from `Application`, the reads from `Reading`
+    aggregates: AggregateCache | None
+
+    def record(self, bodies: list[Any], actor: str, *, batch: bool = False, source: str | None = None,
+               idempotency_key: str | None = None) -> tuple[list[dict[str, Any]], bool]:
+        """Record events atomically; returns (receipts, replayed). Refusals record nothing."""
+        if not isinstance(bodies, list) or not 1 <= len(bodies) <= MAX_BATCH:
+            raise ValidationFailed(f"events: send 1 to {MAX_BATCH} events", field="events")
+        claim = None
+        if idempotency_key is not None:
+            claim = (actor, idempotency_key, request_hash(bodies))
+            replay = self._replay(claim)
+            if replay is not None:
+                return replay, True
+        requests = [self._parse(b, i if batch else None, actor, source, idempotency_key)
+                    for i, b in enumerate(bodies)]
+        for attempt in range(MAX_RETRIES):
+            touched = _Batch(self)
+            try:
+                wanted = [self._decide(r, touched, i if batch else None) for i, r in enumerate(requests)]
+            except LedgerError:
+                # A racing request with the same key may have committed since the first look:
+                # its receipt is the answer, not the refusal its event now causes.
+                replay = self._replay(claim) if claim is not None else None
+                if replay is not None:
+                    return replay, True
+                raise
+            try:
+                # Positions follow the request order (each derived event right after its cause),
+                # not the per-aggregate grouping `save` would give a batch touching a stream twice.
+                rank = {eid: i for i, eid in enumerate(wanted)}
+                aggregates = touched.pending()
+                events = sorted((e for a in aggregates for e in a.collect_events()),
+                                key=lambda e: (rank[e.meta.get("derived_from") or e.meta["event_id"]],
+                                               e.meta.get("derived_from") is not None))
+                recordings = self.save(*events, *aggregates, idempotency=claim)
+            except IntegrityError:
+                if claim is not None:
+                    replay = self._replay(claim)
+                    if replay is not None:
+                        return replay, True
+                # Decide again on fresh state: a stale expected_version is then refused by name, and
+                # a conflict on another stream (say, the funding unit of a training) just retries.
+                if attempt == MAX_RETRIES - 1:
+                    raise VersionConflict("expected_version: the stream kept changing meanwhile; reload it and retry",
+                                          field="expected_version") from None
+                # A random pause that doubles each time up to 50 ms (at most ~0.6 s in all): writers racing on
+                # one stream otherwise lose to the same winner again and again.
+                time.sleep(random.uniform(0, min(0.05, 0.002 * 2 ** attempt)))
+                continue
+            if self.aggregates is not None:
+                for agg in aggregates:  # committed: the next reader starts from them
+                    self.aggregates.put(agg)
+            return self._saved_receipts(recordings, wanted), False
+        raise AssertionError("unreachable")
+
+    def _replay(self, claim: tuple[str, str, str]) -> list[dict[str, Any]] | None:
+        rows = self.recorder.query("SELECT request_hash, positions FROM jejak_idempotency"
+                                   " WHERE principal = ? AND key = ?", claim[:2])
+        if not rows:
+            return None
+        if rows[0][0] != claim[2]:
+            raise IdempotencyMismatch("Idempotency-Key: this key was used with a different body",
+                                      field="Idempotency-Key")
+        positions = json.loads(rows[0][1])
+        events = {e["position"]: e for e in self.events_at(positions)}
+        # The original receipts: those events that the requests named (not derived budget events).
+        return [self._receipt(events[p]) for p in positions if not events[p]["derived"]]
+
+    def _parse(self, body: Any, index: int | None, actor: str, source: str | None,
+               idempotency_key: str | None) -> Request:
+        try:
+            return parse_request(body, actor, source, idempotency_key)
+        except LedgerError as exc:
+            raise exc.prefixed(f"events[{index}]") if index is not None else exc
+
+    def _decide(self, req: Request, batch: _Batch, index: int | None) -> str:
+        try:
+            return self._decide_one(req, batch)
+        except LedgerError as exc:
+            raise exc.prefixed(f"events[{index}]") if index is not None else exc
+
+    def _decide_one(self, req: Request, batch: _Batch) -> str:
+        # Copies: a retry after a conflict decides again from the request as posted.
+        cls, meta, data = req.cls, dict(req.meta), copy.deepcopy(req.data)
+        kind = cls.STREAM
+        if kind == "any":
+            kind = fixes.kind_of_original(req, self.locate)
+        agg = batch.get(kind, req.subject)
+        current = agg.version if agg is not None else 0
+        if req.expected_version is not None and req.expected_version != current:
+            raise VersionConflict(f"expected_version: the stream is at version {current}, not {req.expected_version}",
+                                  field="expected_version")
+        if cls.STREAM == "any":
+            warnings = fixes.decide(agg, cls.__name__, data, meta, batch, self.clock)
+        elif kind == "employee":
+            warnings = employee_rules.decide(agg, cls.__name__, data, meta, batch)
+        elif kind == "unit":
+            warnings = unit_rules.decide(agg, cls.__name__, data, meta)
+        elif kind == "internship":
+            warnings = internship_rules.decide(agg, cls.__name__, data, meta, batch)
+        else:
+            warnings = feedback_rules.decide(agg, cls.__name__, data, meta, batch)
+        meta["warnings"] = [w.as_dict() for w in warnings]
+        if issubclass(cls, LedgerCreated):
+            agg = AGGREGATES[kind]._create(cls, id=stream_id(kind, req.subject), data=data, meta=meta,
+                                           timestamp=self.clock())
+        else:
+            agg.trigger_event(cls, data=data, meta=meta, timestamp=self.clock())
+        batch.put(agg)
+        if cls.__name__ == "TrainingCompleted" and data["cost"] > 0:
+            derived.realise_training_cost(batch, data, meta, self.clock)
+        if cls.__name__ == "Annulled":
+            derived.annul_training_cost(batch, agg, data, meta, self.clock)
+        return meta["event_id"]
+
+    def _saved_receipts(self, recordings: list[Any], wanted: list[str]) -> list[dict[str, Any]]:
+        """Receipts of a save that just committed, from the saved events and the leaf hashes the
+        recorder computed in that transaction (the stored bytes, so no read back is needed)."""
+        leaves = recent_leaves()
+        positions = {r.domain_event.meta["event_id"]: r.notification.id for r in recordings}
+        by_event: dict[str, dict[str, Any]] = {}
+        for r in recordings:
+            event, position = r.domain_event, r.notification.id
+            eid = event.meta["event_id"]
+            leaf = leaves.get(position)
+            if leaf is None or leaf[0] != eid:  # not this save's: read what was stored instead
+                return self._receipts([(positions[w], w) for w in wanted])
+            by_event[eid] = {"event_id": eid, "type": type_name(type(event).__qualname__),
+                             "subject": event.meta["subject"], "version": event.originator_version,
+                             "position": position, "recorded_at": utc_text(event.timestamp),
+                             "leaf_hash": leaf[1].hex()}
+        return [by_event[eid] for eid in wanted]
+
+    def _receipts(self, wanted: list[tuple[int, str]]) -> list[dict[str, Any]]:
+        events = {e["position"]: e for e in self.events_at([p for p, _ in wanted])}
+        return [self._receipt(events[p]) for p, _ in wanted]
+
+    @staticmethod
+    def _receipt(e: dict[str, Any]) -> dict[str, Any]:
+        return {k: e[k] for k in ("event_id", "type", "subject", "version", "position", "recorded_at", "leaf_hash")}
