@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from api.http.schemas.base import Args, _limit
-from ledger.application import catalogue_schema
+from ledger.requests import catalogue_schema
 
 EVENT_TYPES = tuple(item["type"] for item in catalogue_schema())
 

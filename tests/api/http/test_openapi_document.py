@@ -7,7 +7,7 @@ import json
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
 from api.http.schemas import EVENT_TYPES, FLAG_KINDS
-from ledger.application import catalogue_schema
+from ledger.requests import catalogue_schema
 from projections.models.red_flags import KINDS
 
 
