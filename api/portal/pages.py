@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
-from api.portal import feedback as public_feedback, openapi as public_openapi, view as public_view
+from api.portal import feedback as public_feedback, formguard, openapi as public_openapi, view as public_view
 from api.portal.contact_crypto import ContactBox, default_key_path
 from api.errors import ApiError, error_response
 from api.body import read_json
@@ -154,15 +154,21 @@ def feedback_form():
 
 def _form_page(form: dict[str, Any], errors: dict[str, str], status: int = 200):
     units = public_view.unit_choices(_engine())
-    return _page("feedback_form.html", status, form=form, errors=errors, units=units,
-                 classifications=list(public_feedback.CLASSIFICATIONS.items()),
-                 max_message=public_feedback.MAX_MESSAGE)
+    token = formguard.token()
+    body, status, headers = _page("feedback_form.html", status, form=form, errors=errors, units=units,
+                                  classifications=list(public_feedback.CLASSIFICATIONS.items()),
+                                  max_message=public_feedback.MAX_MESSAGE, form_token=token)
+    return formguard.set_cookie(current_app.make_response((body, status, headers)), token)
 
 
 @bp.post("/masukan")
 def feedback_submit():
     """Record the form's feedback; on success go to its ticket page, else show the form again with its errors."""
     _limit("PUBLIC_FEEDBACK_RATE")
+    if not formguard.from_this_site():
+        return _error_page(403, "Formulir tidak dapat diterima",
+                           "Formulir ini tidak dikirim dari halaman masukan kami, atau halamannya sudah terlalu lama "
+                           "terbuka. Muat ulang halaman Sampaikan masukan lalu kirim lagi; tidak ada yang tercatat.")
     f = request.form
     body = {"classification": f.get("classification", ""), "unit": f.get("unit", ""),
             "message": f.get("message", ""), "anonymous": f.get("anonymous") == "1",
@@ -221,6 +227,9 @@ def unit_json(code: str):
 def feedback_json():
     """Submit feedback: 201 with the ticket; contact is sealed, and never stored when anonymous."""
     _limit("PUBLIC_FEEDBACK_RATE")
+    if request.mimetype != "application/json":  # a cross-site page can post text/plain, never JSON
+        raise ApiError("unsupported_media_type", "Content-Type: send the feedback as application/json",
+                       field="Content-Type")
     body = read_json()
     if not isinstance(body, dict):
         raise ValidationFailed("body: send a JSON object", field="body")
