@@ -20,7 +20,7 @@ from api.portal.contact_crypto import ContactBox, default_key_path
 from api.errors import ApiError, error_response
 from api.body import read_json
 from api.bootstrap import services
-from api.portal.ratelimit import RateLimiter, parse_rate
+from api.portal.ratelimit import PortalLimits, parse_rate, parse_trusted_proxies
 from ledger.errors import NotFound, ValidationFailed
 
 bp = Blueprint("public", __name__, template_folder="templates", static_folder="static",
@@ -44,14 +44,20 @@ def _setup(state: Any) -> None:
     import os
 
     app = state.app
-    limits = {}
+    rates = {}
     for name, default in DEFAULT_RATES.items():
-        text = app.config.get(name) or os.environ.get(f"JEJAK_{name}") or default
+        rates[name] = app.config.get(name) or os.environ.get(f"JEJAK_{name}") or default
         try:
-            limits[name] = RateLimiter(*parse_rate(text))
+            parse_rate(rates[name])
         except ValueError as exc:
             raise RuntimeError(f"JEJAK_{name}: {exc}") from None
-    app.extensions["jejak_public_limits"] = limits
+    try:
+        hops = parse_trusted_proxies(app.config.get("TRUSTED_PROXIES", os.environ.get("JEJAK_TRUSTED_PROXIES")))
+    except ValueError as exc:
+        raise RuntimeError(f"JEJAK_TRUSTED_PROXIES: {exc}") from None
+    app.extensions["jejak_public_limits"] = PortalLimits(
+        app, rates, app.config.get("REDIS_URL") or os.environ.get("JEJAK_REDIS_URL"), hops,
+        prefix=app.config.get("RATE_LIMIT_PREFIX", "jejak-portal"))
     key_path = Path(app.config.get("CONTACT_KEY_PATH") or default_key_path(app.extensions["jejak"].url))
     app.extensions["jejak_contact_box"] = ContactBox.from_path(key_path)
     for name, func in public_view.FILTERS.items():
@@ -59,12 +65,8 @@ def _setup(state: Any) -> None:
     app.config.setdefault("OPENAPI_PATHS", {}).update(public_openapi.OPENAPI_PATHS)
 
 
-def _client() -> str:
-    return request.remote_addr or "unknown"
-
-
 def _limit(name: str) -> None:
-    wait = current_app.extensions["jejak_public_limits"][name].hit(_client())
+    wait = current_app.extensions["jejak_public_limits"].hit(name)
     if wait:
         raise ApiError("rate_limited", f"client: too many requests from this address; retry after {wait} s",
                        headers={"Retry-After": str(wait)})
