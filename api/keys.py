@@ -15,6 +15,16 @@ from api.db import make_engine
 
 ROLES = ("recorder", "inspector", "auditor", "admin")
 NAME_PATTERN = r"[a-z0-9][a-z0-9._-]{0,63}"
+# Principals Jejak records under itself: a key by one of these names would make its events look
+# exactly like the portal's submissions or an import. `jejak` and `jejak-*` are kept for more.
+PORTAL_PRINCIPAL = "public-portal"
+RESERVED_PRINCIPALS = frozenset({PORTAL_PRINCIPAL, "jejak-import"})
+RESERVED_PREFIX = "jejak"
+
+
+def is_reserved(name: str) -> bool:
+    """Whether a principal name belongs to Jejak itself."""
+    return name in RESERVED_PRINCIPALS or name == RESERVED_PREFIX or name.startswith(RESERVED_PREFIX + "-")
 
 metadata = sa.MetaData()
 api_keys = sa.Table(
@@ -59,6 +69,9 @@ class KeyStore:
         """Create a key and return its token: the only time the token exists in clear."""
         if not isinstance(name, str) or not re.fullmatch(NAME_PATTERN, name):
             raise KeyProblem(f"--name: {name!r} must be lower-case letters, digits, . _ - (at most 64)")
+        if is_reserved(name):
+            raise KeyProblem(f"--name: {name!r} is reserved for Jejak's own principals (public-portal, jejak-import, "
+                             "jejak-*): events under it would pass for the system's; choose another name")
         if role not in ROLES:
             raise KeyProblem(f"--role: {role!r} is not one of {', '.join(ROLES)}")
         token = "jjk_" + secrets.token_urlsafe(32)
@@ -90,5 +103,7 @@ class KeyStore:
             row = conn.execute(sa.select(api_keys.c.name, api_keys.c.role, api_keys.c.token_hash)
                                .where(api_keys.c.token_hash == wanted, api_keys.c.revoked_at.is_(None))).first()
         if row is None or not hmac.compare_digest(row.token_hash, wanted):
+            return None
+        if row.name in RESERVED_PRINCIPALS:  # stored before the reservation: an impostor of the system
             return None
         return Principal(row.name, row.role)

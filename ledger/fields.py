@@ -29,7 +29,19 @@ class Field:
         return ValidationFailed(f"{path}: {message}", field=path, fields={path: [message]})
 
 
-NO_NUL = "^[^\\x00]*$"
+# What text that people read may not hide: controls (C0, DEL, C1), bidirectional embeddings,
+# overrides, isolates and marks (which reorder what is shown: "Dinas\u202eKesehatan"), and
+# zero-width characters (which make two different names look the same). A name is one line;
+# a long free text (over 500 characters allowed: reasons, notes, messages) keeps its line breaks
+# and tabs. The ranges are written for both Python and the JSON Schema served (ECMA-262).
+HIDDEN_RANGES = ("\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200b-\\u200f\\u202a-\\u202e"
+                 "\\u2060\\u2066-\\u2069\\ufeff")
+TEXT = f"^[^{HIDDEN_RANGES}]*$"  # long free text: line feeds, carriage returns and tabs allowed
+LINE = f"^[^{HIDDEN_RANGES}\\t\\n\\r]*$"  # a name or any short text: one line
+NO_NUL = TEXT  # the older name, still imported for the provenance fields' schema
+MULTILINE_FROM = 501  # a maximum length above 500 marks a free text of paragraphs
+_HIDDEN_TEXT = re.compile(f"[{HIDDEN_RANGES}]")
+_HIDDEN_LINE = re.compile(f"[{HIDDEN_RANGES}\\t\\n\\r]")
 
 
 @dataclass
@@ -38,12 +50,19 @@ class Str(Field):
     pattern: str | None = None
     required: bool = True
     min_length: int = 1
+    multiline: bool | None = None  # None: only long free text (max_length over 500) may break lines
+
+    def lines(self) -> bool:
+        return self.multiline if self.multiline is not None else self.max_length >= MULTILINE_FROM
 
     def load(self, value: Any, path: str) -> str:
         if not isinstance(value, str):
             raise self._fail(path, "must be a string")
         if "\x00" in value:  # PostgreSQL text cannot hold it: one such event would stall every read model
             raise self._fail(path, "must not contain the NUL character (U+0000)")
+        hidden = (_HIDDEN_TEXT if self.lines() else _HIDDEN_LINE).search(value)
+        if hidden:
+            raise self._fail(path, hidden_message(value, hidden.start(), self.lines()))
         if len(value) < self.min_length:
             raise self._fail(path, "must not be empty")
         if len(value) > self.max_length:
@@ -54,8 +73,19 @@ class Str(Field):
 
     def schema(self) -> dict[str, Any]:
         s: dict[str, Any] = {"type": "string", "minLength": self.min_length, "maxLength": self.max_length}
-        s["pattern"] = f"^{self.pattern}$" if self.pattern else NO_NUL
+        s["pattern"] = f"^{self.pattern}$" if self.pattern else (TEXT if self.lines() else LINE)
         return s
+
+
+def hidden_message(value: str, at: int, lines: bool) -> str:
+    """Why a text is refused, naming the character and where it is."""
+    char = value[at]
+    what = ("a line break or tab (this text is one line)" if char in "\t\n\r" and not lines else
+            "a control character" if ord(char) < 0x20 or 0x7f <= ord(char) <= 0x9f else
+            "a zero-width character" if char in "\u200b\u200c\u200d\u2060\ufeff" else
+            "a bidirectional control (it reorders what readers see)")
+    return (f"must not contain {what}: U+{ord(char):04X} at character {at + 1}; "
+            "type the text again without it")
 
 
 @dataclass

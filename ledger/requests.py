@@ -13,7 +13,7 @@ from typing import Any
 
 from ledger.errors import Malformed, ValidationFailed
 from ledger.events import CATALOGUE, LedgerEvent
-from ledger.fields import NO_NUL, Int, Obj, Str, load_date, load_object
+from ledger.fields import LINE, TEXT, Int, Obj, Str, load_date, load_object
 from ledger.integrity import utc_text
 
 SUBJECT_PATTERN = r"[A-Za-z0-9][A-Za-z0-9/._-]{0,63}"
@@ -124,10 +124,10 @@ def catalogue_schema() -> list[dict[str, Any]]:
                                    "fields": {"type": "object"}}},
                 "effective_date": {"type": "string", "format": "date"},
                 "legal_basis": LEGAL_BASIS_SCHEMA,
-                "reason": {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": NO_NUL},
-                "on_behalf_of": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": NO_NUL},
-                "correlation_id": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": NO_NUL},
-                "source": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": NO_NUL},
+                "reason": {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": TEXT},
+                "on_behalf_of": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": LINE},
+                "correlation_id": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": LINE},
+                "source": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": LINE},
                 "expected_version": {"type": "integer", "minimum": 0},
             },
             "required": required,

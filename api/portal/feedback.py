@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from api.keys import PORTAL_PRINCIPAL
 from api.portal.contact_crypto import ContactBox
 from ledger.errors import NotFound, ValidationFailed
 
 CLASSIFICATIONS = {"aspirasi": "Aspirasi", "pengaduan": "Pengaduan", "permintaan_informasi": "Permintaan informasi"}
 MAX_MESSAGE = 5000
 MAX_CONTACT = 200
-ACTOR = "public-portal"
+ACTOR = PORTAL_PRINCIPAL  # reserved in api.keys: no API key can take it
 
 
 @dataclass

@@ -15,12 +15,12 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
-from api.portal import feedback as public_feedback, openapi as public_openapi, view as public_view
+from api.portal import feedback as public_feedback, formguard, openapi as public_openapi, view as public_view
 from api.portal.contact_crypto import ContactBox, default_key_path
 from api.errors import ApiError, error_response
 from api.body import read_json
 from api.bootstrap import services
-from api.portal.ratelimit import RateLimiter, parse_rate
+from api.portal.ratelimit import PortalLimits, parse_rate, parse_trusted_proxies
 from ledger.errors import NotFound, ValidationFailed
 
 bp = Blueprint("public", __name__, template_folder="templates", static_folder="static",
@@ -44,14 +44,20 @@ def _setup(state: Any) -> None:
     import os
 
     app = state.app
-    limits = {}
+    rates = {}
     for name, default in DEFAULT_RATES.items():
-        text = app.config.get(name) or os.environ.get(f"JEJAK_{name}") or default
+        rates[name] = app.config.get(name) or os.environ.get(f"JEJAK_{name}") or default
         try:
-            limits[name] = RateLimiter(*parse_rate(text))
+            parse_rate(rates[name])
         except ValueError as exc:
             raise RuntimeError(f"JEJAK_{name}: {exc}") from None
-    app.extensions["jejak_public_limits"] = limits
+    try:
+        hops = parse_trusted_proxies(app.config.get("TRUSTED_PROXIES", os.environ.get("JEJAK_TRUSTED_PROXIES")))
+    except ValueError as exc:
+        raise RuntimeError(f"JEJAK_TRUSTED_PROXIES: {exc}") from None
+    app.extensions["jejak_public_limits"] = PortalLimits(
+        app, rates, app.config.get("REDIS_URL") or os.environ.get("JEJAK_REDIS_URL"), hops,
+        prefix=app.config.get("RATE_LIMIT_PREFIX", "jejak-portal"))
     key_path = Path(app.config.get("CONTACT_KEY_PATH") or default_key_path(app.extensions["jejak"].url))
     app.extensions["jejak_contact_box"] = ContactBox.from_path(key_path)
     for name, func in public_view.FILTERS.items():
@@ -59,12 +65,8 @@ def _setup(state: Any) -> None:
     app.config.setdefault("OPENAPI_PATHS", {}).update(public_openapi.OPENAPI_PATHS)
 
 
-def _client() -> str:
-    return request.remote_addr or "unknown"
-
-
 def _limit(name: str) -> None:
-    wait = current_app.extensions["jejak_public_limits"][name].hit(_client())
+    wait = current_app.extensions["jejak_public_limits"].hit(name)
     if wait:
         raise ApiError("rate_limited", f"client: too many requests from this address; retry after {wait} s",
                        headers={"Retry-After": str(wait)})
@@ -154,15 +156,21 @@ def feedback_form():
 
 def _form_page(form: dict[str, Any], errors: dict[str, str], status: int = 200):
     units = public_view.unit_choices(_engine())
-    return _page("feedback_form.html", status, form=form, errors=errors, units=units,
-                 classifications=list(public_feedback.CLASSIFICATIONS.items()),
-                 max_message=public_feedback.MAX_MESSAGE)
+    token = formguard.token()
+    body, status, headers = _page("feedback_form.html", status, form=form, errors=errors, units=units,
+                                  classifications=list(public_feedback.CLASSIFICATIONS.items()),
+                                  max_message=public_feedback.MAX_MESSAGE, form_token=token)
+    return formguard.set_cookie(current_app.make_response((body, status, headers)), token)
 
 
 @bp.post("/masukan")
 def feedback_submit():
     """Record the form's feedback; on success go to its ticket page, else show the form again with its errors."""
     _limit("PUBLIC_FEEDBACK_RATE")
+    if not formguard.from_this_site():
+        return _error_page(403, "Formulir tidak dapat diterima",
+                           "Formulir ini tidak dikirim dari halaman masukan kami, atau halamannya sudah terlalu lama "
+                           "terbuka. Muat ulang halaman Sampaikan masukan lalu kirim lagi; tidak ada yang tercatat.")
     f = request.form
     body = {"classification": f.get("classification", ""), "unit": f.get("unit", ""),
             "message": f.get("message", ""), "anonymous": f.get("anonymous") == "1",
@@ -221,6 +229,9 @@ def unit_json(code: str):
 def feedback_json():
     """Submit feedback: 201 with the ticket; contact is sealed, and never stored when anonymous."""
     _limit("PUBLIC_FEEDBACK_RATE")
+    if request.mimetype != "application/json":  # a cross-site page can post text/plain, never JSON
+        raise ApiError("unsupported_media_type", "Content-Type: send the feedback as application/json",
+                       field="Content-Type")
     body = read_json()
     if not isinstance(body, dict):
         raise ValidationFailed("body: send a JSON object", field="body")

@@ -1,58 +1,90 @@
-"""Per-address rate limits for the public portal, so one client cannot flood the feedback channel.
+"""Rate limits for the public portal, shared by every worker, so one client cannot flood the feedback channel.
 
-A sliding window per client address, kept in memory per server process. It is a
-brake on abuse, not an accounting system: a restart forgets it, and each worker
-process of a multi-process server keeps its own window.
+Flask-Limiter keeps the counts: in Redis when `JEJAK_REDIS_URL` is set (every worker and every
+server behind the same Redis share one window), otherwise in this process's memory. Windows
+slide (the moving-window strategy). The client is the connecting address, unless
+`JEJAK_TRUSTED_PROXIES` says how many proxies of ours stand in front: then it is that many
+entries from the right of `X-Forwarded-For` (entries further left are whatever the client
+wrote, so they are never believed). An IPv6 client is its /64, the block one household or
+host gets; an IPv4-mapped address counts as the IPv4 one.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import math
-import threading
 import time
-from collections import deque
-from typing import Callable
+from typing import Any
+
+from flask import Flask, request
+from flask_limiter import Limiter
+from limits import RateLimitItemPerSecond
 
 
-class RateLimiter:
-    """At most `limit` hits per `window` seconds for each key (a client address)."""
+class PortalLimits:
+    """The portal's named limits (feedback, reads) over one shared storage."""
 
-    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic,
-                 max_keys: int = 100_000) -> None:
-        if limit < 1 or window <= 0:
-            raise ValueError("limit must be at least 1 and window above 0 seconds")
-        self.limit = limit
-        self.window = window
-        self.clock = clock
-        self.max_keys = max_keys
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+    def __init__(self, app: Flask, rates: dict[str, str], storage_uri: str | None, trusted_proxies: int,
+                 prefix: str = "jejak-portal") -> None:
+        self.trusted_proxies = trusted_proxies
+        self.prefix = prefix
+        self.items = {name: RateLimitItemPerSecond(*_item(text)) for name, text in rates.items()}
+        # No default limits: the extension only holds the storage and the strategy; the portal
+        # decides which requests count and answers refusals in the contract's shape.
+        self.extension = Limiter(key_func=self.client, app=app, storage_uri=storage_uri or "memory://",
+                                 strategy="moving-window", default_limits=[], headers_enabled=False,
+                                 key_prefix=prefix, swallow_errors=False)
 
-    def hit(self, key: str) -> int:
-        """Count one request; returns 0 when allowed, else the seconds to wait (Retry-After)."""
-        now = self.clock()
-        with self._lock:
-            hits = self._hits.get(key)
-            if hits is None:
-                if len(self._hits) >= self.max_keys:
-                    self._prune(now)
-                hits = self._hits[key] = deque()
-            while hits and hits[0] <= now - self.window:
-                hits.popleft()
-            if len(hits) >= self.limit:
-                return max(1, math.ceil(hits[0] + self.window - now))
-            hits.append(now)
+    def client(self) -> str:
+        return client_bucket(client_address(request.remote_addr, request.headers.getlist("X-Forwarded-For"),
+                                            self.trusted_proxies))
+
+    def hit(self, name: str, client: str | None = None) -> int:
+        """Count one request of `client` (default: this request's); 0 when allowed, else Retry-After seconds."""
+        item, key = self.items[name], client if client is not None else self.client()
+        strategy = self.extension.limiter
+        if strategy.hit(item, self.prefix, name, key):
             return 0
+        reset, _ = strategy.get_window_stats(item, self.prefix, name, key)
+        return max(1, math.ceil(reset - time.time()))
 
-    def _prune(self, now: float) -> None:
-        """Forget addresses whose window has passed, so memory stays bounded."""
-        stale = [k for k, h in self._hits.items() if not h or h[-1] <= now - self.window]
-        for k in stale:
-            del self._hits[k]
-        if len(self._hits) >= self.max_keys:  # all active: drop the oldest quarter
-            oldest = sorted(self._hits, key=lambda k: self._hits[k][-1])[: self.max_keys // 4]
-            for k in oldest:
-                del self._hits[k]
+
+def client_address(remote: str | None, forwarded: list[str], trusted_proxies: int) -> str:
+    """The client's address: what our own `trusted_proxies` proxies saw, never what the client claims."""
+    if trusted_proxies > 0:
+        hops = [a.strip() for a in ",".join(forwarded).split(",") if a.strip()]
+        if len(hops) >= trusted_proxies:
+            return hops[-trusted_proxies]
+    return remote or "unknown"
+
+
+def client_bucket(address: str) -> str:
+    """The bucket an address counts in: an IPv4 address, or the /64 of an IPv6 one."""
+    try:
+        ip: Any = ipaddress.ip_address(address.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return address[:64]
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def _item(text: str) -> tuple[int, int]:
+    limit, window = parse_rate(text)
+    return limit, max(1, math.ceil(window))
+
+
+def parse_trusted_proxies(text: str | int | None) -> int:
+    """`JEJAK_TRUSTED_PROXIES`: how many proxies of ours append to X-Forwarded-For (default 0: ignore it)."""
+    try:
+        hops = int(text or 0)
+    except ValueError:
+        hops = -1
+    if not 0 <= hops <= 10:
+        raise ValueError(f"{text!r}: the number of proxies in front of Jejak, 0 (none, the default) to 10")
+    return hops
 
 
 def parse_rate(text: str) -> tuple[int, float]:

@@ -16,7 +16,7 @@ from typing import Any, Callable
 from hypothesis import strategies as st
 
 from ledger import rules
-from ledger.fields import NO_NUL
+from ledger.fields import HIDDEN_RANGES, LINE, TEXT
 
 UNITS = ["DINKES", "BKPSDM"]
 UNIT_FIELDS = {"unit", "from_unit", "to_unit", "funding_unit", "host_unit"}
@@ -66,8 +66,9 @@ def _strategy(schema: dict[str, Any], known: dict[str, list[Any]]) -> Any:
             return st.dates(date(1950, 1, 1), date(2100, 12, 31)).map(date.isoformat)
         if schema.get("format") == "uuid":
             return st.uuids().map(str)
-        if schema.get("pattern") == NO_NUL:  # any text but NUL, up to the exact maximum length
-            text = st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",))  # Unicode text
+        if schema.get("pattern") in (TEXT, LINE):  # any text people can read, up to the exact maximum length
+            hidden = re.compile(f"[{HIDDEN_RANGES}" + ("\\t\\n\\r]" if schema["pattern"] == LINE else "]"))
+            text = st.characters(blacklist_categories=("Cs",)).filter(lambda c: not hidden.match(c))
             return st.one_of(st.text(text, min_size=lo, max_size=min(hi, TEXT_CAP)),
                              st.text(text, min_size=hi, max_size=hi))
         if "pattern" in schema:
@@ -110,8 +111,9 @@ def _breakers(schema: dict[str, Any], value: Any) -> list[tuple[str, Any]]:
             out += [("impossible date", "2025-02-30"), ("day-month-year date", "01-04-2025")]
         if schema.get("format") == "uuid":
             out.append(("not a uuid", "not-a-uuid"))
-        if schema.get("pattern") == NO_NUL:
+        if schema.get("pattern") in (TEXT, LINE):
             out.append(("a NUL character inside", f"{value}\x00" if isinstance(value, str) else "\x00"))
+            out.append(("a bidi override inside", f"{value}\u202e" if isinstance(value, str) else "\u202e"))
         elif "pattern" in schema:
             out.append(("outside the pattern", " !"))
             if r"\d" in schema["pattern"] and isinstance(value, str):

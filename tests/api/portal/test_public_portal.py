@@ -9,6 +9,7 @@ import psycopg
 import pytest
 
 import public_world
+from portal_apps import form_token
 from public_world import PRIVATE, small_numbers
 
 TICKET = re.compile(r"LPR-\d{4}-[A-Z2-7]{16}")
@@ -122,7 +123,8 @@ def test_bad_feedback_is_refused_naming_each_field_and_records_nothing(client, a
     assert client.post("/v1/public/feedback", json=["x"]).status_code == 400
     assert client.post("/v1/public/feedback", data="{", content_type="application/json").json["error"]["code"] == \
         "malformed"
-    form = client.post("/masukan", data={"classification": "", "unit": "LABKESDA", "message": "Tolong"})
+    form = client.post("/masukan", data={"classification": "", "unit": "LABKESDA", "message": "Tolong",
+                                         "form_token": form_token(client)})
     assert form.status_code == 400 and "pilih jenis masukan" in form.get_data(as_text=True)
     assert ledger.head() == head
 
