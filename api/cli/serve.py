@@ -44,11 +44,30 @@ def serve(host: str, port: int, workers: int | None, threads: int, timeout: int)
 
         def load(self) -> Any:
             from api import create_app
-            return create_app({"DATABASE_URL": url})
+            return closing_after_refused_bodies(create_app({"DATABASE_URL": url}))
 
     click.echo(f"jejak: serving {url.split('@')[-1]} on http://{host}:{port} "
                f"({workers} workers x {threads} threads)", err=True)
     Server().run()
+
+
+def closing_after_refused_bodies(app: Any) -> Any:
+    """The WSGI app, with the connection closed after a 413: the body it refused was never read, so the
+    connection must not be kept alive. gunicorn drops an application's `Connection` header and would answer
+    `keep-alive`, then read the unread body to find the next request; `force_close` makes it say `close`
+    and close gracefully (RFC 9112, 9.6)."""
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            if status.startswith("413"):
+                server_response = getattr(start_response, "__self__", None)
+                if hasattr(server_response, "force_close"):
+                    server_response.force_close()
+            return start_response(status, headers, exc_info)
+
+        return app(environ, start)
+
+    return wsgi
 
 
 def redacting_logger() -> type:
