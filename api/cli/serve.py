@@ -7,8 +7,9 @@ from typing import Any
 
 import click
 
+from api.cli.opening import database, opened
 from api.keys import ROLES, KeyProblem, KeyStore
-from ledger.config import database_url, is_postgres
+from ledger.config import is_postgres
 
 
 @click.command()
@@ -24,8 +25,9 @@ def serve(host: str, port: int, workers: int | None, threads: int, timeout: int)
     from gunicorn.app.base import BaseApplication
 
     from api.bootstrap import build_services
+    from api.cli.opening import database
 
-    url = database_url()
+    url = database(create=True)
     try:  # create every table once, here, so the workers never race to create them
         build_services(url).close()
     except Exception as exc:  # noqa: BLE001 - any connection problem is a configuration error
@@ -111,8 +113,9 @@ def keys() -> None:
 @click.option("--role", required=True, type=click.Choice(ROLES))
 def keys_create(name: str, role: str) -> None:
     """Create a key and print its token once; only its hash is stored."""
+    url = database(create=True)  # keys may be made before the first `jejak serve`
     try:
-        store = KeyStore(database_url())
+        store = opened(url, lambda: KeyStore(url))
         token = store.create(name, role)
         store.close()
     except KeyProblem as exc:
@@ -122,11 +125,18 @@ def keys_create(name: str, role: str) -> None:
 
 
 @keys.command("list")
-def keys_list() -> None:
+@click.option("--json", "as_json", is_flag=True, help="print the keys as JSON")
+def keys_list(as_json: bool) -> None:
     """List keys (names, roles, dates; never tokens)."""
-    store = KeyStore(database_url())
+    url = database(can_create=False)
+    store = opened(url, lambda: KeyStore(url))
     rows = store.list()
     store.close()
+    if as_json:
+        import json
+
+        click.echo(json.dumps(rows, default=str))
+        return
     for row in rows:
         state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
         click.echo(f"{row['name']}\t{row['role']}\t{row['created_at']}\t{state}")
@@ -136,8 +146,9 @@ def keys_list() -> None:
 @click.argument("name")
 def keys_revoke(name: str) -> None:
     """Revoke a key; effective on the next request."""
+    url = database(create=True)  # on a new database: "no active key named ...", as anywhere else
     try:
-        store = KeyStore(database_url())
+        store = opened(url, lambda: KeyStore(url))
         try:
             store.revoke(name)
         finally:
