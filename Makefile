@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 export JEJAK_DATABASE_URL ?= sqlite:///jejak.db
+# `make demo PORT=8080`; a smaller city: `make demo DEMO_ARGS="--employees 200 --years 1"` (used on an empty database).
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_ARGS ?=
 
 .PHONY: demo test install bench lint clean
 
@@ -14,8 +18,8 @@ install: $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 
 demo: install
-	$(BIN)/jejak demo --reuse
-	$(BIN)/jejak serve --host 127.0.0.1 --port 8000
+	$(BIN)/jejak demo --reuse $(DEMO_ARGS)
+	$(BIN)/jejak serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/lint-imports

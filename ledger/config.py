@@ -7,6 +7,36 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 DEFAULT_URL = "sqlite:///jejak.db"
+PRIVATE = 0o600  # the database, its backups and exports hold personal data: readable by their owner only
+
+
+class ConfigurationError(ValueError):
+    """A setting from the environment is unusable; the message starts with the variable's name."""
+
+
+def create_private_file(path: str | Path) -> bool:
+    """Create `path` empty and readable by its owner only, unless it exists; whether it was created.
+
+    SQLite gives a database's -wal, -shm and -journal files the mode of the database file itself, so a
+    database created this way keeps its companions private too.
+    """
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+    except FileExistsError:
+        return False
+    return True
+
+
+def setting_int(name: str, default: int, minimum: int = 0) -> int:
+    """A whole-number setting, or a ConfigurationError naming the variable (not the database URL)."""
+    text = os.environ.get(name, "").strip() or str(default)
+    try:
+        value = int(text)
+    except ValueError:
+        raise ConfigurationError(f"{name}={text!r}: expected a whole number such as {default}") from None
+    if value < minimum:
+        raise ConfigurationError(f"{name}={text!r}: expected a whole number of at least {minimum}")
+    return value
 
 
 def database_url(url: str | None = None) -> str:
@@ -20,7 +50,7 @@ def is_postgres(url: str) -> bool:
 def sqlite_path(url: str) -> str:
     """`sqlite:///relative.db` or `sqlite:////absolute/path.db` to a file path."""
     if not url.startswith("sqlite:///"):
-        raise ValueError(f"JEJAK_DATABASE_URL: expected sqlite:///FILE or postgresql://..., got {url!r}")
+        raise ConfigurationError(f"JEJAK_DATABASE_URL={url!r}: expected sqlite:///FILE or postgresql://...")
     return url[len("sqlite:///"):]
 
 
@@ -37,17 +67,19 @@ def event_store_env(url: str | None = None) -> dict[str, str]:
             "POSTGRES_PORT": str(u.port or 5432),
             "POSTGRES_USER": unquote(u.username or "postgres"),
             "POSTGRES_PASSWORD": unquote(u.password or ""),
-            "POSTGRES_LOCK_TIMEOUT": os.environ.get("JEJAK_LOCK_TIMEOUT", "5"),
-            "POSTGRES_POOL_SIZE": os.environ.get("JEJAK_POOL_SIZE", "5"),
+            "POSTGRES_LOCK_TIMEOUT": str(setting_int("JEJAK_LOCK_TIMEOUT", 5)),
+            "POSTGRES_POOL_SIZE": str(setting_int("JEJAK_POOL_SIZE", 5, minimum=1)),
             "POSTGRES_MAX_OVERFLOW": "10",
             "POSTGRES_CONNECT_TIMEOUT": "5",
         }
     path = sqlite_path(url)
+    lock_timeout = setting_int("JEJAK_LOCK_TIMEOUT", 10)
     if path not in (":memory:",) and not path.startswith("file:"):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+        create_private_file(path)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "APPLICATION_RECORDER_TOPIC": "ledger.storage.recorders:SQLiteLedgerRecorder",
         "SQLITE_DBNAME": path,
-        "SQLITE_LOCK_TIMEOUT": os.environ.get("JEJAK_LOCK_TIMEOUT", "10"),
+        "SQLITE_LOCK_TIMEOUT": str(lock_timeout),
     }

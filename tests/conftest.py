@@ -5,6 +5,11 @@ tests/api/{http,portal,cli,demo}, tests/bench and tests/reliability. Fixtures li
 and in tests/api/conftest.py (apps, keys, a live `jejak serve`); helper modules shared across
 rooms live in tests/support/, which this file puts on sys.path.
 
+Files in the working directory: none is ever read or written. `make demo` leaves `jejak.db`,
+`jejak-signing.key` and `jejak-contact.key` in the checkout, and on PostgreSQL the keys' default place
+is the working directory; so every test starts with JEJAK_DATABASE_URL, JEJAK_SIGNING_KEY and
+JEJAK_CONTACT_KEY pointing at files of its own that do not exist yet (tests that need them set their own).
+
 PostgreSQL: one database per test session (created here, dropped at the end);
 each test gets an empty `public` schema. In CI a missing PostgreSQL fails the
 run: it is never skipped.
@@ -12,8 +17,12 @@ run: it is never skipped.
 
 from __future__ import annotations
 
+import atexit
+import itertools
 import os
+import shutil
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -21,6 +30,29 @@ import psycopg
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))  # shared helper modules
+
+# Set at import, before any fixture of any scope, so module fixtures and subprocesses inherit them too.
+ISOLATED = Path(tempfile.mkdtemp(prefix="jejak-test-files-"))
+atexit.register(shutil.rmtree, ISOLATED, True)
+_per_test = itertools.count()
+
+
+def _isolated_files(where: Path) -> dict[str, str]:
+    return {"JEJAK_DATABASE_URL": f"sqlite:///{where / 'jejak.db'}",
+            "JEJAK_SIGNING_KEY": str(where / "jejak-signing.key"),
+            "JEJAK_CONTACT_KEY": str(where / "jejak-contact.key")}
+
+
+os.environ.update(_isolated_files(ISOLATED / "session"))
+
+
+@pytest.fixture(autouse=True)
+def files_of_its_own(monkeypatch):
+    """Each test gets its own (absent) database and keys, so one test's key is never another's."""
+    where = ISOLATED / f"test-{next(_per_test)}"
+    for name, value in _isolated_files(where).items():
+        monkeypatch.setenv(name, value)
+
 
 PG_ADMIN = os.environ.get("JEJAK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 

@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 
-@click.group()
+class Jejak(click.Group):
+    """The command group; a setting from the environment that cannot be used is one line and exit 2 in every
+    command, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from ledger.config import ConfigurationError
+
+        try:
+            return super().invoke(ctx)
+        except ConfigurationError as exc:
+            click.echo(f"jejak: {exc}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=Jejak)
+@click.version_option(package_name="jejak", prog_name="jejak")
 def main() -> None:
     """Jejak: the event-sourced audit ledger of Kota Binjai's civil service."""
 

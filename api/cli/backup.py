@@ -17,11 +17,12 @@ from ledger.errors import LedgerError
 @click.option("--force", is_flag=True, help="replace an existing file at OUTPUT (never the database or the key)")
 def backup(output: str, force: bool) -> None:
     """Back up the database while the server keeps writing (SQLite online backup, PostgreSQL pg_dump -Fc)."""
+    from api.cli.opening import database
     from ledger.storage.backup import backup as run
-    from ledger.config import database_url, is_postgres
+    from ledger.config import is_postgres
 
+    url = database(can_create=False)  # a backup of a new, empty file would be no backup
     _refuse_to_overwrite(Path(output), force, "the backup")
-    url = database_url()
     try:
         with _progress("backing up") as progress:
             summary = run(url, Path(output), progress)
@@ -44,10 +45,10 @@ def backup(output: str, force: bool) -> None:
 @click.pass_context
 def restore(ctx: click.Context, file: str, force: bool, public_keys: tuple[str, ...], held: tuple[str, ...]) -> None:
     """Restore a backup into JEJAK_DATABASE_URL, then verify it as `jejak verify` does (exit 1 if changed)."""
+    from api.cli.opening import database
     from ledger.storage.backup import restore as run
-    from ledger.config import database_url
 
-    url = database_url()
+    url = database(create=True)  # restoring into a new database is the usual case
     try:
         with _progress("restoring") as progress:
             summary = run(Path(file), url, force=force, progress=progress)

@@ -35,16 +35,10 @@ def progress_bar() -> Progress:
                     RateColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err)
 
 
-def open_ledger(clock: Any = None, env: dict[str, str] | None = None) -> Any:
-    from ledger.application import Ledger
+def open_ledger(clock: Any = None, env: dict[str, str] | None = None, create: bool = False) -> Any:
+    from api.cli.opening import open_ledger as open_checked
 
-    url = database_url()
-    try:
-        return Ledger(url, clock=clock, env=env)
-    except Exception as exc:  # noqa: BLE001 - a bad URL or an unreachable database is configuration
-        err.print(f"JEJAK_DATABASE_URL={url!r}: cannot open the database ({exc}). Check the URL and that the "
-                  "database server is running.")
-        sys.exit(EXIT_USAGE)
+    return open_checked(create, clock=clock, env=env)
 
 
 # --- demo ----------------------------------------------------------------------
@@ -71,7 +65,7 @@ def demo(employees: int, years: int, seed: int, today: datetime | None, no_proje
     if end > date.today():
         raise click.BadParameter("the history cannot end in the future", param_hint="--today")
     clock = SimClock()
-    ledger = open_ledger(clock, DEMO_LEDGER_ENV)
+    ledger = open_ledger(clock, DEMO_LEDGER_ENV, create=True)
     if ledger.head() > 0 and reuse:
         reuse_existing(ledger, no_projections)
         return
@@ -184,16 +178,21 @@ def summary(world: Any, positions: int, plan_s: float, record_s: float, project_
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True))
 @click.option("--actor", default="jejak-import", show_default=True,
               help="the principal recorded as actor; idempotency keys are scoped to it")
-def import_(file: str, actor: str) -> None:
-    """Record one event per line (POST /v1/events shape); bad lines go to FILE.rejects.jsonl."""
+@click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
+@click.option("--create", is_flag=True, help="import into a new, empty SQLite database when none exists yet")
+def import_(file: str, actor: str, as_json: bool, create: bool) -> None:
+    """Record one event per line (POST /v1/events shape); bad lines go to FILE.rejects.jsonl; then sign a
+    checkpoint of what is recorded."""
     from api.demo import import_lines, rejects_path
 
-    ledger = open_ledger()
+    ledger = open_ledger(create=create)
     with open(file, encoding="utf-8") as fh:
         lines = fh.read().splitlines()
     with progress_bar() as bar:
         task = bar.add_task("importing lines", total=len(lines))
         result = import_lines(ledger, lines, actor, lambda: bar.advance(task))
+    signed = import_checkpoint(ledger, result.recorded)
+    ledger.close()
     for reject in result.rejects:
         err.print(f"line {reject['line']}: {reject['reason']}", markup=False, highlight=False)
     out = rejects_path(file)
@@ -203,9 +202,35 @@ def import_(file: str, actor: str) -> None:
                 fh.write(json.dumps(reject, ensure_ascii=False) + "\n")
     elif out.exists():
         out.unlink()
-    click.echo(f"{result.recorded} recorded, {result.replayed} already recorded, {len(result.rejects)} rejected"
-               + (f" (written to {out})" if result.rejects else ""))
+    if as_json:
+        click.echo(json.dumps({"recorded": result.recorded, "already_recorded": result.replayed,
+                               "rejected": len(result.rejects), "rejects_file": str(out) if result.rejects else None,
+                               "checkpoint": signed and {k: signed[k] for k in ("tree_size", "root_hash", "key_id")}}))
+    else:
+        click.echo(f"{result.recorded} recorded, {result.replayed} already recorded, {len(result.rejects)} rejected"
+                   + (f" (written to {out})" if result.rejects else ""))
+        if signed:
+            click.echo(f"signed checkpoint of tree size {signed['tree_size']:,} (jejak verify checks it)")
     sys.exit(EXIT_FAILURE if result.rejects else 0)
+
+
+def import_checkpoint(ledger: Any, recorded: int) -> dict[str, Any] | None:
+    """After an import that recorded something, a signed tree head covering it; None (said why) otherwise."""
+    from ledger.integrity.checkpoints import key_path
+
+    if not recorded:
+        err.print("nothing new recorded: no checkpoint signed", highlight=False)
+        return None
+    if not key_path().exists():
+        err.print(f"no checkpoint signed: no signing key at {key_path()} (JEJAK_SIGNING_KEY); create it with "
+                  "`jejak signing-key create`, then run `jejak checkpoint`", markup=False, highlight=False)
+        return None
+    try:
+        return sign_checkpoint(ledger)
+    except LedgerError as exc:
+        err.print(f"no checkpoint signed: {exc.message}; run `jejak checkpoint` once it is fixed",
+                  markup=False, highlight=False)
+        return None
 
 
 # --- replay --------------------------------------------------------------------
@@ -214,17 +239,20 @@ def import_(file: str, actor: str) -> None:
 @click.argument("nip")
 @click.option("--as-of", "as_of", help="as the ledger knew it at this UTC timestamp (e.g. 2025-04-01T03:00:00Z)")
 @click.option("--valid-at", "valid_at", help="as in effect on this date (by TMT), e.g. 2025-04-01")
-def replay(nip: str, as_of: str | None, valid_at: str | None) -> None:
+@click.option("--create", is_flag=True, help="open a new, empty SQLite database when none exists yet")
+def replay(nip: str, as_of: str | None, valid_at: str | None, create: bool) -> None:
     """Print an employee's state exactly as GET /v1/employees/<nip> shows it to an admin."""
     from api.errors import ApiError
     from api.http import replay_document
 
-    ledger = open_ledger()
+    ledger = open_ledger(create=create)
     try:
         document = replay_document(ledger, nip, as_of, valid_at)
     except ApiError as exc:
-        raise click.BadParameter(str(getattr(exc, "message", exc)),
-                                 param_hint="--" + str(getattr(exc, "field", "") or "as-of").replace("_", "-"))
+        blamed = next(iter(exc.fields), "") or exc.message.split(":", 1)[0]
+        raise click.BadParameter(exc.message.split(": ", 1)[-1],
+                                 param_hint="--" + (blamed if blamed in ("as_of", "valid_at") else "as_of")
+                                 .replace("_", "-"))
     except LedgerError as exc:
         err.print(f"jejak: {exc.message}", markup=False)
         sys.exit(EXIT_FAILURE)

@@ -12,21 +12,16 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from api.cli.opening import create_option
 from ledger.errors import LedgerError
 
 EXIT_FAILURE, EXIT_USAGE, EXIT_NOT_ANCHORED = 1, 2, 3
 
 
-def _ledger() -> Any:
-    from ledger.application import Ledger
-    from ledger.config import database_url
-
-    url = database_url()
-    try:
-        return Ledger(url)
-    except Exception as exc:  # noqa: BLE001 - any connection problem is a configuration error
-        click.echo(f"JEJAK_DATABASE_URL={url!r}: cannot open the database ({exc})", err=True)
-        sys.exit(EXIT_USAGE)
+def _ledger(create: bool = False, can_create: bool = False, quiet: bool = False) -> Any:
+    """The ledger of JEJAK_DATABASE_URL, named on stderr; never a new SQLite file unless `create`."""
+    from api.cli.opening import open_ledger
+    return open_ledger(create, can_create, quiet=quiet)
 
 
 def _checkpointer(ledger: Any) -> Any:
@@ -162,13 +157,14 @@ def _report(result: Any, as_json: bool, read_models: list[str]) -> None:
 @click.option("--until", help="recorded at or before (date or UTC timestamp)")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="bundle.zip to write")
 @click.option("--force", is_flag=True, help="replace an existing file at OUTPUT (never the database or the key)")
-def export(subject: str | None, since: str | None, until: str | None, output: str, force: bool) -> None:
+@create_option
+def export(subject: str | None, since: str | None, until: str | None, output: str, force: bool, create: bool) -> None:
     """Write an audit bundle: events, their inclusion proofs, a checkpoint and its key."""
     from ledger.integrity.bundle import export as run
 
-    _refuse_to_overwrite(Path(output), force)
-    ledger = _ledger()
+    ledger = _ledger(create, can_create=True)
     try:
+        _refuse_to_overwrite(Path(output), force)
         with _progress("exporting") as progress:
             summary = run(ledger.recorder, _checkpointer(ledger), Path(output), subject=subject, since=since,
                           until=until, progress=progress)
@@ -280,7 +276,7 @@ def signing_key_public() -> None:
 @click.command()
 def checkpoint() -> None:
     """Sign a new checkpoint of the ledger now."""
-    ledger = _ledger()
+    ledger = _ledger(quiet=True)  # the output is the checkpoint's JSON alone
     try:
         checkpointer = _checkpointer(ledger)
         cp = checkpointer.issue()

@@ -12,14 +12,12 @@ from ledger.config import database_url
 from projections.runner import NAMES, Projections, UnknownProjection
 
 
-def _open() -> tuple[Any, Projections]:
-    from ledger.application import Ledger
+def _open(create: bool = False, can_create: bool = False) -> tuple[Any, Projections]:
+    """The ledger and its read models, on the database named on stderr (never a new SQLite file unless `create`)."""
+    from api.cli.opening import open_ledger, opened
 
-    url = database_url()
-    try:
-        return Ledger(url), Projections(url)
-    except Exception as exc:  # configuration: a bad URL or an unreachable database
-        raise click.ClickException(f"cannot open {url}: {exc}. Check JEJAK_DATABASE_URL.") from exc
+    ledger = open_ledger(create, can_create)
+    return ledger, opened(database_url(), lambda: Projections(database_url()))
 
 
 @click.group("projections")
@@ -29,9 +27,10 @@ def projections_group() -> None:
 
 @projections_group.command("status")
 @click.option("--json", "as_json", is_flag=True, help="print JSON instead of a table")
-def status(as_json: bool) -> None:
+@click.option("--create", is_flag=True, help="open a new, empty SQLite database when none exists yet")
+def status(as_json: bool, create: bool) -> None:
     """Position, head and lag of every projection."""
-    ledger, projections = _open()
+    ledger, projections = _open(create, can_create=True)
     rows = projections.status(ledger)
     if as_json:
         import json
@@ -54,11 +53,16 @@ def status(as_json: bool) -> None:
               help="processes rebuilding projections side by side")
 def rebuild(name: str | None, chunk_size: int | None, workers: int) -> None:
     """Empty one projection (or all) and rebuild it from the first event, with progress."""
+    import rich
+
     ledger, projections = _open()
+    rich.reconfigure(stderr=True)  # the bar is drawn on rich's global console: stdout keeps only the result
     try:
         n = projections.rebuild(ledger, name, progress=True, chunk_size=chunk_size, workers=workers)
     except UnknownProjection as exc:
         raise click.UsageError(str(exc)) from exc
+    finally:
+        rich.reconfigure()
     click.echo(f"rebuilt {name or 'all projections'}: {n} events")
 
 

@@ -7,8 +7,9 @@ from typing import Any
 
 import click
 
+from api.cli.opening import database, opened
 from api.keys import ROLES, KeyProblem, KeyStore
-from ledger.config import database_url, is_postgres
+from ledger.config import is_postgres
 
 
 @click.command()
@@ -24,6 +25,7 @@ def serve(host: str, port: int, workers: int | None, threads: int, timeout: int)
     from gunicorn.app.base import BaseApplication
 
     from api.bootstrap import build_services
+    from api.cli.opening import database
     from api.jsonlog import logconfig
     from ledger.settings import SettingError, load
 
@@ -33,7 +35,7 @@ def serve(host: str, port: int, workers: int | None, threads: int, timeout: int)
         click.echo(f"jejak serve: {exc}", err=True)
         sys.exit(2)
     _share_metrics_between_workers()
-    url = database_url()
+    url = database(create=True)
     try:  # create every table once, here, so the workers never race to create them
         build_services(url).close()
     except Exception as exc:  # noqa: BLE001 - any connection problem is a configuration error
@@ -53,7 +55,7 @@ def serve(host: str, port: int, workers: int | None, threads: int, timeout: int)
 
         def load(self) -> Any:
             from api import create_app
-            return create_app({"DATABASE_URL": url, "SETTINGS": settings})
+            return closing_after_refused_bodies(create_app({"DATABASE_URL": url, "SETTINGS": settings}))
 
     click.echo(f"jejak: serving {url.split('@')[-1]} on http://{host}:{port} "
                f"({workers} workers x {threads} threads)", err=True)
@@ -80,6 +82,25 @@ def _share_metrics_between_workers() -> None:
         made, master = tempfile.mkdtemp(prefix="jejak-metrics-"), os.getpid()
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = made
         atexit.register(lambda: os.getpid() == master and shutil.rmtree(made, ignore_errors=True))
+
+
+def closing_after_refused_bodies(app: Any) -> Any:
+    """The WSGI app, with the connection closed after a 413: the body it refused was never read, so the
+    connection must not be kept alive. gunicorn drops an application's `Connection` header and would answer
+    `keep-alive`, then read the unread body to find the next request; `force_close` makes it say `close`
+    and close gracefully (RFC 9112, 9.6)."""
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            if status.startswith("413"):
+                server_response = getattr(start_response, "__self__", None)
+                if hasattr(server_response, "force_close"):
+                    server_response.force_close()
+            return start_response(status, headers, exc_info)
+
+        return app(environ, start)
+
+    return wsgi
 
 
 def redacting_logger() -> type:
@@ -122,8 +143,9 @@ def keys() -> None:
 @click.option("--role", required=True, type=click.Choice(ROLES))
 def keys_create(name: str, role: str) -> None:
     """Create a key and print its token once; only its hash is stored."""
+    url = database(create=True)  # keys may be made before the first `jejak serve`
     try:
-        store = KeyStore(database_url())
+        store = opened(url, lambda: KeyStore(url))
         token = store.create(name, role)
         store.close()
     except KeyProblem as exc:
@@ -133,11 +155,18 @@ def keys_create(name: str, role: str) -> None:
 
 
 @keys.command("list")
-def keys_list() -> None:
+@click.option("--json", "as_json", is_flag=True, help="print the keys as JSON")
+def keys_list(as_json: bool) -> None:
     """List keys (names, roles, dates; never tokens)."""
-    store = KeyStore(database_url())
+    url = database(can_create=False)
+    store = opened(url, lambda: KeyStore(url))
     rows = store.list()
     store.close()
+    if as_json:
+        import json
+
+        click.echo(json.dumps(rows, default=str))
+        return
     for row in rows:
         state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
         click.echo(f"{row['name']}\t{row['role']}\t{row['created_at']}\t{state}")
@@ -147,8 +176,9 @@ def keys_list() -> None:
 @click.argument("name")
 def keys_revoke(name: str) -> None:
     """Revoke a key; effective on the next request."""
+    url = database(create=True)  # on a new database: "no active key named ...", as anywhere else
     try:
-        store = KeyStore(database_url())
+        store = opened(url, lambda: KeyStore(url))
         try:
             store.revoke(name)
         finally:

@@ -9,6 +9,10 @@ from typing import Any
 
 from api.errors import ApiError
 
+# Keyset positions are stored as 64-bit integers on both backends; a bigger one could only be forged, and
+# would reach the database driver as an overflow (a 500) instead of a refusal naming the cursor.
+INT_RANGE = (-(2 ** 63), 2 ** 63 - 1)
+
 
 def encode(kind: str, value: Any) -> str:
     raw = json.dumps({"k": kind, "v": value}, separators=(",", ":"), ensure_ascii=False).encode()
@@ -32,5 +36,7 @@ def decode(kind: str, cursor: str | None, expect: type | tuple[type, ...]) -> An
         raise bad
     value = body.get("v")
     if isinstance(value, bool) or not isinstance(value, expect):
+        raise bad
+    if isinstance(value, int) and not INT_RANGE[0] <= value <= INT_RANGE[1]:
         raise bad
     return value

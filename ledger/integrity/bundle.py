@@ -20,6 +20,7 @@ from ledger import integrity
 from ledger.integrity.checkpoints import Checkpointer
 from ledger.errors import NotFound, ValidationFailed
 from ledger.integrity.tree import StoredTree
+from ledger.config import create_private_file
 from ledger.stream import stream_id
 
 KINDS = ("employee", "unit", "internship", "feedback")
@@ -113,6 +114,8 @@ def export(recorder: Any, checkpointer: Checkpointer, out: Path, *, subject: str
                 count += 1
                 if progress and count % 100 == 0:
                     progress(position, size)
+        tmp.unlink(missing_ok=True)
+        create_private_file(tmp)  # the bundle holds personal data: readable by its owner only
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
             z.write(events_file, "events.jsonl")
             z.write(proofs_file, "proofs.jsonl")

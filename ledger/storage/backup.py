@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlparse
 from ledger.integrity.keyring import Keyring
 from ledger.errors import LedgerError
 from ledger.integrity.tree import StoredTree
-from ledger.config import is_postgres, sqlite_path
+from ledger.config import create_private_file, is_postgres, setting_int, sqlite_path
 from ledger.integrity.verifier import checkpoint_problem
 
 Progress = Callable[[int, int], None]
@@ -47,6 +47,7 @@ def backup(url: str, output: Path, progress: Progress | None = None) -> dict[str
                           field="--output")
     partial = output.with_name(output.name + ".partial")
     partial.unlink(missing_ok=True)
+    create_private_file(partial)  # pg_dump and SQLite write into it and keep its mode: personal data, owner only
     try:
         summary = _pg_dump(url, partial) if is_postgres(url) else _sqlite_backup(url, partial, progress)
         partial.replace(output)
@@ -117,7 +118,7 @@ def _sqlite_backup(url: str, target: Path, progress: Progress | None) -> dict[st
     path = Path(sqlite_path(url))
     if not path.exists():
         raise BackupError(f"no database at {path}: check JEJAK_DATABASE_URL", field="JEJAK_DATABASE_URL")
-    source = sqlite3.connect(path, isolation_level=None, timeout=float(os.environ.get("JEJAK_LOCK_TIMEOUT", "10")))
+    source = sqlite3.connect(path, isolation_level=None, timeout=setting_int("JEJAK_LOCK_TIMEOUT", 10))
     dest = sqlite3.connect(target, isolation_level=None)
     try:
         # One read transaction across all steps: the copy is one snapshot, and writers (WAL) go on.
@@ -140,7 +141,8 @@ def _sqlite_restore(source: Path, url: str, progress: Progress | None) -> None:
     try:
         _check_sqlite(src, source)
         path.parent.mkdir(parents=True, exist_ok=True)
-        dest = sqlite3.connect(path, isolation_level=None, timeout=float(os.environ.get("JEJAK_LOCK_TIMEOUT", "10")))
+        create_private_file(path)
+        dest = sqlite3.connect(path, isolation_level=None, timeout=setting_int("JEJAK_LOCK_TIMEOUT", 10))
         try:
             src.backup(dest, pages=PAGES_PER_STEP, progress=_pages(progress))
         finally:

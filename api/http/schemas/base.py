@@ -23,7 +23,12 @@ class Moment(fields.DateTime):
             moment = datetime.fromisoformat(value.replace(" ", "+"))
         except ValueError:
             raise ValidationError(f"{value!r} is not an ISO 8601 timestamp, e.g. 2025-04-01T03:04:05Z") from None
-        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        try:  # 9999-12-31T23:59:59-23:59 parses, but is past the last instant a datetime can hold in UTC
+            moment.astimezone(timezone.utc)
+        except OverflowError:
+            raise ValidationError(f"{value!r} is outside the range of timestamps (years 1 to 9999 in UTC)") from None
+        return moment
 
 
 class Day(fields.Date):
