@@ -56,12 +56,12 @@ def _finish(response: Response) -> Response:
 
 
 def init_app(app: Flask, settings: Settings | None = None) -> None:
-    """Install the hooks, `/metrics` and `/readyz`; trust `JEJAK_PROXY_COUNT` proxies' X-Forwarded-For."""
+    """Install the hooks, `/metrics` and `/readyz`; trust `JEJAK_TRUSTED_PROXIES` proxies' X-Forwarded-For."""
     settings = settings or app.config.get("SETTINGS") or load()
     app.config.setdefault("READY_MAX_LAG", settings["JEJAK_READY_MAX_LAG"])
-    if settings["JEJAK_PROXY_COUNT"]:
+    if settings["JEJAK_TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings["JEJAK_PROXY_COUNT"])  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings["JEJAK_TRUSTED_PROXIES"])  # type: ignore[method-assign]
     app.extensions["jejak_metrics"] = Metrics(app.extensions["jejak"])
     app.before_request(_begin)
     app.after_request(_finish)

@@ -146,8 +146,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("JEJAK_PUBLIC_READ_RATE", "300/60", "public reads per client address: COUNT/SECONDS", _rate),
     Setting("JEJAK_READY_MAX_LAG", "10000", "`/readyz` answers 503 when a read model is more events behind "
             "the ledger than this", _count(0)),
-    Setting("JEJAK_PROXY_COUNT", "0", "reverse proxies in front of `jejak serve` whose X-Forwarded-For is "
+    Setting("JEJAK_TRUSTED_PROXIES", "0", "reverse proxies in front of `jejak serve` whose X-Forwarded-For is "
             "trusted (1 behind one nginx); 0 uses the peer address", _count(0)),
+    Setting("JEJAK_REDIS_URL", "", "Redis for the portal's rate limits, shared by every worker "
+            "(`redis://127.0.0.1:6379/0`); empty keeps the counts per process", str, secret=True),
     Setting("JEJAK_LOG_LEVEL", "INFO", "level of Jejak's JSON log lines (INFO logs every request)", _log_level),
     Setting("PROMETHEUS_MULTIPROC_DIR", None, "directory where gunicorn's workers share their metrics; "
             "`jejak serve` makes a fresh one when unset", _directory, "a new temporary directory per `jejak serve`"),

@@ -38,6 +38,7 @@ _per_test = itertools.count()
 
 
 def _isolated_files(where: Path) -> dict[str, str]:
+    where.mkdir(parents=True, exist_ok=True)  # the files are absent; their directory exists, as settings require
     return {"JEJAK_DATABASE_URL": f"sqlite:///{where / 'jejak.db'}",
             "JEJAK_SIGNING_KEY": str(where / "jejak-signing.key"),
             "JEJAK_CONTACT_KEY": str(where / "jejak-contact.key")}
