@@ -38,68 +38,14 @@ class Employee(Stream):
         "TrainingCompleted": lambda d: d["end_date"],
     }
 
-    def fold(self, facts: list[dict[str, Any]]) -> dict[str, Any]:
-        s: dict[str, Any] = {
-            "nip": self.key, "status": "active", "training": {}, "annual_predikat": {},
-            "evaluations": {}, "plans": {}, "penalties": {}, "leave_days": {}, "objections": {},
-            "latest_predikat": None, "separation": None,
-        }
-        for f in facts:
-            t, d, eff = f["type"], f["data"], self.valid_date(f)
-            if t == "EmployeeAppointed":
-                s.update({k: d.get(k) for k in ("employment_type", "name", "grade", "position", "unit",
-                                                "nik", "birth_date", "address", "contact", "gender",
-                                                "education")})
-                s["appointed_on"] = eff
-                s["in_post_since"] = eff
-            elif t == "PromotionGranted":
-                s["grade"] = d["to_grade"]
-                s["last_promotion_on"] = eff
-            elif t == "PositionAssigned":
-                s["position"], s["unit"], s["in_post_since"] = d["position"], d["unit"], eff
-            elif t == "Transferred":
-                s["unit"] = d["to_unit"]
-                if d.get("position"):
-                    s["position"] = d["position"]
-                s["in_post_since"] = eff
-            elif t == "PerformancePlanned":
-                s["plans"][d["year"]] = {"evaluator": d["evaluator"], "approach": d["approach"]}
-            elif t == "PerformanceEvaluated":
-                p = d["period"]
-                s["evaluations"][f["id"]] = {"year": p["year"], "kind": p["kind"], "number": p.get("number"),
-                                             "predikat": d["predikat"], "evaluator": d["evaluator"],
-                                             "evaluated_on": eff}
-                if p["kind"] == "annual":
-                    s["annual_predikat"][p["year"]] = d["predikat"]
-                s["latest_predikat"] = d["predikat"]
-            elif t == "ObjectionFiled":
-                s["objections"][f["id"]] = {"evaluation": d["evaluation_event_id"], "decided": None}
-            elif t == "ObjectionDecided":
-                obj = s["objections"].get(d["objection_event_id"])
-                if obj is not None:
-                    obj["decided"] = d["outcome"]
-                    ev = s["evaluations"].get(obj["evaluation"])
-                    if ev and d.get("new_predikat") and d["outcome"] != "rejected":
-                        ev["predikat"] = d["new_predikat"]
-                        if ev["kind"] == "annual":
-                            s["annual_predikat"][ev["year"]] = d["new_predikat"]
-                        s["latest_predikat"] = d["new_predikat"]
-            elif t == "DisciplinaryPenaltyImposed":
-                s["penalties"][f["id"]] = {"event_id": f["id"], "level": d["level"], "kind": d["kind"],
-                                           "since": eff}
-            elif t == "DisciplinaryPenaltyAnnulled":
-                s["penalties"].pop(d["penalty_event_id"], None)
-            elif t == "LeaveGranted":
-                if d["kind"] == "tahunan":
-                    y = d["start_date"].year
-                    s["leave_days"][y] = s["leave_days"].get(y, 0) + d["days"]
-            elif t == "TrainingCompleted":
-                y = d["end_date"].year
-                s["training"][y] = s["training"].get(y, 0) + d["jp"]
-            elif t == "Separated":
-                s["status"] = "separated"
-                s["separation"] = {"kind": d["kind"], "on": eff}
-        return s
+    def start(self) -> dict[str, Any]:
+        return {"nip": self.key, "training": {}, "annual_predikat": {}, "evaluations": {}, "plans": {},
+                "penalties": {}, "leave": {}, "objections": {}, "latest_predikat": None, "separation": None}
+
+    def complete(self, state: dict[str, Any]) -> dict[str, Any]:
+        """Annual leave (cuti tahunan) days per year: what its quota rule reads."""
+        state["leave_days"] = {y: kinds["tahunan"] for y, kinds in state["leave"].items() if "tahunan" in kinds}
+        return state
 
 
 class Context(Protocol):
