@@ -59,34 +59,43 @@ class Context(Protocol):
 def decide(emp: Employee | None, type_: str, data: dict[str, Any], meta: dict[str, Any],
            ctx: Context) -> list[rules.Warning]:
     """Check an employee event against the rules; return the *(check)* warnings."""
-    warnings: list[rules.Warning] = []
     tmt = meta.get("effective_date")
     nip = meta["subject"]
     if type_ == "EmployeeAppointed":
-        if emp is not None:
-            raise RuleViolated("appointment_once", f"{nip} is already appointed",
-                               f"{nip} sudah diangkat", field="subject")
-        born = rules.check_nip(nip, data["employment_type"])
-        check_own(type_, data, tmt, nip, data["employment_type"])
-        _require_unit(ctx, data["unit"], "data.unit")
-        if tmt is not None and tmt < rules._add_years(born, 18):
-            raise RuleViolated("appointment_age", "the appointee is under 18 on the TMT",
-                               "calon ASN belum berusia 18 tahun pada TMT", field="effective_date")
-        return warnings
+        _decide_appointment(emp, data, tmt, nip, ctx)
+        return []
     if emp is None:
         raise NotFound(f"subject: no employee with NIP {nip} was appointed", field="subject")
     state = emp.state()
     if state is None:
         raise NotFound(f"subject: employee {nip} has no appointment in effect", field="subject")
     rules.check_not_separated(state["status"] == "separated")
-    etype = state["employment_type"]
-    check_own(type_, data, tmt, nip, etype)
+    check_own(type_, data, tmt, nip, state["employment_type"])
+    warning = _judge(state, type_, data, tmt, nip, ctx)
+    return [warning] if warning else []
+
+
+def _decide_appointment(emp: Employee | None, data: dict[str, Any], tmt: date | None, nip: str,
+                        ctx: Context) -> None:
+    """An appointment comes once, for a NIP that fits it, to a registered unit, at 18 or older on its TMT."""
+    if emp is not None:
+        raise RuleViolated("appointment_once", f"{nip} is already appointed",
+                           f"{nip} sudah diangkat", field="subject")
+    born = rules.check_nip(nip, data["employment_type"])
+    check_own("EmployeeAppointed", data, tmt, nip, data["employment_type"])
+    _require_unit(ctx, data["unit"], "data.unit")
+    if tmt is not None and tmt < rules._add_years(born, 18):
+        raise RuleViolated("appointment_age", "the appointee is under 18 on the TMT",
+                           "calon ASN belum berusia 18 tahun pada TMT", field="effective_date")
+
+
+def _judge(state: dict[str, Any], type_: str, data: dict[str, Any], tmt: date | None, nip: str,
+           ctx: Context) -> rules.Warning | None:
+    """The rules a later event must keep against the employee's current state; its warning, if any."""
     if type_ == "PromotionGranted":
         rules.check_current_grade(state["grade"], data["from_grade"])
-        if data["kind"] == "reguler":
-            w = rules.promotion_predikat_warning(state["annual_predikat"], tmt)
-            warnings += [w] if w else []
-    elif type_ == "PositionAssigned":
+        return rules.promotion_predikat_warning(state["annual_predikat"], tmt) if data["kind"] == "reguler" else None
+    if type_ == "PositionAssigned":
         _require_unit(ctx, data["unit"], "data.unit")
     elif type_ == "Transferred":
         if data["from_unit"] != state["unit"]:
@@ -95,8 +104,7 @@ def decide(emp: Employee | None, type_: str, data: dict[str, Any], meta: dict[st
                                f"from_unit {data['from_unit']} bukan unit saat ini {state['unit']}",
                                field="data.from_unit")
         _require_unit(ctx, data["to_unit"], "data.to_unit")
-        w = rules.transfer_tenure_warning(state.get("in_post_since"), tmt)
-        warnings += [w] if w else []
+        return rules.transfer_tenure_warning(state.get("in_post_since"), tmt)
     elif type_ == "PerformanceEvaluated":
         year = data["period"]["year"]
         if year not in state["plans"]:
@@ -104,9 +112,8 @@ def decide(emp: Employee | None, type_: str, data: dict[str, Any], meta: dict[st
                                f"belum ada rencana SKP (PerformancePlanned) untuk {year}", field="data.period.year")
         evaluator = ctx.employee(data["evaluator"])
         ev_state = evaluator.state() if evaluator is not None else None
-        w = rules.evaluator_hierarchy_warning((state.get("position") or {}).get("type"),
-                                              ((ev_state or {}).get("position") or {}).get("type"))
-        warnings += [w] if w else []
+        return rules.evaluator_hierarchy_warning((state.get("position") or {}).get("type"),
+                                                 ((ev_state or {}).get("position") or {}).get("type"))
     elif type_ == "ObjectionFiled":
         ev = state["evaluations"].get(data["evaluation_event_id"])
         if ev is None:
@@ -129,14 +136,14 @@ def decide(emp: Employee | None, type_: str, data: dict[str, Any], meta: dict[st
             raise NotFound(f"data.penalty_event_id: no active penalty {data['penalty_event_id']} of {nip}",
                            field="data.penalty_event_id")
     elif type_ == "LeaveGranted":
-        rules.check_leave(data["kind"], etype, data["start_date"], data["end_date"], data["days"],
+        rules.check_leave(data["kind"], state["employment_type"], data["start_date"], data["end_date"], data["days"],
                           state["leave_days"].get(data["start_date"].year, 0), state.get("appointed_on"))
     elif type_ == "TrainingCompleted":
         _require_unit(ctx, data["funding_unit"], "data.funding_unit")
         year = data["end_date"].year
-        w = rules.pppk_training_ceiling_warning(etype, year, state["training"].get(year, 0) + data["jp"])
-        warnings += [w] if w else []
-    return warnings
+        return rules.pppk_training_ceiling_warning(state["employment_type"], year,
+                                                   state["training"].get(year, 0) + data["jp"])
+    return None
 
 
 def check_own(type_: str, data: dict[str, Any], tmt: date | None, nip: str, etype: str) -> None:
