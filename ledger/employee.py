@@ -38,68 +38,14 @@ class Employee(Stream):
         "TrainingCompleted": lambda d: d["end_date"],
     }
 
-    def fold(self, facts: list[dict[str, Any]]) -> dict[str, Any]:
-        s: dict[str, Any] = {
-            "nip": self.key, "status": "active", "training": {}, "annual_predikat": {},
-            "evaluations": {}, "plans": {}, "penalties": {}, "leave_days": {}, "objections": {},
-            "latest_predikat": None, "separation": None,
-        }
-        for f in facts:
-            t, d, eff = f["type"], f["data"], self.valid_date(f)
-            if t == "EmployeeAppointed":
-                s.update({k: d.get(k) for k in ("employment_type", "name", "grade", "position", "unit",
-                                                "nik", "birth_date", "address", "contact", "gender",
-                                                "education")})
-                s["appointed_on"] = eff
-                s["in_post_since"] = eff
-            elif t == "PromotionGranted":
-                s["grade"] = d["to_grade"]
-                s["last_promotion_on"] = eff
-            elif t == "PositionAssigned":
-                s["position"], s["unit"], s["in_post_since"] = d["position"], d["unit"], eff
-            elif t == "Transferred":
-                s["unit"] = d["to_unit"]
-                if d.get("position"):
-                    s["position"] = d["position"]
-                s["in_post_since"] = eff
-            elif t == "PerformancePlanned":
-                s["plans"][d["year"]] = {"evaluator": d["evaluator"], "approach": d["approach"]}
-            elif t == "PerformanceEvaluated":
-                p = d["period"]
-                s["evaluations"][f["id"]] = {"year": p["year"], "kind": p["kind"], "number": p.get("number"),
-                                             "predikat": d["predikat"], "evaluator": d["evaluator"],
-                                             "evaluated_on": eff}
-                if p["kind"] == "annual":
-                    s["annual_predikat"][p["year"]] = d["predikat"]
-                s["latest_predikat"] = d["predikat"]
-            elif t == "ObjectionFiled":
-                s["objections"][f["id"]] = {"evaluation": d["evaluation_event_id"], "decided": None}
-            elif t == "ObjectionDecided":
-                obj = s["objections"].get(d["objection_event_id"])
-                if obj is not None:
-                    obj["decided"] = d["outcome"]
-                    ev = s["evaluations"].get(obj["evaluation"])
-                    if ev and d.get("new_predikat") and d["outcome"] != "rejected":
-                        ev["predikat"] = d["new_predikat"]
-                        if ev["kind"] == "annual":
-                            s["annual_predikat"][ev["year"]] = d["new_predikat"]
-                        s["latest_predikat"] = d["new_predikat"]
-            elif t == "DisciplinaryPenaltyImposed":
-                s["penalties"][f["id"]] = {"event_id": f["id"], "level": d["level"], "kind": d["kind"],
-                                           "since": eff}
-            elif t == "DisciplinaryPenaltyAnnulled":
-                s["penalties"].pop(d["penalty_event_id"], None)
-            elif t == "LeaveGranted":
-                if d["kind"] == "tahunan":
-                    y = d["start_date"].year
-                    s["leave_days"][y] = s["leave_days"].get(y, 0) + d["days"]
-            elif t == "TrainingCompleted":
-                y = d["end_date"].year
-                s["training"][y] = s["training"].get(y, 0) + d["jp"]
-            elif t == "Separated":
-                s["status"] = "separated"
-                s["separation"] = {"kind": d["kind"], "on": eff}
-        return s
+    def start(self) -> dict[str, Any]:
+        return {"nip": self.key, "training": {}, "annual_predikat": {}, "evaluations": {}, "plans": {},
+                "penalties": {}, "leave": {}, "objections": {}, "latest_predikat": None, "separation": None}
+
+    def complete(self, state: dict[str, Any]) -> dict[str, Any]:
+        """Annual leave (cuti tahunan) days per year: what its quota rule reads."""
+        state["leave_days"] = {y: kinds["tahunan"] for y, kinds in state["leave"].items() if "tahunan" in kinds}
+        return state
 
 
 class Context(Protocol):
@@ -113,34 +59,43 @@ class Context(Protocol):
 def decide(emp: Employee | None, type_: str, data: dict[str, Any], meta: dict[str, Any],
            ctx: Context) -> list[rules.Warning]:
     """Check an employee event against the rules; return the *(check)* warnings."""
-    warnings: list[rules.Warning] = []
     tmt = meta.get("effective_date")
     nip = meta["subject"]
     if type_ == "EmployeeAppointed":
-        if emp is not None:
-            raise RuleViolated("appointment_once", f"{nip} is already appointed",
-                               f"{nip} sudah diangkat", field="subject")
-        born = rules.check_nip(nip, data["employment_type"])
-        check_own(type_, data, tmt, nip, data["employment_type"])
-        _require_unit(ctx, data["unit"], "data.unit")
-        if tmt is not None and tmt < rules._add_years(born, 18):
-            raise RuleViolated("appointment_age", "the appointee is under 18 on the TMT",
-                               "calon ASN belum berusia 18 tahun pada TMT", field="effective_date")
-        return warnings
+        _decide_appointment(emp, data, tmt, nip, ctx)
+        return []
     if emp is None:
         raise NotFound(f"subject: no employee with NIP {nip} was appointed", field="subject")
     state = emp.state()
     if state is None:
         raise NotFound(f"subject: employee {nip} has no appointment in effect", field="subject")
     rules.check_not_separated(state["status"] == "separated")
-    etype = state["employment_type"]
-    check_own(type_, data, tmt, nip, etype)
+    check_own(type_, data, tmt, nip, state["employment_type"])
+    warning = _judge(state, type_, data, tmt, nip, ctx)
+    return [warning] if warning else []
+
+
+def _decide_appointment(emp: Employee | None, data: dict[str, Any], tmt: date | None, nip: str,
+                        ctx: Context) -> None:
+    """An appointment comes once, for a NIP that fits it, to a registered unit, at 18 or older on its TMT."""
+    if emp is not None:
+        raise RuleViolated("appointment_once", f"{nip} is already appointed",
+                           f"{nip} sudah diangkat", field="subject")
+    born = rules.check_nip(nip, data["employment_type"])
+    check_own("EmployeeAppointed", data, tmt, nip, data["employment_type"])
+    _require_unit(ctx, data["unit"], "data.unit")
+    if tmt is not None and tmt < rules._add_years(born, 18):
+        raise RuleViolated("appointment_age", "the appointee is under 18 on the TMT",
+                           "calon ASN belum berusia 18 tahun pada TMT", field="effective_date")
+
+
+def _judge(state: dict[str, Any], type_: str, data: dict[str, Any], tmt: date | None, nip: str,
+           ctx: Context) -> rules.Warning | None:
+    """The rules a later event must keep against the employee's current state; its warning, if any."""
     if type_ == "PromotionGranted":
         rules.check_current_grade(state["grade"], data["from_grade"])
-        if data["kind"] == "reguler":
-            w = rules.promotion_predikat_warning(state["annual_predikat"], tmt)
-            warnings += [w] if w else []
-    elif type_ == "PositionAssigned":
+        return rules.promotion_predikat_warning(state["annual_predikat"], tmt) if data["kind"] == "reguler" else None
+    if type_ == "PositionAssigned":
         _require_unit(ctx, data["unit"], "data.unit")
     elif type_ == "Transferred":
         if data["from_unit"] != state["unit"]:
@@ -149,8 +104,7 @@ def decide(emp: Employee | None, type_: str, data: dict[str, Any], meta: dict[st
                                f"from_unit {data['from_unit']} bukan unit saat ini {state['unit']}",
                                field="data.from_unit")
         _require_unit(ctx, data["to_unit"], "data.to_unit")
-        w = rules.transfer_tenure_warning(state.get("in_post_since"), tmt)
-        warnings += [w] if w else []
+        return rules.transfer_tenure_warning(state.get("in_post_since"), tmt)
     elif type_ == "PerformanceEvaluated":
         year = data["period"]["year"]
         if year not in state["plans"]:
@@ -158,9 +112,8 @@ def decide(emp: Employee | None, type_: str, data: dict[str, Any], meta: dict[st
                                f"belum ada rencana SKP (PerformancePlanned) untuk {year}", field="data.period.year")
         evaluator = ctx.employee(data["evaluator"])
         ev_state = evaluator.state() if evaluator is not None else None
-        w = rules.evaluator_hierarchy_warning((state.get("position") or {}).get("type"),
-                                              ((ev_state or {}).get("position") or {}).get("type"))
-        warnings += [w] if w else []
+        return rules.evaluator_hierarchy_warning((state.get("position") or {}).get("type"),
+                                                 ((ev_state or {}).get("position") or {}).get("type"))
     elif type_ == "ObjectionFiled":
         ev = state["evaluations"].get(data["evaluation_event_id"])
         if ev is None:
@@ -183,14 +136,14 @@ def decide(emp: Employee | None, type_: str, data: dict[str, Any], meta: dict[st
             raise NotFound(f"data.penalty_event_id: no active penalty {data['penalty_event_id']} of {nip}",
                            field="data.penalty_event_id")
     elif type_ == "LeaveGranted":
-        rules.check_leave(data["kind"], etype, data["start_date"], data["end_date"], data["days"],
+        rules.check_leave(data["kind"], state["employment_type"], data["start_date"], data["end_date"], data["days"],
                           state["leave_days"].get(data["start_date"].year, 0), state.get("appointed_on"))
     elif type_ == "TrainingCompleted":
         _require_unit(ctx, data["funding_unit"], "data.funding_unit")
         year = data["end_date"].year
-        w = rules.pppk_training_ceiling_warning(etype, year, state["training"].get(year, 0) + data["jp"])
-        warnings += [w] if w else []
-    return warnings
+        return rules.pppk_training_ceiling_warning(state["employment_type"], year,
+                                                   state["training"].get(year, 0) + data["jp"])
+    return None
 
 
 def check_own(type_: str, data: dict[str, Any], tmt: date | None, nip: str, etype: str) -> None:

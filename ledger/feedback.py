@@ -15,23 +15,8 @@ class FeedbackCase(Stream):
 
     KIND = "feedback"
 
-    def fold(self, facts: list[dict[str, Any]]) -> dict[str, Any]:
-        s: dict[str, Any] = {"ticket": self.key, "steps": []}
-        for f in facts:
-            t, d = f["type"], f["data"]
-            status = FEEDBACK_STATUS_BY_TYPE.get(t)
-            if t == "FeedbackReceived":
-                s.update(classification=d["classification"], unit=d["unit"], message=d["message"],
-                         anonymous=d["anonymous"], confidential=d.get("confidential", False),
-                         contact_encrypted=d.get("contact_encrypted"), response=None)
-            elif t == "FeedbackDispositioned":
-                s["unit"] = d["to_unit"]
-            elif t == "FeedbackResponded":
-                s["response"] = d["response"]
-            if status:
-                s["status"] = status
-                s["steps"].append({"status": status, "at": f["at"]})
-        return s
+    def start(self) -> dict[str, Any]:
+        return {"ticket": self.key, "steps": []}
 
 
 def decide(case: FeedbackCase | None, type_: str, data: dict[str, Any], meta: dict[str, Any],

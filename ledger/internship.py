@@ -19,19 +19,8 @@ class Internship(Stream):
         "InternshipCancelled": lambda d: d["cancelled_on"],
     }
 
-    def fold(self, facts: list[dict[str, Any]]) -> dict[str, Any]:
-        s: dict[str, Any] = {"intern_id": self.key}
-        for f in facts:
-            t, d = f["type"], f["data"]
-            if t == "InternshipStarted":
-                s.update(d)
-                s["status"] = "active"
-            elif t == "InternshipCompleted":
-                s.update(status="completed", outcome=d["outcome"], sks=d.get("sks"), hours=d.get("hours"),
-                         completed_on=d["completed_on"])
-            elif t == "InternshipCancelled":
-                s.update(status="cancelled", cancelled_on=d["cancelled_on"])
-        return s
+    def start(self) -> dict[str, Any]:
+        return {"intern_id": self.key}
 
 
 def decide(intern: Internship | None, type_: str, data: dict[str, Any], meta: dict[str, Any],

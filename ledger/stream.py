@@ -3,20 +3,25 @@
 An aggregate keeps one small fact per event (id, type, version, recording time,
 declared TMT, data). Current state, `as_of` (what the ledger knew at a moment)
 and `valid_at` (what was in effect on a date) are the same fold over a
-different selection of facts, so the three reads can never disagree. Snapshots
+different selection of facts, so the three reads can never disagree. The fold
+plays each fact's effect from the one table of them (`ledger.effects`). Snapshots
 store the facts, so a long stream reads from one snapshot plus a short tail.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import MutableMapping
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable, ClassVar
+from typing import Any, Callable, ClassVar, Self, TypeVar
 
 from eventsourcing.domain import Aggregate
 
+from ledger.effects import EFFECTS
+
 NAMESPACE = uuid.UUID("5d0c3e0e-4a6b-4f0a-9f43-6a656a616b21")  # "jejak!" in the tail
 WIB = timezone(timedelta(hours=7))
+S = TypeVar("S", bound=MutableMapping[str, Any])
 
 
 def stream_id(kind: str, key: str) -> uuid.UUID:
@@ -35,6 +40,13 @@ class Stream(Aggregate):
     KIND: ClassVar[str] = ""
     # Per event type: the date a fact takes effect when no TMT is declared.
     NATURAL_DATES: ClassVar[dict[str, Callable[[dict[str, Any]], date | None]]] = {}
+
+    @classmethod
+    def reading(cls, key: str, facts: list[dict[str, Any]] | None = None) -> Self:
+        """A stream to fold `facts` with, as the ledger does, built without replaying events."""
+        agg = object.__new__(cls)
+        agg.__dict__.update(facts=[] if facts is None else facts, key=key)
+        return agg
 
     def add_fact(self, event: Any) -> None:
         meta = event.meta
@@ -126,5 +138,22 @@ class Stream(Aggregate):
             return None
         return self.fold(facts)
 
-    def fold(self, facts: list[dict[str, Any]]) -> dict[str, Any]:
+    # --- folding: start, each fact's effect, complete ---------------------------
+
+    def start(self) -> dict[str, Any]:
+        """The state before the stream's first event."""
         raise NotImplementedError
+
+    def play(self, state: S, facts: list[dict[str, Any]]) -> S:
+        """`state` changed by each fact's effect (`ledger.effects`), in the order given."""
+        on = self.valid_date
+        for f in facts:
+            EFFECTS[f["type"]](state, f["data"], f, on)
+        return state
+
+    def complete(self, state: dict[str, Any]) -> dict[str, Any]:
+        """`state` with what its readers derive from what the events said (nothing, unless a kind says)."""
+        return state
+
+    def fold(self, facts: list[dict[str, Any]]) -> dict[str, Any]:
+        return self.complete(self.play(self.start(), facts))

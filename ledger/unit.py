@@ -19,23 +19,16 @@ class Unit(Stream):
         "UnitAchievementAssessed": lambda d: date(d["year"], 12, 31),
     }
 
-    def fold(self, facts: list[dict[str, Any]]) -> dict[str, Any]:
-        s: dict[str, Any] = {"code": self.key, "budgets": {}, "achievements": {}}
-        for f in facts:
-            t, d = f["type"], f["data"]
-            if t == "UnitRegistered":
-                s.update(name=d["name"], kind=d.get("kind"), parent=d.get("parent"))
-            elif t == "TrainingBudgetAllocated":
-                b = s["budgets"].setdefault(d["year"], {"allocated": 0, "realised": 0})
-                b["allocated"] += d["amount"]
-            elif t == "TrainingBudgetRealised":
-                b = s["budgets"].setdefault(d["year"], {"allocated": 0, "realised": 0})
-                b["realised"] += d["amount"]
-            elif t == "UnitAchievementAssessed":
-                s["achievements"][d["year"]] = d["achievement"]
-        for b in s["budgets"].values():
-            b["remaining"] = b["allocated"] - b["realised"]
-        return s
+    def start(self) -> dict[str, Any]:
+        return {"code": self.key, "budgets": {}, "achievements": {}}
+
+    def complete(self, state: dict[str, Any]) -> dict[str, Any]:
+        """Each year's budget in full: allocated and realised (0 when nothing was), and what remains."""
+        budgets = state["budgets"]
+        for year, b in budgets.items():
+            allocated, realised = b.get("allocated", 0), b.get("realised", 0)
+            budgets[year] = {"allocated": allocated, "realised": realised, "remaining": allocated - realised}
+        return state
 
     def budget(self, year: int) -> dict[str, int]:
         state = self.state() or {"budgets": {}}

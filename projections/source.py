@@ -1,10 +1,10 @@
 """Reading the notification log: decoded events in chunks, and the facts of each stream.
 
 Read models that show a stream's state fold the stream's facts with the ledger's own
-aggregate code (`Employee.fold`, `Unit.fold`, ...), so corrections, annulments and TMT
-order mean exactly what they mean in the ledger. The facts are kept in a bounded cache
-filled from the log as it is read; a stream first met mid-log is loaded once from the
-event store (snapshots make that cheap).
+aggregate code (`Stream.fold`, through the effects of `ledger.effects`), so corrections,
+annulments and TMT order mean exactly what they mean in the ledger. The facts are kept in
+a bounded cache filled from the log as it is read; a stream first met mid-log is loaded
+once from the event store (snapshots make that cheap).
 """
 
 from __future__ import annotations
@@ -122,9 +122,7 @@ class Facts:
 
     def stream(self, sid: str, kind: str, subject: str, version: int) -> Stream:
         """An aggregate of the stream's first `version` facts, to fold as the ledger does."""
-        agg = object.__new__(AGGREGATES[kind])
-        agg.__dict__.update(facts=self.facts(sid, kind, subject, version), key=subject)
-        return agg
+        return AGGREGATES[kind].reading(subject, self.facts(sid, kind, subject, version))
 
 
 @dataclass

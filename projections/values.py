@@ -1,15 +1,22 @@
 """What each event changed: a stream's audited values before and after it, as recorded.
 
-The audit view reads changes in recording order ("what did this action change"), so the
-values here are folded in recording order, with annulled events dropped and corrections
-applied; personal fields (NIK, birth date, address, contact, messages) never appear.
+The values are read from the stream's own state (`VIEWS`: the values each part of it shows),
+and the state is the ledger's: the stream's facts played through the one table of effects
+(`ledger.effects`), so what an event changes is said once, in the ledger. The audit reads
+changes in recording order ("what did this action change"), so the facts are played in
+recording order, annulled events dropped and corrections applied, and without `complete()`:
+it shows what the events said, not totals derived from them. Personal fields (NIK, birth date,
+address, contact, messages) are never shown.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator, MutableMapping
+from typing import Any, Callable
 
+from ledger.reading import AGGREGATES
 from ledger.requests import jsonable
+from ledger.stream import Stream
 from projections.source import FIX_TYPES
 
 PLAIN = (str, int, float, bool, type(None))
@@ -22,65 +29,106 @@ def plain(value: Any) -> Any:
 PERSONAL = {"nik", "birth_date", "address", "contact", "contact_encrypted", "message"}
 
 
-def _add(values: dict[str, Any], key: str, amount: int) -> None:
-    values[key] = values.get(key, 0) + amount
+class Names(dict[Any, str]):
+    """Audited field names by their parts, each formatted once (a part is shown again at every step)."""
+
+    def __init__(self, name: Callable[..., str]) -> None:
+        super().__init__()
+        self.name = name
+
+    def __missing__(self, parts: Any) -> str:
+        name = self[parts] = self.name(*parts) if isinstance(parts, tuple) else self.name(parts)
+        return name
 
 
-def apply(values: dict[str, Any], t: str, d: dict[str, Any], event_id: str) -> None:
-    """Fold one (non-fix) fact into the audited values."""
-    if t == "EmployeeAppointed":
-        values.update({k: d.get(k) for k in ("name", "employment_type", "grade", "position", "unit")})
-        values["status"] = "active"
-    elif t == "PromotionGranted":
-        values["grade"] = d["to_grade"]
-    elif t == "PositionAssigned":
-        values.update(position=d["position"], unit=d["unit"])
-    elif t == "Transferred":
-        values["unit"] = d["to_unit"]
-        if d.get("position"):
-            values["position"] = d["position"]
-    elif t == "PerformancePlanned":
-        values[f"skp_plan.{d['year']}.evaluator"] = d["evaluator"]
-    elif t == "PerformanceEvaluated":
-        p = d["period"]
-        values[f"predikat.{p['year']}.{p['kind']}" + (f".{p['number']}" if p.get("number") else "")] = d["predikat"]
-    elif t == "ObjectionFiled":
-        values[f"objection.{event_id}"] = "filed"
-    elif t == "ObjectionDecided":
-        values[f"objection.{d['objection_event_id']}"] = d["outcome"]
-    elif t == "DisciplinaryPenaltyImposed":
-        values[f"penalty.{event_id}"] = f"{d['level']}:{d['kind']}"
-    elif t == "DisciplinaryPenaltyAnnulled":
-        values.pop(f"penalty.{d['penalty_event_id']}", None)
-    elif t == "LeaveGranted":
-        _add(values, f"leave_days.{d['start_date'].year}.{d['kind']}", d["days"])
-    elif t == "TrainingCompleted":
-        _add(values, f"training_jp.{d['end_date'].year}", d["jp"])
-    elif t == "Separated":
-        values.update(status="separated", separation=d["kind"])
-    elif t == "UnitRegistered":
-        values.update({k: d.get(k) for k in ("name", "kind", "parent")})
-    elif t == "TrainingBudgetAllocated":
-        _add(values, f"budget.{d['year']}.allocated", d["amount"])
-    elif t == "TrainingBudgetRealised":
-        _add(values, f"budget.{d['year']}.realised", d["amount"])
-    elif t == "UnitAchievementAssessed":
-        values[f"achievement.{d['year']}"] = d["achievement"]
-    elif t == "InternshipStarted":
-        values.update({k: d.get(k) for k in ("intern_name", "institution", "scheme", "host_unit", "supervisor")})
-        values.update(unit=d["host_unit"], status="active")
-    elif t == "InternshipCompleted":
-        values.update(status="completed", outcome=d["outcome"])
-    elif t == "InternshipCancelled":
-        values["status"] = "cancelled"
-    elif t.startswith("Feedback"):
-        values["status"] = t[len("Feedback"):].lower()
-        if t == "FeedbackReceived":
-            values.update(classification=d["classification"], unit=d["unit"])
-        elif t == "FeedbackDispositioned":
-            values["unit"] = d["to_unit"]
-        elif t == "FeedbackResponded":
-            values["response"] = d["response"]
+PLAN = Names(lambda year: f"skp_plan.{year}.evaluator")
+PREDIKAT = Names(lambda year, kind, number: f"predikat.{year}.{kind}" + (f".{number}" if number else ""))
+LEAVE = Names(lambda year, kind: f"leave_days.{year}.{kind}")
+TRAINING = Names(lambda year: f"training_jp.{year}")
+BUDGET = Names(lambda year, what: f"budget.{year}.{what}")
+ACHIEVEMENT = Names(lambda year: f"achievement.{year}")
+
+
+def _field(name: str) -> Callable[[Any], dict[str, Any]]:
+    return lambda value: {name: value}
+
+
+def _fields(*names: str) -> dict[str, Callable[[Any], dict[str, Any]]]:
+    return {name: _field(name) for name in names}
+
+
+# Per stream kind, per part of its state, the audited values that part shows (a part that is
+# missing or None shows none). The state is played without `complete()`.
+VIEWS: dict[str, dict[str, Callable[[Any], dict[str, Any]]]] = {
+    "employee": {
+        **_fields("name", "employment_type", "grade", "position", "unit", "status"),
+        "separation": lambda separation: {"separation": separation["kind"]},
+        "plans": lambda plans: {PLAN[year]: plan["evaluator"] for year, plan in plans.items()},
+        "evaluations": lambda evaluations: {PREDIKAT[e["year"], e["kind"], e["number"]]: e["predikat"]
+                                            for e in evaluations.values()},
+        "objections": lambda objections: {"objection." + event_id: o["decided"] or "filed"
+                                          for event_id, o in objections.items()},
+        "penalties": lambda penalties: {"penalty." + event_id: f"{p['level']}:{p['kind']}"
+                                        for event_id, p in penalties.items()},
+        "leave": lambda leave: {LEAVE[year, kind]: days for year, kinds in leave.items()
+                                for kind, days in kinds.items()},
+        "training": lambda training: {TRAINING[year]: jp for year, jp in training.items()},
+    },
+    "unit": {
+        **_fields("name", "kind", "parent"),
+        "budgets": lambda budgets: {BUDGET[year, what]: amount for year, b in budgets.items()
+                                    for what, amount in b.items()},
+        "achievements": lambda achievements: {ACHIEVEMENT[year]: a for year, a in achievements.items()},
+    },
+    "internship": {
+        **_fields("intern_name", "institution", "scheme", "supervisor", "status", "outcome"),
+        "host_unit": lambda host_unit: {"host_unit": host_unit, "unit": host_unit},
+    },
+    "feedback": _fields("status", "classification", "unit", "response"),
+}
+
+
+def shown(kind: str, state: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Per audited part of a stream's state, the values it shows."""
+    return {part: view(value) for part, view in VIEWS[kind].items() if (value := state.get(part)) is not None}
+
+
+def flat(parts: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The audited values of all parts together."""
+    out: dict[str, Any] = {}
+    for values in parts.values():
+        out.update(values)
+    return out
+
+
+class Watched(MutableMapping[str, Any]):
+    """A stream's state as one effect sees it, noting each part the effect reads or writes: a
+    part it never touches cannot have changed, so only touched parts are shown again."""
+
+    __slots__ = ("state", "touched")
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        self.state = state
+        self.touched: set[str] = set()
+
+    def __getitem__(self, part: str) -> Any:
+        self.touched.add(part)
+        return self.state[part]
+
+    def __setitem__(self, part: str, value: Any) -> None:
+        self.touched.add(part)
+        self.state[part] = value
+
+    def __delitem__(self, part: str) -> None:
+        self.touched.add(part)
+        del self.state[part]
+
+    def __iter__(self) -> Iterator[str]:
+        self.touched.update(self.state)
+        return iter(self.state)
+
+    def __len__(self) -> int:
+        return len(self.state)
 
 
 def effective_in_recording_order(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -99,46 +147,76 @@ def effective_in_recording_order(facts: list[dict[str, Any]]) -> list[dict[str, 
     return out
 
 
-def values_of(facts: list[dict[str, Any]]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for f in effective_in_recording_order(facts):
-        apply(values, f["type"], f["data"], f["id"])
-    return values
+Played = tuple[dict[str, Any], dict[str, dict[str, Any]]]
+
+
+def replay(stream: Stream, facts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The stream's state after `facts`, played in recording order (annulled dropped, corrections applied)."""
+    return stream.play(stream.start(), effective_in_recording_order(facts))
 
 
 class Memo:
-    """Per stream, the audited values at one version, so each event costs one step, not a refold."""
+    """Per stream, the state played to one version and the values each part of it shows, so each
+    event costs one effect and a new look at the parts it touched, not a replay."""
 
     def __init__(self, max_streams: int = 20000) -> None:
         self.max_streams = max_streams
-        self.at: dict[str, tuple[int, dict[str, Any]]] = {}
+        # stream id -> (version, audited values, and if this memo played them: (state, values per part))
+        self.at: dict[str, tuple[int, dict[str, Any], Played | None]] = {}
+        self.dates: dict[str, Stream] = {}  # per stream kind, a stream that knows each fact's valid date
 
     def step_event(self, chunk: Any, e: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         """`step` for an event of a chunk: another read model's step of the same position is reused."""
         hit = chunk.steps.get(e.position)
         if hit is None:
-            hit = chunk.steps[e.position] = self.step(e.stream_id, chunk.facts_from(e), e.version)
-        else:
-            self._keep(e.stream_id, e.version, hit[1])
+            hit = chunk.steps[e.position] = self.step(e.kind, e.subject, e.stream_id, chunk.facts_from(e), e.version)
+        else:  # the values are shared, not the state that gave them: this memo's next step replays
+            self._keep(e.stream_id, e.version, hit[1], None)
         return hit  # type: ignore[no-any-return]
 
-    def _keep(self, sid: str, v: int, after: dict[str, Any]) -> None:
+    def _keep(self, sid: str, v: int, after: dict[str, Any], played: Played | None) -> None:
         if len(self.at) >= self.max_streams:
             self.at.clear()
-        self.at[sid] = (v, after)
+        self.at[sid] = (v, after, played)
 
-    def step(self, sid: str, facts: list[dict[str, Any]], v: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    def step(self, kind: str, key: str, sid: str, facts: list[dict[str, Any]],
+             v: int) -> tuple[dict[str, Any], dict[str, Any]]:
         """(before, after) the fact of version `v` (`facts` holds at least `v` facts)."""
         known = self.at.get(sid)
-        before = known[1] if known and known[0] == v - 1 else values_of(facts[:v - 1])
         last = facts[v - 1]
-        if last["type"] in FIX_TYPES:
-            after = values_of(facts[:v])
+        if known is not None and known[0] == v - 1 and known[2] is not None and last["type"] not in FIX_TYPES:
+            before, (state, parts) = known[1], known[2]
+            after = self._play(kind, state, parts, last, before)
         else:
-            after = dict(before)
-            apply(after, last["type"], last["data"], last["id"])
-        self._keep(sid, v, after)
+            stream = AGGREGATES[kind].reading(key)
+            if known is not None and known[0] == v - 1:
+                before = known[1]
+            else:
+                before = flat(shown(kind, replay(stream, facts[:v - 1])))
+            state = replay(stream, facts[:v])
+            parts = shown(kind, state)
+            after = flat(parts)
+        self._keep(sid, v, after, (state, parts))
         return before, after
+
+    def _play(self, kind: str, state: dict[str, Any], parts: dict[str, dict[str, Any]],
+              fact: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
+        """Play `fact` on `state` and `parts` in place; the audited values after it."""
+        dates = self.dates.get(kind) or self.dates.setdefault(kind, AGGREGATES[kind].reading(""))
+        watched = Watched(state)
+        dates.play(watched, [fact])
+        after, views = before, VIEWS[kind]
+        for part in [p for p in watched.touched if p in views]:
+            value = state.get(part)
+            now, was = ({} if value is None else views[part](value)), parts.get(part, {})
+            if now != was:
+                if after is before:
+                    after = dict(before)
+                for name in was:
+                    del after[name]
+                after.update(now)
+                parts[part] = now
+        return after
 
 
 def changes(before: dict[str, Any], after: dict[str, Any], fact: dict[str, Any],

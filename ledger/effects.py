@@ -1,0 +1,212 @@
+"""What each event changes in its stream's state: one small function per event type, in one table.
+
+Every read of a stream plays its facts through `EFFECTS` (`Stream.fold`, in TMT order), and the
+audit's before/after values are read from the same state played in recording order
+(`projections.values`), so what an event changes is said here and nowhere else. An effect
+changes the state it is given in place and nothing else; it is called as `effect(s, d, f, on)`:
+  s   the state so far, as the stream's `start()` began it
+  d   the fact's data, corrections applied
+  f   the fact itself (`id`; `at`, its recording time)
+  on  `on(f)` is the date the fact takes effect (its TMT or natural date); asked only when used
+Totals derived from what the events said (a budget's remainder, annual leave days) are added
+once after every effect, by the stream's `complete()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from datetime import date
+from typing import Any, Callable
+
+from ledger import events as ev
+
+State = MutableMapping[str, Any]
+Data = dict[str, Any]
+Fact = dict[str, Any]
+DateOf = Callable[[Fact], date]
+Effect = Callable[[State, Data, Fact, DateOf], None]
+
+EFFECTS: dict[str, Effect] = {}
+
+
+def effect(*types: type[ev.LedgerEvent]) -> Callable[[Effect], Effect]:
+    """Register the decorated function as the effect of each event type named; a type has one."""
+    def register(fn: Effect) -> Effect:
+        for cls in types:
+            if cls.__name__ in EFFECTS:
+                raise ValueError(f"{cls.__name__} already has an effect ({EFFECTS[cls.__name__].__name__})")
+            EFFECTS[cls.__name__] = fn
+        return fn
+    return register
+
+
+def _add(totals: dict[Any, int], key: Any, amount: int) -> None:
+    totals[key] = totals.get(key, 0) + amount
+
+
+# --- Employee (state begun by `Employee.start`) ---------------------------------------------
+
+APPOINTMENT_FIELDS = ("employment_type", "name", "grade", "position", "unit", "nik", "birth_date", "address",
+                      "contact", "gender", "education")
+
+
+@effect(ev.EmployeeAppointed)
+def appointed(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s.update({k: d.get(k) for k in APPOINTMENT_FIELDS})
+    s["status"] = "active"
+    s["appointed_on"] = s["in_post_since"] = on(f)
+
+
+@effect(ev.PromotionGranted)
+def promoted(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s["grade"] = d["to_grade"]
+    s["last_promotion_on"] = on(f)
+
+
+@effect(ev.PositionAssigned)
+def position_assigned(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s["position"], s["unit"], s["in_post_since"] = d["position"], d["unit"], on(f)
+
+
+@effect(ev.Transferred)
+def transferred(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s["unit"] = d["to_unit"]
+    if d.get("position"):
+        s["position"] = d["position"]
+    s["in_post_since"] = on(f)
+
+
+@effect(ev.PerformancePlanned)
+def planned(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s["plans"][d["year"]] = {"evaluator": d["evaluator"], "approach": d["approach"]}
+
+
+@effect(ev.PerformanceEvaluated)
+def evaluated(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    p = d["period"]
+    s["evaluations"][f["id"]] = {"year": p["year"], "kind": p["kind"], "number": p.get("number"),
+                                 "predikat": d["predikat"], "evaluator": d["evaluator"], "evaluated_on": on(f)}
+    if p["kind"] == "annual":
+        s["annual_predikat"][p["year"]] = d["predikat"]
+    s["latest_predikat"] = d["predikat"]
+
+
+@effect(ev.ObjectionFiled)
+def objection_filed(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s["objections"][f["id"]] = {"evaluation": d["evaluation_event_id"], "decided": None}
+
+
+@effect(ev.ObjectionDecided)
+def objection_decided(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    """An upheld objection with a new predikat replaces the evaluation's predikat."""
+    objection = s["objections"].get(d["objection_event_id"])
+    if objection is None:
+        return
+    objection["decided"] = d["outcome"]
+    evaluation = s["evaluations"].get(objection["evaluation"])
+    if evaluation and d.get("new_predikat") and d["outcome"] != "rejected":
+        evaluation["predikat"] = d["new_predikat"]
+        if evaluation["kind"] == "annual":
+            s["annual_predikat"][evaluation["year"]] = d["new_predikat"]
+        s["latest_predikat"] = d["new_predikat"]
+
+
+@effect(ev.DisciplinaryPenaltyImposed)
+def penalty_imposed(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s["penalties"][f["id"]] = {"event_id": f["id"], "level": d["level"], "kind": d["kind"], "since": on(f)}
+
+
+@effect(ev.DisciplinaryPenaltyAnnulled)
+def penalty_annulled(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s["penalties"].pop(d["penalty_event_id"], None)
+
+
+@effect(ev.LeaveGranted)
+def leave_granted(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    """Days taken, per year of the leave's start and per kind of leave."""
+    _add(s["leave"].setdefault(d["start_date"].year, {}), d["kind"], d["days"])
+
+
+@effect(ev.TrainingCompleted)
+def training_completed(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    _add(s["training"], d["end_date"].year, d["jp"])
+
+
+@effect(ev.Separated)
+def separated(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s["status"] = "separated"
+    s["separation"] = {"kind": d["kind"], "on": on(f)}
+
+
+# --- Unit (state begun by `Unit.start`) -------------------------------------------------------
+
+@effect(ev.UnitRegistered)
+def unit_registered(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s.update(name=d["name"], kind=d.get("kind"), parent=d.get("parent"))
+
+
+@effect(ev.TrainingBudgetAllocated)
+def budget_allocated(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    _add(s["budgets"].setdefault(d["year"], {}), "allocated", d["amount"])
+
+
+@effect(ev.TrainingBudgetRealised)
+def budget_realised(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    _add(s["budgets"].setdefault(d["year"], {}), "realised", d["amount"])
+
+
+@effect(ev.UnitAchievementAssessed)
+def achievement_assessed(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s["achievements"][d["year"]] = d["achievement"]
+
+
+# --- Internship (state begun by `Internship.start`) -----------------------------------------
+
+@effect(ev.InternshipStarted)
+def internship_started(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s.update(d)
+    s["status"] = "active"
+
+
+@effect(ev.InternshipCompleted)
+def internship_completed(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s.update(status="completed", outcome=d["outcome"], sks=d.get("sks"), hours=d.get("hours"),
+             completed_on=d["completed_on"])
+
+
+@effect(ev.InternshipCancelled)
+def internship_cancelled(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s.update(status="cancelled", cancelled_on=d["cancelled_on"])
+
+
+# --- Feedback (state begun by `FeedbackCase.start`) -----------------------------------------
+
+def _step(s: State, f: Fact) -> None:
+    """Each step of a ticket sets its status and is kept with its recording time (response times)."""
+    status = ev.FEEDBACK_STATUS_BY_TYPE[f["type"]]
+    s["status"] = status
+    s["steps"].append({"status": status, "at": f["at"]})
+
+
+@effect(ev.FeedbackReceived)
+def feedback_received(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s.update(classification=d["classification"], unit=d["unit"], message=d["message"], anonymous=d["anonymous"],
+             confidential=d.get("confidential", False), contact_encrypted=d.get("contact_encrypted"), response=None)
+    _step(s, f)
+
+
+@effect(ev.FeedbackDispositioned)
+def feedback_dispositioned(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s["unit"] = d["to_unit"]
+    _step(s, f)
+
+
+@effect(ev.FeedbackResponded)
+def feedback_responded(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s["response"] = d["response"]
+    _step(s, f)
+
+
+@effect(ev.FeedbackVerified, ev.FeedbackClosed, ev.FeedbackRejected)
+def feedback_stepped(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    _step(s, f)
