@@ -10,7 +10,7 @@ from eventsourcing.utils import get_topic, resolve_topic
 
 import effect_samples as samples
 import ledger.events
-from ledger.application import AGGREGATES
+from ledger.reading import AGGREGATES
 from ledger.effects import EFFECTS, effect
 from ledger.events import CATALOGUE, PromotionGranted
 

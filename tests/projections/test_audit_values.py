@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import effect_samples as samples
-from ledger.application import AGGREGATES
+from ledger.reading import AGGREGATES
 from ledger.effects import EFFECTS
 from projections.values import Memo, changes, flat, replay, shown
 
