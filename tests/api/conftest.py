@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from api_bodies import ROLES, auth, world
+from server_process import terminate
 
 
 def _reset_pg(url: str) -> None:
@@ -128,10 +129,5 @@ def live_server(request, tmp_path_factory):
     finally:
         if proc.poll() is not None:
             print(f"jejak serve died with {proc.returncode}:\n{(tmp / 'server.log').read_text()[-5000:]}")
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        terminate(proc)
         log.close()

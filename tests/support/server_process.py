@@ -38,6 +38,16 @@ class Server:
         return resp.json()["head"]
 
 
+def terminate(proc: subprocess.Popen) -> None:
+    """Stop a server process: politely, then for good after 20 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

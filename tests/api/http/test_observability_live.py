@@ -15,6 +15,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from server_process import terminate
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -73,12 +74,7 @@ def live_server(request, tmp_path_factory):
             time.sleep(0.1)
         yield Server(base, tokens, tmp / "server.log")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        terminate(proc)
         out.close()
         if admin is not None:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
