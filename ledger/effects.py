@@ -3,7 +3,8 @@
 Every read of a stream plays its facts through `EFFECTS` (`Stream.fold`, in TMT order), and the
 audit's before/after values are read from the same state played in recording order
 (`projections.values`), so what an event changes is said here and nowhere else. An effect
-changes the state it is given in place and nothing else; it is called as `effect(s, d, f, on)`:
+changes the state it is given in place, reaching it only through `s` (the audit notes which of
+its parts an effect reads or writes), and nothing else; it is called as `effect(s, d, f, on)`:
   s   the state so far, as the stream's `start()` began it
   d   the fact's data, corrections applied
   f   the fact itself (`id`; `at`, its recording time)

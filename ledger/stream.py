@@ -156,4 +156,5 @@ class Stream(Aggregate):
         return state
 
     def fold(self, facts: list[dict[str, Any]]) -> dict[str, Any]:
+        """The state `facts` make, played in the order given (`effective()` orders them)."""
         return self.complete(self.play(self.start(), facts))

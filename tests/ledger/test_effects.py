@@ -10,9 +10,9 @@ from eventsourcing.utils import get_topic, resolve_topic
 
 import effect_samples as samples
 import ledger.events
-from ledger.reading import AGGREGATES
 from ledger.effects import EFFECTS, effect
 from ledger.events import CATALOGUE, PromotionGranted
+from ledger.reading import AGGREGATES
 
 
 def test_every_event_type_that_changes_a_stream_has_exactly_one_effect():

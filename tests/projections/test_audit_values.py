@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import effect_samples as samples
-from ledger.reading import AGGREGATES
 from ledger.effects import EFFECTS
+from ledger.reading import AGGREGATES
 from projections.values import Memo, changes, flat, replay, shown
 
 
@@ -34,6 +34,8 @@ def test_each_event_type_shows_in_the_audit_as_what_its_effect_changed_in_the_st
 
         assert after == flat(shown(kind, state)), f["type"]
         assert before != after, f"{f['type']} changes nothing the audit shows"
+        parts = shown(kind, state)
+        assert sum(map(len, parts.values())) == len(flat(parts)), "two parts show a value under one name"
 
 
 def test_an_objection_upheld_with_a_new_predikat_shows_that_predikat_changing():
