@@ -44,28 +44,44 @@ def _scratch(url: str) -> Iterator[str]:
         admin.dispose()
 
 
-def _rows(engine: sqlalchemy.Engine, table: sqlalchemy.Table) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+def _ordered(engine: sqlalchemy.Engine, table: sqlalchemy.Table) -> Iterator[tuple[tuple[Any, ...], tuple[Any, ...]]]:
+    """(primary key, row) of every row in primary-key order, streamed: a table is never held whole."""
     keys = list(table.primary_key.columns)
+    width = len(keys)
+    # The merge compares keys in Python: text keys must come in code-point order, which PostgreSQL's
+    # "C" collation gives (SQLite's default BINARY already does).
+    order = [k.collate("C") if engine.dialect.name == "postgresql" and isinstance(k.type, sqlalchemy.String) else k
+             for k in keys]
     with engine.connect() as conn:
-        return {tuple(r[c.name] for c in keys): tuple(r.values()) for r in conn.execute(select(table)).mappings()}
+        rows = conn.execution_options(stream_results=True, yield_per=5000).execute(
+            select(*keys, table).order_by(*order))
+        for row in rows:
+            yield tuple(row[:width]), tuple(row[width:])
 
 
-def _differences(table: sqlalchemy.Table, live: dict, rebuilt: dict) -> list[str]:
+def _differences(table: sqlalchemy.Table, live: sqlalchemy.Engine, rebuilt: sqlalchemy.Engine) -> list[str]:
+    """Live and rebuilt rows merged in primary-key order, each difference described."""
     names = [c.name for c in table.columns]
     keys = [c.name for c in table.primary_key.columns]
-    out = []
-    for key in sorted(set(live) | set(rebuilt), key=repr):
+    out: list[str] = []
+    left, right = _ordered(live, table), _ordered(rebuilt, table)
+    a, b = next(left, None), next(right, None)
+    while (a is not None or b is not None) and len(out) < MAX_PER_TABLE:
+        key = a[0] if b is None or (a is not None and a[0] <= b[0]) else b[0]
         where = ", ".join(f"{k}={v!r}" for k, v in zip(keys, key))
-        if key not in rebuilt:
+        if b is None or (a is not None and a[0] < b[0]):
             out.append(f"read model {table.name} row {where}: in the live table, but no event gives it")
-        elif key not in live:
+            a = next(left, None)
+        elif a is None or b[0] < a[0]:
             out.append(f"read model {table.name} row {where}: the events give it, but the live table lacks it")
-        elif live[key] != rebuilt[key]:
-            changed = [f"{n} {a!r} (events say {b!r})" for n, a, b in zip(names, live[key], rebuilt[key]) if a != b]
-            out.append(f"read model {table.name} row {where}: " + "; ".join(changed))
-        if len(out) >= MAX_PER_TABLE:
-            out.append(f"read model {table.name}: more differences not shown")
-            break
+            b = next(right, None)
+        else:
+            if a[1] != b[1]:
+                changed = [f"{n} {x!r} (events say {y!r})" for n, x, y in zip(names, a[1], b[1]) if x != y]
+                out.append(f"read model {table.name} row {where}: " + "; ".join(changed))
+            a, b = next(left, None), next(right, None)
+    if len(out) >= MAX_PER_TABLE:
+        out.append(f"read model {table.name}: more differences not shown")
     return out
 
 
@@ -91,7 +107,7 @@ def compare_with_rebuild(ledger: Any, url: str, progress: Callable[[int, int], N
                     if projection.name in behind:
                         continue
                     for table in projection.tables:
-                        problems += _differences(table, _rows(live.engine, table), _rows(scratch.engine, table))
+                        problems += _differences(table, live.engine, scratch.engine)
             finally:
                 scratch.close()
     finally:

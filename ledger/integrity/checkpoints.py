@@ -214,7 +214,7 @@ class Checkpointer:
 
     def note_of(self, cp: dict[str, Any]) -> str | None:
         """The checkpoint's C2SP note with every stored witness cosignature appended (None before notes existed)."""
-        body, lines = stored_cosignatures(self.recorder, cp)
+        lines = _cosignature_lines(self.recorder, cp)
         rows = self.recorder.query("SELECT note FROM jejak_checkpoint_notes WHERE tree_size = ? AND issued_at = ?",
                                    (cp["tree_size"], cp["issued_at"]))
         return note.append_signatures(rows[0][0], lines) if rows else None
@@ -238,9 +238,12 @@ def stored_cosignatures(recorder: Any, cp: dict[str, Any]) -> tuple[str | None, 
                 break
         except ValueError:
             continue
-    lines = [r[0] for r in recorder.query("SELECT line FROM jejak_cosignatures WHERE tree_size = ? AND root_hash = ?"
-                                          " ORDER BY witness", (cp["tree_size"], cp["root_hash"]))]
-    return body, lines
+    return body, _cosignature_lines(recorder, cp)
+
+
+def _cosignature_lines(recorder: Any, cp: dict[str, Any]) -> list[str]:
+    return [r[0] for r in recorder.query("SELECT line FROM jejak_cosignatures WHERE tree_size = ? AND root_hash = ?"
+                                         " ORDER BY witness", (cp["tree_size"], cp["root_hash"]))]
 
 
 def checkpointer_from_env(recorder: Any, url: str | None = None) -> Checkpointer:
