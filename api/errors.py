@@ -17,7 +17,7 @@ STATUS = {
     "malformed": 400, "validation_failed": 400, "unauthenticated": 401, "forbidden": 403,
     "not_found": 404, "method_not_allowed": 405, "version_conflict": 409, "idempotency_mismatch": 409,
     "too_large": 413, "unsupported_media_type": 415, "rule_violated": 422, "rate_limited": 429,
-    "database_busy": 503,
+    "database_busy": 503, "integrity_failed": 500,
 }
 HTTP_CODES = {400: "malformed", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type", 429: "rate_limited"}

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, timezone
-from typing import Callable
+from typing import Any, Callable
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder, StoredEvent, Transcoding
 
-from ledger.config import event_store_env
+from ledger import disclosures
+from ledger.config import database_url, event_store_env
 from ledger.reading import Reading
+from ledger.sealing import DisclosureBox, default_key_path, load_or_create_key
 from ledger.storage import AggregateCache
 from ledger.writing import Writing
 
@@ -49,6 +51,18 @@ class Ledger(Writing, Reading, Application):
         # Our own cache of aggregates, unless the library's is configured (the demo's bulk load).
         size = int(self.env.get("JEJAK_AGGREGATE_CACHE") or AGGREGATE_CACHE_DEFAULT)
         self.aggregates = AggregateCache(size) if size > 0 and not self.repository.cache else None
+        self.key_path = default_key_path(database_url(url))  # the personal-data key, read when first needed
+        self._box: DisclosureBox | None = None
+
+    def disclosure_box(self) -> DisclosureBox:
+        """The box over the personal-data key (`JEJAK_CONTACT_KEY`), created with the key when missing."""
+        if self._box is None:
+            self._box = DisclosureBox(load_or_create_key(self.key_path))
+        return self._box
+
+    def reveal(self, docs: list[dict[str, Any]], may_see: Callable[[str], bool]) -> dict[str, set[str]]:
+        """Markers in `docs` replaced for a principal (`ledger.disclosures.reveal`); who was revealed."""
+        return disclosures.reveal(self.recorder, self.disclosure_box, docs, may_see)
 
     def snapshot_problems(self) -> list[tuple[int, str]]:
         """(position, message) for each snapshot row a database still holds that disagrees with its

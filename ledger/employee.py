@@ -149,7 +149,7 @@ def _judge(state: dict[str, Any], type_: str, data: dict[str, Any], tmt: date | 
 def check_own(type_: str, data: dict[str, Any], tmt: date | None, nip: str, etype: str) -> None:
     """The rules an event's own fields must keep: checked when recorded and when corrected."""
     if type_ == "EmployeeAppointed":
-        if data.get("birth_date") is not None:
+        if isinstance(data.get("birth_date"), date):  # a commitment was checked when it was recorded
             rules.check_birth_date_matches(nip, data["birth_date"])
         rules.check_grade(data["grade"], data["employment_type"])
     elif type_ == "PromotionGranted":

@@ -61,3 +61,10 @@ class VersionConflict(LedgerError):
 
 class IdempotencyMismatch(LedgerError):
     code = "idempotency_mismatch"
+
+
+class IntegrityFailed(LedgerError):
+    """Stored data disagrees with what the ledger committed to (a disclosure that does not open or
+    does not match its commitment): the value is never served; `jejak verify` names the rest."""
+
+    code = "integrity_failed"

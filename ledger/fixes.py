@@ -37,7 +37,7 @@ def decide(agg: Stream, type_: str, data: dict[str, Any], meta: dict[str, Any], 
     target = agg.fact(data["event_id"])
     if target is None:  # located in storage but not in this stream's facts: a stale read
         raise VersionConflict("data.event_id: the stream changed meanwhile; retry", field="data.event_id")
-    if target["type"] in ("Corrected", "Annulled"):
+    if target["type"] in ("Corrected", "Annulled", "PersonalDataErased"):
         raise RuleViolated("fix_targets_original", "corrections and annulments target an original event",
                            "koreksi dan pembatalan hanya untuk peristiwa asli", field="data.event_id")
     if target["type"] == "TrainingBudgetRealised" and target["data"].get("training_event_id"):

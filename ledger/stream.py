@@ -108,7 +108,7 @@ class Stream(Aggregate):
                 corrections.setdefault(f["data"]["event_id"], {}).update(f["data"]["fields"])
         out = []
         for f in known:
-            if f["type"] in ("Annulled", "Corrected") or f["id"] in annulled:
+            if f["type"] in ("Annulled", "Corrected", "PersonalDataErased") or f["id"] in annulled:
                 continue
             fix = corrections.get(f["id"])
             if fix:

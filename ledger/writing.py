@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from eventsourcing.persistence import IntegrityError
 
-from ledger import derived, fixes
+from ledger import derived, erasure, fixes, personal
 from ledger import employee as employee_rules
 from ledger import feedback as feedback_rules
 from ledger import internship as internship_rules
@@ -23,6 +23,7 @@ from ledger.errors import IdempotencyMismatch, LedgerError, ValidationFailed, Ve
 from ledger.events import LedgerCreated
 from ledger.integrity import type_name, utc_text
 from ledger.reading import AGGREGATES, Reading
+from ledger.sealing import DisclosureBox
 from ledger.requests import Request, parse_request, request_hash
 from ledger.storage import AggregateCache, recent_leaves
 from ledger.stream import Stream, stream_id
@@ -38,6 +39,8 @@ class _Batch:
     def __init__(self, ledger: Reading) -> None:
         self.ledger = ledger
         self.loaded: dict[uuid.UUID, Stream | None] = {}
+        self.disclosures: list[tuple[personal.Disclosure, bytes]] = []  # kept apart, sealed
+        self.erasures: list[erasure.Tombstone] = []
 
     def get(self, kind: str, key: str) -> Any:
         sid = stream_id(kind, key)
@@ -69,6 +72,7 @@ class Writing:
     """The Ledger's writes (a mixin beside `Reading`: the Ledger is also the event store's `Application`)."""
 
     clock: Callable[[], datetime]  # set by the Ledger; `save` comes from `Application`, the reads from `Reading`
+    disclosure_box: Callable[[], DisclosureBox]  # the Ledger's, over the personal-data key
     aggregates: AggregateCache | None
 
     def record(self, bodies: list[Any], actor: str, *, batch: bool = False, source: str | None = None,
@@ -103,7 +107,8 @@ class Writing:
                 events = sorted((e for a in aggregates for e in a.collect_events()),
                                 key=lambda e: (rank[e.meta.get("derived_from") or e.meta["event_id"]],
                                                e.meta.get("derived_from") is not None))
-                recordings = self.save(*events, *aggregates, idempotency=claim)
+                recordings = self.save(*events, *aggregates, idempotency=claim,
+                                       disclosures=touched.disclosures, erasures=touched.erasures)
             except IntegrityError:
                 if claim is not None:
                     replay = self._replay(claim)
@@ -121,6 +126,8 @@ class Writing:
             if self.aggregates is not None:
                 for agg in aggregates:  # committed: the next reader starts from them
                     self.aggregates.put(agg)
+            if touched.erasures:
+                self.recorder.scrub_after_erasure()
             return self._saved_receipts(recordings, wanted), False
         raise AssertionError("unreachable")
 
@@ -153,15 +160,21 @@ class Writing:
     def _decide_one(self, req: Request, batch: _Batch) -> str:
         # Copies: a retry after a conflict decides again from the request as posted.
         cls, meta, data = req.cls, dict(req.meta), copy.deepcopy(req.data)
+        personal.refuse_markers(data)
         kind = cls.STREAM
-        if kind == "any":
+        erasing = cls.__name__ == "PersonalDataErased"
+        if erasing:
+            kind = erasure.kind_of_subject(req.subject, batch)
+        elif kind == "any":
             kind = fixes.kind_of_original(req, self.locate)
         agg = batch.get(kind, req.subject)
         current = agg.version if agg is not None else 0
         if req.expected_version is not None and req.expected_version != current:
             raise VersionConflict(f"expected_version: the stream is at version {current}, not {req.expected_version}",
                                   field="expected_version")
-        if cls.STREAM == "any":
+        if erasing:
+            erased, warnings = erasure.decide(agg, data, meta, self.recorder), []
+        elif cls.STREAM == "any":
             warnings = fixes.decide(agg, cls.__name__, data, meta, batch, self.clock)
         elif kind == "employee":
             warnings = employee_rules.decide(agg, cls.__name__, data, meta, batch)
@@ -172,12 +185,19 @@ class Writing:
         else:
             warnings = feedback_rules.decide(agg, cls.__name__, data, meta, batch)
         meta["warnings"] = [w.as_dict() for w in warnings]
+        # The rules saw the plain values; the event keeps only their commitments (ledger.personal).
+        target = agg.fact(data["event_id"])["type"] if cls.__name__ == "Corrected" else None
+        batch.disclosures += [(d, self.disclosure_box().seal(d.commitment, d.salt, d.value))
+                              for d in personal.commit(cls.__name__, data, meta, target)]
         if issubclass(cls, LedgerCreated):
             agg = AGGREGATES[kind]._create(cls, id=stream_id(kind, req.subject), data=data, meta=meta,
                                            timestamp=self.clock())
         else:
             agg.trigger_event(cls, data=data, meta=meta, timestamp=self.clock())
         batch.put(agg)
+        if erasing:
+            at = utc_text(agg.pending_events[-1].timestamp)
+            batch.erasures += erasure.tombstones(erased, meta["event_id"], at, req.subject)
         if cls.__name__ == "TrainingCompleted" and data["cost"] > 0:
             derived.realise_training_cost(batch, data, meta, self.clock)
         if cls.__name__ == "Annulled":

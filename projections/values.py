@@ -6,7 +6,8 @@ and the state is the ledger's: the stream's facts played through the one table o
 changes in recording order ("what did this action change"), so the facts are played in
 recording order, annulled events dropped and corrections applied, and without `complete()`:
 it shows what the events said, not totals derived from them. Personal fields (NIK, birth date,
-address, contact, messages) are never shown.
+address, contact, messages, intern names) appear only as their commitments, which the API reveals
+to the roles that may see them; plain values recorded before commitments existed are never shown.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, MutableMapping
 from typing import Any, Callable
 
+from ledger.personal import is_marker
 from ledger.reading import AGGREGATES
 from ledger.requests import jsonable
 from ledger.stream import Stream
@@ -235,7 +237,7 @@ def changes(before: dict[str, Any], after: dict[str, Any], fact: dict[str, Any],
                 if f["type"] == "Corrected" and f["data"]["event_id"] == target_id:
                     current.update(f["data"]["fields"])
             for name, value in sorted(fact["data"]["fields"].items()):
-                if name in PERSONAL:
+                if name in PERSONAL and not is_marker(value):  # a plain value from before commitments
                     continue
                 field = name if name == "effective_date" else f"data.{name}"
                 out.append({"field": field, "before": plain(current.get(name)), "after": plain(value)})

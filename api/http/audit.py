@@ -7,14 +7,15 @@ from typing import Any, Callable
 from flask import Blueprint, request
 
 from api.http import cursors
-from api.http.auth import has_role, require_role
+from api.http.auth import require_role
+from api.http.personal import may_see, reveal
 from api.errors import ApiError
 from api.bootstrap import services
 from api.http.schemas import AuditArgs, AuditPage, FlagArgs, FlagPage, load_args
+from ledger.personal import FIELD_NAMES, is_marker
 from projections import queries
 
 bp = Blueprint("audit", __name__)
-PERSONAL = ("nik", "birth_date", "address", "contact")
 
 
 def page(query: Callable[..., list[dict[str, Any]]], args: dict[str, Any], kind: str, key: str,
@@ -38,10 +39,15 @@ def audit():
     args = load_args(AuditArgs, request.args)
     result = page(queries.audit, args, "audit", "position", "before_position")
     _with_leaf_hashes(result["items"])
-    if not has_role("auditor"):  # inspectors see that a personal field changed, never its values
-        for row in result["items"]:
-            row["changes"] = [{**c, "before": None, "after": None} if c.get("field") in PERSONAL else c
-                              for c in row.get("changes") or []]
+    for row in result["items"]:  # values recorded before commitments: withheld by the same rule
+        for i, c in enumerate(row.get("changes") or []):
+            name = (c.get("field") or "").rsplit(".", 1)[-1]
+            if name in FIELD_NAMES and not may_see(name):
+                for side in ("before", "after"):
+                    if c.get(side) is not None and not is_marker(c[side]):
+                        c[side] = None
+                        row["masked"] = [*row.get("masked", []), f"changes[{i}].{side}"]
+    reveal(result["items"])
     return AuditPage().dump(result)
 
 

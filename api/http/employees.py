@@ -10,9 +10,9 @@ from flask import Blueprint, request
 
 from api.http import cursors
 from api.http.audit import page
-from api.http.auth import has_role, require_role, require_role_for
+from api.http.auth import require_role, require_role_for
 from api.bootstrap import services
-from api.http.events import masked
+from api.http.personal import reveal, reveal_events, withhold
 from api.http.schemas import (EmployeeListArgs, EmployeeState, EmployeeStateArgs, EventPage, PageArgs, RosterPage,
                          load_args)
 from ledger.errors import NotFound
@@ -35,8 +35,8 @@ def iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, (date, datetime)) else value
 
 
-def employee_view(state: dict[str, Any], year: int, show_personal: bool) -> dict[str, Any]:
-    """The state as the contract shows it; personal fields only for auditors and admins."""
+def employee_view(state: dict[str, Any], year: int) -> dict[str, Any]:
+    """The state as the contract shows it, personal fields still as their commitments (revealed after)."""
     view = {k: state.get(k) for k in ("nip", "name", "employment_type", "status", "grade", "position", "unit",
                                       "latest_predikat", "version", "last_position")}
     view.update({
@@ -51,8 +51,8 @@ def employee_view(state: dict[str, Any], year: int, show_personal: bool) -> dict
                        if state.get("separation") else None),
     })
     for name in PERSONAL:
-        view[name] = iso(state.get(name)) if show_personal else None
-    view["masked"] = [] if show_personal else list(PERSONAL)
+        view[name] = iso(state.get(name))
+    view["masked"] = []
     return view
 
 
@@ -74,7 +74,9 @@ def employee(nip: str):
         require_role_for("as_of", "auditor")
     state = services().ledger.state("employee", check_key("employee", nip), as_of=as_of, valid_at=valid_at)
     year = (valid_at or (wib_date(as_of) if as_of else wib_date(datetime.now(timezone.utc)))).year
-    view = employee_view(state, year, has_role("auditor"))
+    view = employee_view(state, year)
+    withhold(view, view, PERSONAL, "")
+    reveal([view])
     view["as_of"] = utc_text(as_of) if as_of else None
     view["valid_at"] = valid_at.isoformat() if valid_at else None
     return EmployeeState().dump(view)
@@ -88,7 +90,7 @@ def history_page(kind: str, key: str):
     items = events[:limit]
     more = len(events) > limit
     nxt = cursors.encode(f"history:{kind}", items[-1]["version"]) if more else None
-    return EventPage().dump({"items": [masked(e) for e in items], "next_cursor": nxt})
+    return EventPage().dump({"items": reveal_events(items), "next_cursor": nxt})
 
 
 @bp.get("/v1/employees/<nip>/history")
@@ -108,7 +110,8 @@ def replay_document(ledger: Any, nip: str, as_of: str | None, valid_at: str | No
     when, day = parsed.get("as_of"), parsed.get("valid_at")
     state = ledger.state("employee", check_key("employee", nip), as_of=when, valid_at=day)
     year = (day or (wib_date(when) if when else wib_date(datetime.now(timezone.utc)))).year
-    view = employee_view(state, year, True)
+    view = employee_view(state, year)
+    ledger.reveal([view], lambda field: True)
     view["as_of"] = utc_text(when) if when else None
     view["valid_at"] = day.isoformat() if day else None
     return EmployeeState().dump(view)

@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from api.http.auth import current_principal, has_role, require_role
+from api.http.auth import current_principal, require_role
+from api.http.personal import reveal_events
 from api.body import read_json
 from api.bootstrap import services
 from api.errors import RETRY_AFTER_SECONDS, ApiError
@@ -50,27 +51,16 @@ def if_match(body: Any) -> Any:
     return {**body, "expected_version": version}
 
 
-PERSONAL = ("nik", "birth_date", "address", "contact")
-
-
 def masked(event: dict[str, Any]) -> dict[str, Any]:
-    """An event with personal data fields withheld, unless the principal is an auditor or admin."""
-    if has_role("auditor"):
-        return event
-    data = dict(event["data"])
-    hidden = [k for k in PERSONAL if data.get(k) is not None]
-    if isinstance(data.get("fields"), dict):
-        fields = dict(data["fields"])
-        hidden += [f"fields.{k}" for k in PERSONAL if fields.get(k) is not None]
-        data["fields"] = {k: (None if k in PERSONAL else v) for k, v in fields.items()}
-    for k in PERSONAL:
-        if data.get(k) is not None:
-            data[k] = None
-    return {**event, "data": data, "masked": ["data." + h for h in hidden]} if hidden else event
+    """An event as the current principal may see it: personal fields revealed or withheld."""
+    return reveal_events([event])[0]
 
 
 def _record(bodies: list[Any], batch: bool) -> tuple[list[dict[str, Any]], bool]:
-    name, _ = current_principal()
+    name, role = current_principal()
+    if role != "admin" and any(isinstance(b, dict) and b.get("type") == "PersonalDataErased" for b in bodies):
+        raise ApiError("forbidden", "type: only an admin may erase personal data (PersonalDataErased)",
+                       field="type")
     svc = services()
     try:
         receipts, replayed = svc.ledger.record(bodies, name, batch=batch, idempotency_key=idempotency_key())
@@ -146,5 +136,5 @@ def feed():
     ledger = services().ledger
     items = ledger.feed(after=args["after"], limit=args["limit"])
     next_after = items[-1]["position"] if items else args["after"]
-    return Feed().dump({"items": [masked(e) for e in items], "next_after": next_after, "head": ledger.head()})
+    return Feed().dump({"items": reveal_events(items), "next_after": next_after, "head": ledger.head()})
 

@@ -26,10 +26,10 @@ from ledger.events.feedback import (
     FEEDBACK_STATUS_BY_TYPE, FeedbackClosed, FeedbackDispositioned, FeedbackReceived, FeedbackRejected,
     FeedbackResponded, FeedbackVerified,
 )
-from ledger.events.fixes import Annulled, Corrected
+from ledger.events.fixes import Annulled, Corrected, PersonalDataErased
 
 __all__ = [
-    "CATALOGUE", "FEEDBACK_STATUS_BY_TYPE", "LedgerCreated", "LedgerEvent",
+    "CATALOGUE", "FEEDBACK_STATUS_BY_TYPE", "PersonalDataErased", "LedgerCreated", "LedgerEvent",
     "EmployeeAppointed", "PromotionGranted", "PositionAssigned", "Transferred", "PerformancePlanned",
     "PerformanceEvaluated", "ObjectionFiled", "ObjectionDecided", "DisciplinaryPenaltyImposed",
     "DisciplinaryPenaltyAnnulled", "LeaveGranted", "TrainingCompleted", "Separated",

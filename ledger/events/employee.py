@@ -148,6 +148,7 @@ class LeaveGranted(LedgerEvent):
         "start_date": Date(),
         "end_date": Date(),
         "days": Int(minimum=1, maximum=1100),
+        "health_detail": Str(max_length=2000, required=False),  # a sakit leave's medical reason: personal
     }
 
 

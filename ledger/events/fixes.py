@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ledger.events.base import EVENT_ID, LedgerEvent, catalogued
-from ledger.fields import FreeObj
+from ledger.fields import FreeObj, List, Str
 
 
 @catalogued
@@ -20,3 +20,14 @@ class Annulled(LedgerEvent):
 
     STREAM = "any"
     DATA = {"event_id": EVENT_ID}
+
+
+@catalogued
+class PersonalDataErased(LedgerEvent):
+    """Named personal fields of one subject are erased (UU 27/2022): their disclosures are deleted,
+    the commitments stay, so every leaf and proof still verifies (docs/PERSONAL_DATA.md)."""
+
+    STREAM = "any"
+    LEGAL_BASIS = True
+    DATA = {"event_ids": List(item=EVENT_ID, min_items=1, max_items=1000, required=False),
+            "fields": List(item=Str(pattern=r"data\.[a-z_]{1,40}", max_length=60), min_items=1, max_items=20)}

@@ -19,6 +19,7 @@ class InternshipStarted(LedgerCreated):
         "supervisor": Nip(),
         "start_date": Date(),
         "end_date": Date(),
+        "student_number": Str(max_length=40, required=False),  # NIM: personal, like the name
     }
 
 

@@ -47,11 +47,19 @@ LEDGER_TABLES = [
     "CREATE TABLE IF NOT EXISTS jejak_key_rotations ("
     " new_key_id TEXT NOT NULL, old_key_id TEXT NOT NULL, created_at TEXT NOT NULL, signature TEXT NOT NULL,"
     " PRIMARY KEY (new_key_id, old_key_id))",
+    # Personal values kept apart from the events (ledger.personal): sealed (salt, value) per commitment,
+    # deleted by an erasure, which leaves a tombstone naming the erasing event.
+    "CREATE TABLE IF NOT EXISTS jejak_disclosures ("
+    " commitment TEXT PRIMARY KEY, event_id TEXT NOT NULL, position BIGINT NOT NULL, subject TEXT NOT NULL,"
+    " field TEXT NOT NULL, path TEXT NOT NULL, sealed {blob} NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS jejak_erasures ("
+    " commitment TEXT PRIMARY KEY, erased_by TEXT NOT NULL, erased_at TEXT NOT NULL, event_id TEXT NOT NULL,"
+    " subject TEXT NOT NULL, field TEXT NOT NULL, path TEXT NOT NULL)",
 ]
 # Append-only tables: a trigger refuses UPDATE, DELETE (and TRUNCATE on PostgreSQL). Tamper
 # tests disable it first, as a database superuser could; `jejak verify` then finds the change.
 APPEND_ONLY = ["jejak_leaves", "jejak_nodes", "jejak_checkpoints", "jejak_signing_keys", "jejak_checkpoint_notes",
-               "jejak_cosignatures", "jejak_key_rotations"]
+               "jejak_cosignatures", "jejak_key_rotations", "jejak_erasures"]
 # Installed only when missing (and re-enabled when found disabled), so that several processes
 # opening the ledger at once take no conflicting locks: CREATE OR REPLACE would deadlock them.
 PG_REFUSE_FUNCTION = (
@@ -117,8 +125,10 @@ def recent_leaves() -> dict[int, tuple[str, bytes]]:
     return getattr(_recent, "leaves", {})
 
 
-def after_insert(cur: Cursor, rows: list[tuple[int, StoredEvent]], idempotency: Any = None) -> None:
-    """Leaves, Merkle nodes and the idempotency claim, in the events' own transaction."""
+def after_insert(cur: Cursor, rows: list[tuple[int, StoredEvent]], idempotency: Any = None,
+                 disclosures: Sequence[Any] = (), erasures: Sequence[Any] = ()) -> None:
+    """Leaves, Merkle nodes, the idempotency claim and the personal data kept apart (disclosures
+    sealed in, erased ones deleted with their tombstones), in the events' own transaction."""
     _recent.leaves = {}
     leaves = []
     nodes: dict[tuple[int, int], bytes] = {}
@@ -149,6 +159,21 @@ def after_insert(cur: Cursor, rows: list[tuple[int, StoredEvent]], idempotency: 
         principal, key, request_hash = idempotency
         cur.execute("INSERT INTO jejak_idempotency (principal, key, request_hash, positions) VALUES (?, ?, ?, ?)",
                     (principal, key, request_hash, json.dumps([p for p, _ in rows])))
+    if disclosures:
+        where = {eid: p for p, eid, _, _, _ in leaves}
+        cur.executemany("INSERT INTO jejak_disclosures (commitment, event_id, position, subject, field, path, sealed)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [(d.commitment, d.event_id, where[d.event_id], d.subject, d.field, d.path, sealed)
+                         for d, sealed in disclosures])
+    if erasures:
+        if not cur.postgres:  # deleted bytes are overwritten with zeros, not left in free pages
+            cur.execute("PRAGMA secure_delete = ON")
+        for e in erasures:
+            cur.execute("DELETE FROM jejak_disclosures WHERE commitment = ?", (e.commitment,))
+        cur.executemany("INSERT INTO jejak_erasures (commitment, erased_by, erased_at, event_id, subject, field, path)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [(e.commitment, e.erased_by, e.erased_at, e.event_id, e.subject, e.field, e.path)
+                         for e in erasures])
 
 
 class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
@@ -163,7 +188,8 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
     def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events)
         assert ids is not None
-        after_insert(Cursor(c, postgres=False), list(zip(ids, stored_events)), kwargs.get("idempotency"))
+        after_insert(Cursor(c, postgres=False), list(zip(ids, stored_events)), kwargs.get("idempotency"),
+                     kwargs.get("disclosures", ()), kwargs.get("erasures", ()))
         return ids
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -180,6 +206,12 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
         with self.datastore.transaction(commit=True) as c:
             for sql, params in statements:
                 Cursor(c, postgres=False).execute(sql, params)
+
+    def scrub_after_erasure(self) -> None:
+        """Copy the WAL into the main file and truncate it to nothing: the erased disclosures' pages,
+        zeroed by `secure_delete`, replace the last copies of their sealed bytes."""
+        with self.datastore.get_connection(commit=True) as conn:
+            conn.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 class PostgresLedgerRecorder(PostgresApplicationRecorder):
@@ -226,7 +258,8 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
                 (s.originator_id, s.originator_version, s.topic, s.state, i)
                 for i, s in zip(ids, stored_events)])
             self._notify_channel(curs)
-            after_insert(Cursor(curs, postgres=True), list(zip(ids, stored_events)), kwargs.get("idempotency"))
+            after_insert(Cursor(curs, postgres=True), list(zip(ids, stored_events)), kwargs.get("idempotency"),
+                         kwargs.get("disclosures", ()), kwargs.get("erasures", ()))
         return ids
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -243,3 +276,9 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
             for sql, params in statements:
                 Cursor(curs, postgres=True).execute(sql, params)
+
+    def scrub_after_erasure(self) -> None:
+        """VACUUM the disclosures, so the erased rows' space is reclaimed (outside any transaction). WAL
+        segments keep the sealed, encrypted rows until they are recycled (docs/PERSONAL_DATA.md)."""
+        with self.datastore.get_connection() as conn:
+            conn.execute("VACUUM jejak_disclosures")

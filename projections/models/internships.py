@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import BigInteger, Column, Connection, Date, Index, Integer, String, Table
 
+from ledger.personal import is_marker
 from projections.tables import Projection, metadata, replace
 
 internship = Table(
@@ -33,6 +35,11 @@ COLUMNS = ["intern_name", "institution", "scheme", "host_unit", "supervisor", "s
            "status", "outcome", "sks", "hours", "completed_on", "cancelled_on"]
 
 
+def stored(value: Any) -> Any:
+    """A personal value is kept as its commitment marker (JSON text), never as the value."""
+    return json.dumps(value, sort_keys=True) if is_marker(value) else value
+
+
 class Internships(Projection):
     """One row per internship at its current status."""
 
@@ -46,6 +53,6 @@ class Internships(Projection):
         for t in touched:
             s = t.state()
             if s is not None:
-                rows.append({"intern_id": t.subject, **{c: s.get(c) for c in COLUMNS},
+                rows.append({"intern_id": t.subject, **{c: stored(s.get(c)) for c in COLUMNS},
                              "version": t.version, "last_position": t.last_position})
         replace(conn, internship, "intern_id", [t.subject for t in touched], rows)

@@ -51,6 +51,12 @@ class AuditRow(Schema):
     correlation_id = fields.String(allow_none=True)
     derived = fields.Boolean(allow_none=True)
     changes = fields.List(fields.Nested(Change), required=True)
+    masked = fields.List(fields.String(), metadata={"description": "personal values withheld from this role"})
+    erased = fields.List(fields.String(), metadata={"description": "personal fields erased (PersonalDataErased)"})
+    erased_by = fields.Dict(keys=fields.String(), values=fields.String(),
+                            metadata={"description": "per erased field, the id of the event that erased it"})
+    erased_at = fields.Dict(keys=fields.String(), values=fields.String(),
+                            metadata={"description": "per erased field, when it was erased"})
 
 
 class AuditPage(Schema):

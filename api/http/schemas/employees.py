@@ -56,6 +56,11 @@ class EmployeeState(Schema):
     contact = fields.String(allow_none=True)
     masked = fields.List(fields.String(), required=True,
                          metadata={"description": "personal fields withheld from this role"})
+    erased = fields.List(fields.String(), metadata={"description": "personal fields erased (PersonalDataErased)"})
+    erased_by = fields.Dict(keys=fields.String(), values=fields.String(),
+                            metadata={"description": "per erased field, the id of the event that erased it"})
+    erased_at = fields.Dict(keys=fields.String(), values=fields.String(),
+                            metadata={"description": "per erased field, when it was erased"})
     version = fields.Integer(required=True)
     last_position = fields.Integer(required=True, allow_none=True)
     as_of = fields.String(allow_none=True)

@@ -49,6 +49,11 @@ class Event(Receipt):
     warnings = fields.List(fields.Dict())
     derived = fields.Boolean()
     masked = fields.List(fields.String(), metadata={"description": "personal data fields withheld"})
+    erased = fields.List(fields.String(), metadata={"description": "personal fields erased (PersonalDataErased)"})
+    erased_by = fields.Dict(keys=fields.String(), values=fields.String(),
+                            metadata={"description": "per erased field, the id of the event that erased it"})
+    erased_at = fields.Dict(keys=fields.String(), values=fields.String(),
+                            metadata={"description": "per erased field, when it was erased"})
 
 
 class EventPage(Schema):

@@ -1,0 +1,112 @@
+"""Reveal: commitment markers in what a response shows replaced by values, nulls or erasures.
+
+`reveal` takes JSON-able documents (event views, stream states, audit rows) and a predicate
+`may_see(field)`; every marker becomes its value when the principal may see the field and the
+disclosure opens and matches its commitment, `null` with its path in `masked` when not, and `null`
+with its path in `erased` (and the erasing event in `erased_by`, the time in `erased_at`) when it
+was erased. A disclosure that does not open or does not match is an integrity failure: the value
+is never served. It also says which personal fields of which subjects were revealed (the access log).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ledger.errors import IntegrityFailed
+from ledger.personal import commitment_of, is_marker, markers
+from ledger.sealing import DisclosureBox
+
+CHUNK = 500  # commitments per query (well under either backend's parameter limit)
+
+
+def lookup(recorder: Any, commitments: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+    """{commitment: (field, subject, sealed, erased_by, erased_at)}: disclosures and tombstones in one
+    query per chunk (one per response in practice)."""
+    found: dict[str, tuple[Any, ...]] = {}
+    unique = sorted(set(commitments))
+    for i in range(0, len(unique), CHUNK):
+        part = unique[i:i + CHUNK]
+        marks = ", ".join("?" for _ in part)
+        rows = recorder.query(
+            f"SELECT commitment, field, subject, sealed, NULL AS erased_by, NULL AS erased_at FROM jejak_disclosures"
+            f" WHERE commitment IN ({marks}) UNION ALL"
+            f" SELECT commitment, field, subject, NULL AS sealed, erased_by, erased_at FROM jejak_erasures"
+            f" WHERE commitment IN ({marks})", [*part, *part])
+        for c, field, subject, sealed, erased_by, erased_at in rows:
+            if erased_by is not None or c not in found:  # a tombstone wins over a row left behind
+                found[c] = (field, subject, sealed, erased_by, erased_at)
+    return found
+
+
+def opened(box: DisclosureBox, commitment: str, sealed: Any, path: str) -> Any:
+    """The value behind a commitment, checked: an IntegrityFailed names the path otherwise."""
+    try:
+        salt, value = box.open(commitment, bytes(sealed))
+    except ValueError as exc:
+        raise IntegrityFailed(f"{path}: the stored disclosure does not open ({exc}); the value is not served;"
+                              " run `jejak verify`", field=path) from None
+    if commitment_of(salt, value) != commitment:
+        raise IntegrityFailed(f"{path}: the stored disclosure does not match its commitment; the value is not"
+                              " served; run `jejak verify`", field=path)
+    return value
+
+
+def _put(doc: Any, path: str, value: Any) -> None:
+    """Set the value at a dotted path (`changes[2].after`) of a document."""
+    target, steps = doc, _steps(path)
+    for step in steps[:-1]:
+        target = target[step]
+    target[steps[-1]] = value
+
+
+def _steps(path: str) -> list[Any]:
+    out: list[Any] = []
+    for part in path.split("."):
+        while "[" in part:
+            head, _, rest = part.partition("[")
+            if head:
+                out.append(head)
+            index, _, part = rest.partition("]")
+            out.append(int(index))
+        if part:
+            out.append(part)
+    return out
+
+
+def reveal(recorder: Any, box: Callable[[], DisclosureBox], docs: list[dict[str, Any]],
+           may_see: Callable[[str], bool]) -> dict[str, set[str]]:
+    """Replace the markers of each document in place (see the module); adds `masked`, `erased`,
+    `erased_by` and `erased_at` to a document that had any. Returns {subject: fields revealed}."""
+    found_markers = [list(markers(doc)) for doc in docs]
+    table = lookup(recorder, [c for ms in found_markers for _, c in ms])
+    revealed: dict[str, set[str]] = {}
+    for doc, ms in zip(docs, found_markers):
+        masked, erased, erased_by, erased_at = [], [], {}, {}
+        for path, c in ms:
+            row = table.get(c)
+            if row is None:
+                raise IntegrityFailed(f"{path}: the commitment has neither a disclosure nor an erasure; the"
+                                      " disclosure was removed outside the ledger; run `jejak verify`", field=path)
+            field, subject, sealed, by, at = row
+            if by is not None:
+                value = None
+                erased.append(path)
+                erased_by[path], erased_at[path] = by, at
+            elif may_see(field):
+                value = opened(box(), c, sealed, path)
+                revealed.setdefault(subject, set()).add(field)
+            else:
+                value = None
+                masked.append(path)
+            _put(doc, path, value)
+        if masked:
+            doc["masked"] = sorted(set(doc.get("masked") or []) | set(masked))
+        if erased:
+            doc.update(erased=erased, erased_by=erased_by, erased_at=erased_at)
+    return revealed
+
+
+def still_committed(value: Any) -> bool:
+    """Whether anything in a value is still a marker (a read that forgot to reveal)."""
+    return is_marker(value) or any(True for _ in markers(value))
