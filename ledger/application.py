@@ -64,6 +64,17 @@ class Ledger(Writing, Reading, Application):
         """Markers in `docs` replaced for a principal (`ledger.disclosures.reveal`); who was revealed."""
         return disclosures.reveal(self.recorder, self.disclosure_box, docs, may_see)
 
+    def disclosed_for(self, may_see: Callable[[str], bool]) -> Callable[[int, set[int]], list[dict[str, Any]]]:
+        """What an export carries for a reader who may see the fields `may_see` allows (`bundle.export`)."""
+        return lambda size, positions: disclosures.for_export(self.recorder, self.disclosure_box(), size,
+                                                              positions, may_see)
+
+    def disclosure_problems(self) -> tuple[list[tuple[int, str]], bool]:
+        """`verify`'s check of the personal data kept apart: (position, message) problems, and whether
+        the disclosures themselves were opened and checked (only when the key file is there)."""
+        box = self.disclosure_box() if self._box is not None or self.key_path.exists() else None
+        return disclosures.problems(self.recorder, box), box is not None
+
     def snapshot_problems(self) -> list[tuple[int, str]]:
         """(position, message) for each snapshot row a database still holds that disagrees with its
         stream. Jejak never reads snapshots; rows may remain from earlier versions or be inserted

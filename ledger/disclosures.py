@@ -10,6 +10,7 @@ is never served. It also says which personal fields of which subjects were revea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -110,3 +111,55 @@ def reveal(recorder: Any, box: Callable[[], DisclosureBox], docs: list[dict[str,
 def still_committed(value: Any) -> bool:
     """Whether anything in a value is still a marker (a read that forgot to reveal)."""
     return is_marker(value) or any(True for _ in markers(value))
+
+
+MARKER_TEXT = re.compile(rb'\{"commitment":"([0-9a-f]{64})"\}')
+PAGE = 4096
+
+
+def problems(recorder: Any, box: DisclosureBox | None) -> list[tuple[int, str]]:
+    """(position, message) of each disclosure that does not open or match its commitment (with the key),
+    and of each commitment in the events that has neither a disclosure nor a tombstone, or a disclosure
+    kept for another event. One pass over the disclosures and one over the events' stored bytes."""
+    found: list[tuple[int, str]] = []
+    kept = {}
+    for c, position, path, sealed in recorder.query(
+            "SELECT commitment, position, path, sealed FROM jejak_disclosures"):
+        kept[c] = int(position)
+        if box is not None:
+            try:
+                opened(box, c, sealed, path)
+            except IntegrityFailed as exc:
+                found.append((int(position), exc.message))
+    erased = {c for (c,) in recorder.query("SELECT commitment FROM jejak_erasures")}
+    head, after = recorder.max_notification_id() or 0, 0
+    while after < head:
+        notes = recorder.select_notifications(after + 1, PAGE)
+        if not notes:
+            break
+        for note in notes:
+            for match in MARKER_TEXT.finditer(bytes(note.state)):
+                c = match.group(1).decode()
+                if c in kept and kept[c] != note.id:
+                    found.append((note.id, f"commitment {c[:16]}…: its disclosure is kept for position {kept[c]}"))
+                elif c not in kept and c not in erased:
+                    found.append((note.id, f"commitment {c[:16]}…: neither a disclosure nor an erasure is kept;"
+                                           " the personal value was removed outside the ledger"))
+        after = notes[-1].id
+    return sorted(found)
+
+
+def for_export(recorder: Any, box: DisclosureBox, size: int, positions: set[int],
+               may_see: Callable[[str], bool]) -> list[dict[str, Any]]:
+    """The disclosures of the exported events that the bundle's reader may see, opened and checked:
+    plain (salt, value) in the bundle, so anyone can check them offline. Erased ones are gone."""
+    out = []
+    for c, position, field, path, sealed in recorder.query(
+            "SELECT commitment, position, field, path, sealed FROM jejak_disclosures WHERE position <= ?"
+            " ORDER BY position, path", (size,)):
+        if int(position) in positions and may_see(field):
+            salt, value = box.open(c, bytes(sealed))
+            opened(box, c, sealed, path)
+            out.append({"position": int(position), "commitment": c, "field": field, "path": path,
+                        "salt": salt.hex(), "value": value})
+    return out

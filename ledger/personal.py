@@ -31,6 +31,14 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "LeaveGranted": ("health_detail",),
 }
 FIELD_NAMES = frozenset(name for names in PERSONAL_FIELDS.values() for name in names)
+# Which personal fields each role sees (docs/PERSONAL_DATA.md): auditors and admins all; inspectors only
+# the birth date, which the NIP they see begins with anyway; recorders and the public none.
+SEEN_BY = {"auditor": FIELD_NAMES, "admin": FIELD_NAMES, "inspector": frozenset({"birth_date"}),
+           "recorder": frozenset(), "public": frozenset()}
+
+
+def role_may_see(role: str, field: str) -> bool:
+    return field in SEEN_BY.get(role, frozenset())
 HEX64 = re.compile(r"[0-9a-f]{64}")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -14,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from api.cli.opening import create_option
 from ledger.errors import LedgerError
+from ledger.personal import role_may_see
 
 EXIT_FAILURE, EXIT_USAGE, EXIT_NOT_ANCHORED = 1, 2, 3
 
@@ -82,7 +84,8 @@ def verify(public_keys: tuple[str, ...], checkpoints: tuple[str, ...], witness_k
         with _progress("verifying") as progress:
             result = run(ledger.recorder, pinned, progress, url=database_url(), workers=workers,
                          open_reader=open_reader, kept=kept, witnessed=witnessed_by(ledger))
-        result.problems += [Problem(p, m) for p, m in ledger.snapshot_problems()]
+        personal, disclosures_checked = ledger.disclosure_problems()
+        result.problems += [Problem(p, m) for p, m in ledger.snapshot_problems() + personal]
         result.problems.sort()
         differing = []
         if read_models:
@@ -92,7 +95,7 @@ def verify(public_keys: tuple[str, ...], checkpoints: tuple[str, ...], witness_k
                 differing = compare_with_rebuild(ledger, database_url(), progress)
     finally:
         ledger.close()
-    _report(result, as_json, differing)
+    _report(result, as_json, differing, disclosures_checked)
 
 
 def _anchors(public_keys: tuple[str, ...], checkpoints: tuple[str, ...], witness_keys: tuple[str, ...],
@@ -119,12 +122,12 @@ def _anchors(public_keys: tuple[str, ...], checkpoints: tuple[str, ...], witness
     return pinned, kept, witnessed_by
 
 
-def _report(result: Any, as_json: bool, read_models: list[str]) -> None:
+def _report(result: Any, as_json: bool, read_models: list[str], disclosures_checked: bool = False) -> None:
     ok = result.ok and not read_models
     code = EXIT_FAILURE if not ok else (0 if result.anchored else EXIT_NOT_ANCHORED)
     if as_json:
         click.echo(json.dumps({"ok": ok, "anchored": result.anchored, "anchored_by": result.anchored_by,
-                               "read_model_problems": read_models,
+                               "read_model_problems": read_models, "disclosures_checked": disclosures_checked,
                                "events": result.events, "tree_size": result.tree_size,
                                "checkpoints": result.checkpoints, "first_bad_position": result.first_bad_position,
                                "problems": [{"position": p.position, "message": p.message}
@@ -157,9 +160,11 @@ def _report(result: Any, as_json: bool, read_models: list[str]) -> None:
 @click.option("--until", help="recorded at or before (date or UTC timestamp)")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="bundle.zip to write")
 @click.option("--force", is_flag=True, help="replace an existing file at OUTPUT (never the database or the key)")
+@click.option("--for-role", "role", type=click.Choice(["auditor", "inspector", "public"]), default="auditor",
+              show_default=True, help="who will read it: it carries the personal values that role may see")
 @create_option
-def export(subject: str | None, since: str | None, until: str | None, output: str, force: bool, create: bool) -> None:
-    """Write an audit bundle: events, their inclusion proofs, a checkpoint and its key."""
+def export(subject: str | None, since: str | None, until: str | None, output: str, force: bool, role: str, create: bool):
+    """Write an audit bundle: events, their inclusion proofs, a checkpoint, its key and disclosures."""
     from ledger.integrity.bundle import export as run
 
     ledger = _ledger(create, can_create=True)
@@ -167,7 +172,7 @@ def export(subject: str | None, since: str | None, until: str | None, output: st
         _refuse_to_overwrite(Path(output), force)
         with _progress("exporting") as progress:
             summary = run(ledger.recorder, _checkpointer(ledger), Path(output), subject=subject, since=since,
-                          until=until, progress=progress)
+                          until=until, progress=progress, disclosed=ledger.disclosed_for(partial(role_may_see, role)))
     except LedgerError as exc:
         _fail(exc)
     finally:

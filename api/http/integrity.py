@@ -116,7 +116,8 @@ def export():
     path = Path(work.name) / "jejak-bundle.zip"
     export_bundle(services().ledger.recorder, _checkpointer(), path, subject=args.get("subject"),
                   since=utc_text(args["since"]) if args.get("since") else None,
-                  until=utc_text(args["until"]) if args.get("until") else None)
+                  until=utc_text(args["until"]) if args.get("until") else None,
+                  disclosed=services().ledger.disclosed_for(lambda field: True))  # auditors see every field
 
     @after_this_request
     def cleanup(response: Any) -> Any:

@@ -15,17 +15,12 @@ from flask import g
 
 from api.bootstrap import services
 from api.http.auth import current_principal
-from ledger.personal import FIELD_NAMES, PERSONAL_FIELDS, is_marker
-
-SEEN_BY = {"inspector": frozenset({"birth_date"}), "recorder": frozenset()}
+from ledger.personal import FIELD_NAMES, PERSONAL_FIELDS, is_marker, role_may_see
 
 
 def may_see(field: str) -> bool:
-    """Whether the current principal may see a personal field's value."""
-    _, role = current_principal()
-    if role in ("auditor", "admin"):
-        return True
-    return field in SEEN_BY.get(role, frozenset())
+    """Whether the current principal may see a personal field's value (`ledger.personal.SEEN_BY`)."""
+    return role_may_see(current_principal()[1], field)
 
 
 def reveal(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:

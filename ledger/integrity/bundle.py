@@ -88,8 +88,13 @@ def _selected(recorder: Any, size: int, subject: str | None, since: str | None,
 
 def export(recorder: Any, checkpointer: Checkpointer, out: Path, *, subject: str | None = None,
            since: str | None = None, until: str | None = None,
-           progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    """Write a bundle of the chosen events (all when none chosen) proven against one checkpoint."""
+           progress: Callable[[int, int], None] | None = None,
+           disclosed: Callable[[int, set[int]], list[dict[str, Any]]] | None = None) -> dict[str, Any]:
+    """Write a bundle of the chosen events (all when none chosen) proven against one checkpoint.
+
+    `disclosed(tree_size, positions)` gives the disclosures (position, commitment, path, salt, value)
+    of those events that the bundle's reader may see: they travel in `disclosures.jsonl`, checked
+    offline against the commitments inside the events. Without it the bundle carries none."""
     since, until = _moment(since, "since"), _moment(until, "until")
     tree = StoredTree(recorder)
     checkpoint = checkpointer.covering(tree.size())
@@ -100,7 +105,7 @@ def export(recorder: Any, checkpointer: Checkpointer, out: Path, *, subject: str
                        field="checkpoint")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".partial")
-    count = 0
+    count, exported = 0, set()
     with tempfile.TemporaryDirectory() as work:
         events_file, proofs_file = Path(work) / "events.jsonl", Path(work) / "proofs.jsonl"
         with events_file.open("wb") as events, proofs_file.open("wb") as proofs:
@@ -112,6 +117,7 @@ def export(recorder: Any, checkpointer: Checkpointer, out: Path, *, subject: str
                 events.write(line + b"\n")
                 proofs.write(json.dumps(proof, separators=(",", ":")).encode() + b"\n")
                 count += 1
+                exported.add(position)
                 if progress and count % 100 == 0:
                     progress(position, size)
         tmp.unlink(missing_ok=True)
@@ -119,6 +125,10 @@ def export(recorder: Any, checkpointer: Checkpointer, out: Path, *, subject: str
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
             z.write(events_file, "events.jsonl")
             z.write(proofs_file, "proofs.jsonl")
+            if disclosed is not None:
+                z.writestr("disclosures.jsonl", "".join(
+                    json.dumps(d, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
+                    for d in disclosed(size, exported)))
             z.writestr("checkpoint.json", json.dumps(checkpoint, indent=2) + "\n")
             z.writestr("public-key.pem", keys[checkpoint["key_id"]])
             z.writestr("verifier.py", Path(__file__).with_name("verifier.py").read_text())

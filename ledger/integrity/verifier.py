@@ -124,6 +124,35 @@ def canonical(obj: Any) -> bytes:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
+def commitments_in(value: Any) -> set[str]:
+    """Every commitment marker `{"commitment": hex}` inside a JSON value."""
+    if isinstance(value, dict):
+        if len(value) == 1 and isinstance(value.get("commitment"), str):
+            return {value["commitment"]}
+        return set().union(*(commitments_in(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(commitments_in(v) for v in value)) if value else set()
+    return set()
+
+
+def disclosure_problems(disclosed: list[dict[str, Any]], lines: dict[int, bytes]) -> list[str]:
+    """Each carried personal value must be the one its event committed to: SHA-256(salt || canonical
+    JSON of the value) is a commitment inside that event's stored state."""
+    problems = []
+    for d in disclosed:
+        where = f"disclosure {d.get('path')} of position {d.get('position')}"
+        line = lines.get(d.get("position"))
+        if line is None:
+            problems.append(f"{where}: its event is not in the bundle")
+            continue
+        digest = hashlib.sha256(bytes.fromhex(d["salt"]) + canonical(d["value"])).hexdigest()
+        if digest != d["commitment"]:
+            problems.append(f"{where}: the value and salt do not give its commitment")
+        elif d["commitment"] not in commitments_in(json.loads(json.loads(line)["state"])):
+            problems.append(f"{where}: its event holds no such commitment")
+    return problems
+
+
 def verify_bundle(path: str, public_key_pem: bytes | None = None) -> tuple[list[str], dict[str, Any]]:
     """Check every event of a bundle against its checkpoint; returns (problems, summary)."""
     with zipfile.ZipFile(path) as z:
@@ -131,6 +160,8 @@ def verify_bundle(path: str, public_key_pem: bytes | None = None) -> tuple[list[
         bundled_pem = z.read("public-key.pem")
         lines = z.read("events.jsonl").splitlines()
         proofs = [json.loads(p) for p in z.read("proofs.jsonl").splitlines()]
+        disclosed = [json.loads(d) for d in z.read("disclosures.jsonl").splitlines()] \
+            if "disclosures.jsonl" in z.namelist() else []
     key = load_public_key(public_key_pem or bundled_pem)
     problems = []
     problem = checkpoint_problem(checkpoint, {key_id(key): key})
@@ -154,7 +185,8 @@ def verify_bundle(path: str, public_key_pem: bytes | None = None) -> tuple[list[
         elif root_from_inclusion(proof["leaf_index"], proof["tree_size"], leaf,
                                  [bytes.fromhex(h) for h in proof["audit_path"]]) != root:
             problems.append(f"{where}: inclusion proof does not lead to the checkpoint's root")
-    return problems, {"events": len(lines), "tree_size": checkpoint["tree_size"],
+    problems += disclosure_problems(disclosed, {json.loads(line)["position"]: line for line in lines})
+    return problems, {"events": len(lines), "tree_size": checkpoint["tree_size"], "disclosures": len(disclosed),
                       "root_hash": checkpoint["root_hash"], "key_id": key_id(key),
                       "trusted_key_given": public_key_pem is not None}
 
