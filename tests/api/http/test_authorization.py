@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from api_bodies import auth, NIP, ROLES, unit
@@ -116,3 +118,69 @@ def test_personal_fields_are_masked_for_inspectors_and_recorders_and_shown_to_au
 def test_the_principal_becomes_the_actor_of_its_events(client, tokens, services):
     receipt = client.post("/v1/events", json=unit("ACTOR-1"), headers=auth(tokens["recorder"])).json
     assert services.ledger.event(receipt["event_id"])["actor"] == "recorder-1"
+
+
+# Personal fields of the seeded appointment, per role: what each sees (docs/PERSONAL_DATA.md).
+PERSONAL_VALUES = {"nik": "1275011203850001", "birth_date": "1985-03-12", "address": "Jl. Sudirman 1",
+                   "contact": "0812000000"}
+SEES = {"recorder": set(), "inspector": {"birth_date"}, "auditor": set(PERSONAL_VALUES),
+        "admin": set(PERSONAL_VALUES)}
+
+
+@pytest.mark.parametrize("field", sorted(PERSONAL_VALUES))
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_sees_exactly_the_personal_fields_it_may_in_state_history_event_and_feed(
+        client, tokens, seeded, role, field):
+    headers = auth(tokens[role])
+    shown = field in SEES[role]
+    value = PERSONAL_VALUES[field] if shown else None
+    state = client.get(f"/v1/employees/{NIP}", headers=headers).json
+    assert state[field] == value and (field in state["masked"]) is not shown
+    appointed = seeded[4]["event_id"]
+    event = client.get(f"/v1/events/{appointed}", headers=headers)
+    if role == "recorder":  # a recorder reads only its own events: none of these
+        assert event.status_code == 404
+        return
+    assert event.json["data"][field] == value and (f"data.{field}" in event.json.get("masked", [])) is not shown
+    history = client.get(f"/v1/employees/{NIP}/history", headers=headers).json["items"]
+    assert history[0]["data"][field] == value
+    feed = client.get("/v1/feed?after=0&limit=10", headers=headers).json["items"]
+    assert [e for e in feed if e["event_id"] == appointed][0]["data"][field] == value
+    assert "salt" not in json.dumps(event.json)
+
+
+def test_the_public_sees_no_personal_field(client, seeded):
+    assert client.get(f"/v1/employees/{NIP}").status_code == 401
+    assert client.get("/v1/feed").status_code == 401
+    assert "1275011203850001" not in client.get("/v1/public/units/DINKES").get_data(as_text=True)
+
+
+def test_a_disclosure_swapped_in_the_database_is_refused_not_served(client, tokens, seeded, services):
+    recorder = services.ledger.recorder
+    (nik_c, nik_sealed), (addr_c, addr_sealed) = [recorder.query(
+        "SELECT commitment, sealed FROM jejak_disclosures WHERE subject = ? AND field = ?", (NIP, f))[0]
+        for f in ("nik", "address")]
+    swap = "UPDATE jejak_disclosures SET sealed = ? WHERE commitment = ?"
+    recorder.execute_many([(swap, (bytes(addr_sealed), nik_c)), (swap, (bytes(nik_sealed), addr_c))])
+    try:
+        resp = client.get(f"/v1/employees/{NIP}", headers=auth(tokens["auditor"]))
+        assert resp.status_code == 500 and resp.json["error"]["code"] == "integrity_failed"
+        assert "1275011203850001" not in resp.get_data(as_text=True)
+        assert "jejak verify" in resp.json["error"]["message"]
+        masked = client.get(f"/v1/employees/{NIP}", headers=auth(tokens["inspector"]))
+        assert masked.status_code == 200 and masked.json["nik"] is None  # nothing opened, nothing served
+    finally:
+        recorder.execute_many([(swap, (bytes(nik_sealed), nik_c)), (swap, (bytes(addr_sealed), addr_c))])
+    assert client.get(f"/v1/employees/{NIP}", headers=auth(tokens["auditor"])).json["nik"] == "1275011203850001"
+
+
+def test_an_inspector_reads_no_complainants_message_or_contact_and_an_auditor_does(client, tokens, seeded):
+    body = {"type": "FeedbackReceived", "subject": "LPR-AUTHZ-1",
+            "data": {"classification": "pengaduan", "unit": "DINKES", "message": "Petugas meminta uang",
+                     "anonymous": False, "contact_encrypted": "v1:c2VhbGVk"}}
+    event_id = client.post("/v1/events", json=body, headers=auth(tokens["admin"])).json["event_id"]
+    for role, shown in (("inspector", False), ("auditor", True)):
+        event = client.get(f"/v1/events/{event_id}", headers=auth(tokens[role])).json
+        assert (event["data"]["message"] == "Petugas meminta uang") is shown, role
+        assert (event["data"]["contact_encrypted"] == "v1:c2VhbGVk") is shown, role
+        assert ({"data.message", "data.contact_encrypted"} <= set(event.get("masked", []))) is not shown, role
