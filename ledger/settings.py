@@ -139,8 +139,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("JEJAK_CHECKPOINT_EVERY_SECONDS", "300", "or after this many seconds with new events", _positive),
     Setting("JEJAK_WITNESSES", "", "witnesses to ask for cosignatures: `URL VKEY` per line or separated by `;`",
             _witnesses),
-    Setting("JEJAK_CONTACT_KEY", _beside_database("jejak-contact.key"), "the key file that encrypts feedback "
-            "contact details", _file, "`jejak-contact.key` beside the SQLite file (working directory for "
+    Setting("JEJAK_CONTACT_KEY", _beside_database("jejak-contact.key"), "the personal-data key file: seals every "
+            "personal value kept apart from the events and feedback contacts", _file, "`jejak-contact.key` beside the SQLite file (working directory for "
             "PostgreSQL)"),
     Setting("JEJAK_PUBLIC_FEEDBACK_RATE", "5/600", "feedback posts per client address: COUNT/SECONDS", _rate),
     Setting("JEJAK_PUBLIC_READ_RATE", "300/60", "public reads per client address: COUNT/SECONDS", _rate),
