@@ -37,6 +37,10 @@ def goals(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                 True, "projections")
         if "integrity" in f:
             add(backend, "verify vs raw read", 0.5, f["integrity"]["verify_over_raw"], "x", True, "integrity")
+        if "personal" in f:
+            for what, key in (("single append", "append_slowdown"), ("as-of read", "as_of_read_slowdown")):
+                add(backend, f"{what} with personal-data commitments vs plain values", 1 / 1.1,
+                    1 / (1 + f["personal"][key]), "x", True, "personal")
         if "growth" in sections:
             g = sections["growth"]
             n = g["largest"]

@@ -107,6 +107,13 @@ def http(backend: str, size: dict[str, Any], repeat: int) -> dict[str, Any]:
             "figures": r["median"], "rounds": r["rounds"]}
 
 
+def personal(backend: str, size: dict[str, Any], repeat: int) -> dict[str, Any]:
+    """Single appends and as-of reads with personal-data commitments beside the same with plain values."""
+    from bench import personal as p
+
+    return p.measure(backend, size["personal_appends"], size["personal_reads"], repeat)
+
+
 def projections(backend: str, size: dict[str, Any], repeat: int) -> dict[str, Any]:
     """Rebuild of all read models beside the raw read-and-decode rate of the log, on one database."""
     from bench import projections as p

@@ -22,21 +22,20 @@ CHUNK = 500  # commitments per query (well under either backend's parameter limi
 
 
 def lookup(recorder: Any, commitments: Sequence[str]) -> dict[str, tuple[Any, ...]]:
-    """{commitment: (field, subject, sealed, erased_by, erased_at)}: disclosures and tombstones in one
-    query per chunk (one per response in practice)."""
+    """{commitment: (field, subject, sealed, erased_by, erased_at)}: the disclosures in one query per
+    chunk (one per response in practice), then the tombstones of those not found, if any."""
     found: dict[str, tuple[Any, ...]] = {}
     unique = sorted(set(commitments))
-    for i in range(0, len(unique), CHUNK):
-        part = unique[i:i + CHUNK]
-        marks = ", ".join("?" for _ in part)
-        rows = recorder.query(
-            f"SELECT commitment, field, subject, sealed, NULL AS erased_by, NULL AS erased_at FROM jejak_disclosures"
-            f" WHERE commitment IN ({marks}) UNION ALL"
-            f" SELECT commitment, field, subject, NULL AS sealed, erased_by, erased_at FROM jejak_erasures"
-            f" WHERE commitment IN ({marks})", [*part, *part])
-        for c, field, subject, sealed, erased_by, erased_at in rows:
-            if erased_by is not None or c not in found:  # a tombstone wins over a row left behind
-                found[c] = (field, subject, sealed, erased_by, erased_at)
+    for table, columns in (("jejak_disclosures", "field, subject, sealed, NULL AS erased_by, NULL AS erased_at"),
+                           ("jejak_erasures", "field, subject, NULL AS sealed, erased_by, erased_at")):
+        for i in range(0, len(unique), CHUNK):
+            part = unique[i:i + CHUNK]
+            rows = recorder.query(f"SELECT commitment, {columns} FROM {table}"
+                                  f" WHERE commitment IN ({', '.join('?' for _ in part)})", part)
+            found.update((row[0], tuple(row[1:])) for row in rows)
+        unique = [c for c in unique if c not in found]
+        if not unique:
+            break
     return found
 
 
@@ -142,6 +141,8 @@ def problems(recorder: Any, box: DisclosureBox | None) -> list[tuple[int, str]]:
                 c = match.group(1).decode()
                 if c in kept and kept[c] != note.id:
                     found.append((note.id, f"commitment {c[:16]}…: its disclosure is kept for position {kept[c]}"))
+                elif c in kept and c in erased:
+                    found.append((note.id, f"commitment {c[:16]}…: erased, yet its disclosure is back"))
                 elif c not in kept and c not in erased:
                     found.append((note.id, f"commitment {c[:16]}…: neither a disclosure nor an erasure is kept;"
                                            " the personal value was removed outside the ledger"))

@@ -51,10 +51,10 @@ LEDGER_TABLES = [
     # deleted by an erasure, which leaves a tombstone naming the erasing event.
     "CREATE TABLE IF NOT EXISTS jejak_disclosures ("
     " commitment TEXT PRIMARY KEY, event_id TEXT NOT NULL, position BIGINT NOT NULL, subject TEXT NOT NULL,"
-    " field TEXT NOT NULL, path TEXT NOT NULL, sealed {blob} NOT NULL)",
+    " field TEXT NOT NULL, path TEXT NOT NULL, sealed {blob} NOT NULL){without_rowid}",
     "CREATE TABLE IF NOT EXISTS jejak_erasures ("
     " commitment TEXT PRIMARY KEY, erased_by TEXT NOT NULL, erased_at TEXT NOT NULL, event_id TEXT NOT NULL,"
-    " subject TEXT NOT NULL, field TEXT NOT NULL, path TEXT NOT NULL)",
+    " subject TEXT NOT NULL, field TEXT NOT NULL, path TEXT NOT NULL){without_rowid}",
 ]
 # Append-only tables: a trigger refuses UPDATE, DELETE (and TRUNCATE on PostgreSQL). Tamper
 # tests disable it first, as a database superuser could; `jejak verify` then finds the change.
@@ -182,7 +182,8 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
     postgres = False
 
     def construct_create_table_statements(self) -> list[str]:
-        return super().construct_create_table_statements() + [s.format(blob="BLOB") for s in LEDGER_TABLES] + [
+        return super().construct_create_table_statements() + [s.format(blob="BLOB", without_rowid=" WITHOUT ROWID")
+                                                             for s in LEDGER_TABLES] + [
             t for table in [self.events_table_name, *APPEND_ONLY] for t in sqlite_append_only(table)]
 
     def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
@@ -221,7 +222,7 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
 
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
-        self.sql_create_statements.extend(SQL(s.format(blob="BYTEA")) for s in LEDGER_TABLES)
+        self.sql_create_statements.extend(SQL(s.format(blob="BYTEA", without_rowid="")) for s in LEDGER_TABLES)
         self.sql_create_statements.append(SQL(PG_REFUSE_FUNCTION))
         for name in [events_table_name, *APPEND_ONLY]:
             self.sql_create_statements.extend(SQL(t) for t in pg_append_only(name))
