@@ -143,3 +143,20 @@ def test_an_erasure_refuses_fields_that_are_not_personal_and_events_of_another_s
         ledger.record([erasure(TICKET, ["data.message"], event_ids=[other])], "admin")
     assert unknown.value.field == "data.event_ids[0]"
     assert sealed_of(ledger, TICKET) and len(sealed_of(ledger, INTERN_ID)) == 2  # nothing was erased
+
+
+def test_verify_names_a_disclosure_swapped_with_another_and_one_deleted_outside_the_ledger(ledger, world):
+    env, pem = world
+    rows = ledger.recorder.query("SELECT commitment, sealed, position FROM jejak_disclosures WHERE subject = ?"
+                                 " ORDER BY path", (INTERN_ID,))
+    (first, first_sealed, position), (second, second_sealed, _) = rows
+    swap = "UPDATE jejak_disclosures SET sealed = ? WHERE commitment = ?"
+    ledger.recorder.execute_many([(swap, (bytes(second_sealed), first)), (swap, (bytes(first_sealed), second))])
+    checked = CliRunner().invoke(verify, ["--json", "--public-key", str(pem)], env=env)
+    answer = json.loads(checked.output.strip().splitlines()[-1])
+    assert checked.exit_code == 1 and answer["first_bad_position"] == position
+    assert "does not open" in answer["problems"][0]["message"]
+    ledger.recorder.execute("DELETE FROM jejak_disclosures WHERE commitment = ?", (first,))
+    checked = CliRunner().invoke(verify, ["--json", "--public-key", str(pem)], env=env)
+    messages = [p["message"] for p in json.loads(checked.output.strip().splitlines()[-1])["problems"]]
+    assert checked.exit_code == 1 and any("neither a disclosure nor an erasure" in m for m in messages)
