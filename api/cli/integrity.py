@@ -127,19 +127,20 @@ def _report(result: Any, as_json: bool, read_models: list[str]) -> None:
                                "read_model_problems": read_models,
                                "events": result.events, "tree_size": result.tree_size,
                                "checkpoints": result.checkpoints, "first_bad_position": result.first_bad_position,
+                               "access_log_problems": [{"row": r, "message": m} for r, m in result.access_log_problems],
                                "problems": [{"position": p.position, "message": p.message}
                                             for p in result.problems]}))
         sys.exit(code)
-    for problem in result.problems[:20]:
-        click.echo(str(problem))
+    for problem in [*map(str, result.problems[:20]), *(m for _, m in result.access_log_problems[:20])]:
+        click.echo(problem)
     for problem in read_models[:50]:
         click.echo(problem)
     if result.ok and read_models:
         click.echo(f"READ MODELS DIFFER: the events are intact, but {len(read_models)} read-model rows are not what "
                    "they give: rebuild them (`jejak projections rebuild`) after keeping this report")
     elif not result.ok:
-        click.echo(f"TAMPERED: first bad event at position {result.first_bad_position} "
-                   f"({len(result.problems)} problems)")
+        click.echo(f"TAMPERED: first bad {result.first_bad} "
+                   f"({len(result.problems) + len(result.access_log_problems)} problems)")
     elif result.anchored:
         click.echo(f"intact: {result.events} events, {result.checkpoints} checkpoints verified; anchored by "
                    + "; ".join(result.anchored_by))
