@@ -7,6 +7,7 @@ from typing import Any, Callable
 from flask import Blueprint, request
 
 from api.http import cursors
+from api.http.access import note_changes
 from api.http.auth import has_role, require_role
 from api.errors import ApiError
 from api.bootstrap import services
@@ -42,6 +43,7 @@ def audit():
         for row in result["items"]:
             row["changes"] = [{**c, "before": None, "after": None} if c.get("field") in PERSONAL else c
                               for c in row.get("changes") or []]
+    note_changes(result["items"], PERSONAL)
     return AuditPage().dump(result)
 
 

@@ -9,10 +9,12 @@ from typing import Any
 from flask import Blueprint, request
 
 from api.http import cursors
+from api.http.access import note_access, shown
 from api.http.audit import page
 from api.http.auth import has_role, require_role, require_role_for
 from api.bootstrap import services
 from api.http.events import masked
+from api.http.need_to_know import withhold_from_recorders
 from api.http.schemas import (EmployeeListArgs, EmployeeState, EmployeeStateArgs, EventPage, PageArgs, RosterPage,
                          load_args)
 from ledger.errors import NotFound
@@ -75,6 +77,8 @@ def employee(nip: str):
     state = services().ledger.state("employee", check_key("employee", nip), as_of=as_of, valid_at=valid_at)
     year = (valid_at or (wib_date(as_of) if as_of else wib_date(datetime.now(timezone.utc)))).year
     view = employee_view(state, year, has_role("auditor"))
+    note_access(nip, shown(view, PERSONAL))
+    view = view if has_role("inspector", "auditor") else withhold_from_recorders(view)
     view["as_of"] = utc_text(as_of) if as_of else None
     view["valid_at"] = valid_at.isoformat() if valid_at else None
     return EmployeeState().dump(view)

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
+from api.http.access import note_event
 from api.http.auth import current_principal, has_role, require_role
 from api.body import read_json
 from api.bootstrap import services
@@ -56,7 +57,7 @@ PERSONAL = ("nik", "birth_date", "address", "contact")
 def masked(event: dict[str, Any]) -> dict[str, Any]:
     """An event with personal data fields withheld, unless the principal is an auditor or admin."""
     if has_role("auditor"):
-        return event
+        return note_event(event, PERSONAL)
     data = dict(event["data"])
     hidden = [k for k in PERSONAL if data.get(k) is not None]
     if isinstance(data.get("fields"), dict):
