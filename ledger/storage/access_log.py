@@ -17,8 +17,6 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any, Sequence
 
-from eventsourcing.postgres import SQL
-
 from ledger.integrity import utc_text
 from ledger.integrity.access_chain import GENESIS, row_hash
 from ledger.storage.recorders import Cursor
@@ -41,8 +39,9 @@ def append(recorder: Any, entries: Sequence[dict[str, Any]], at: datetime | None
     if recorder.postgres:
         store = recorder.datastore
         with store.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            curs.execute(SQL("SET LOCAL lock_timeout = '{0}s'").format(store.lock_timeout))
-            curs.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"jejak-access-log:{store.schema}",))
+            # SET LOCAL lock_timeout and the lock in one round trip
+            curs.execute("SELECT set_config('lock_timeout', %s, true), pg_advisory_xact_lock(hashtext(%s))",
+                         (f"{store.lock_timeout}s", f"jejak-access-log:{store.schema}"))
             _chain(Cursor(curs, postgres=True), entries, moment)
         return
     with recorder.datastore.get_connection(commit=True) as conn:
