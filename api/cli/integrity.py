@@ -12,6 +12,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from api.cli.access import log_read
 from api.cli.opening import create_option
 from ledger.errors import LedgerError
 
@@ -166,6 +167,7 @@ def export(subject: str | None, since: str | None, until: str | None, output: st
     ledger = _ledger(create, can_create=True)
     try:
         _refuse_to_overwrite(Path(output), force)
+        log_read(ledger, subject or "", ["bundle"] if subject else [], "jejak export")  # who read whom: first
         with _progress("exporting") as progress:
             summary = run(ledger.recorder, _checkpointer(ledger), Path(output), subject=subject, since=since,
                           until=until, progress=progress)

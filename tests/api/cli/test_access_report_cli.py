@@ -60,3 +60,15 @@ def test_replay_logs_the_personal_fields_it_prints(read_twice):
 def test_a_subject_nobody_read_gets_an_empty_report_and_a_bad_one_a_usage_error(read_twice):
     assert json.loads(jejak("access-report", "199001012015012001", "--json").output)["items"] == []
     assert jejak("access-report", "../etc").exit_code == 2
+
+
+def test_exporting_a_subjects_bundle_from_the_command_line_is_logged(read_twice, tmp_path, monkeypatch):
+    from ledger.integrity.checkpoints import create_key_file
+
+    key = tmp_path / "signing.key"
+    create_key_file(key)
+    monkeypatch.setenv("JEJAK_SIGNING_KEY", str(key))
+    result = jejak("export", "--subject", NIP, "-o", str(tmp_path / "b.zip"))
+    assert result.exit_code == 0, result.output
+    [logged] = access_log.read(read_twice.recorder, subject=NIP, after_id=3)
+    assert (logged["fields"], logged["route"]) == (["bundle"], "jejak export")
