@@ -143,3 +143,25 @@ def test_a_correction_of_a_personal_field_is_logged_under_its_path_when_an_audit
     assert (row["subject"], row["fields"]) == (EVALUATOR, ["data.fields.contact"])
     client.get(f"/v1/employees/{EVALUATOR}", headers=auth(tokens["auditor"]))
     assert rows_after(services, before + 1)[0]["fields"] == ["contact"]
+
+
+def test_an_auditors_export_of_one_subjects_bundle_is_logged(database_url, tmp_path, monkeypatch):
+    from api import create_app
+    from api_bodies import world
+    from ledger.integrity.checkpoints import create_key_file
+    from ledger.storage import access_log
+
+    create_key_file(tmp_path / "signing.key")
+    monkeypatch.setenv("JEJAK_SIGNING_KEY", str(tmp_path / "signing.key"))
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True})
+    services = app.extensions["jejak"]
+    try:
+        tokens = {role: services.keys.create(f"{role}-1", role) for role in ("admin", "auditor")}
+        client = app.test_client()
+        assert client.post("/v1/events/batch", json={"events": world()}, headers=auth(tokens["admin"])).status_code == 201
+        resp = client.get(f"/v1/ledger/export?subject={NIP}", headers=auth(tokens["auditor"]))
+        assert resp.status_code == 200
+        [row] = access_log.read(services.ledger.recorder)
+        assert (row["subject"], row["fields"], row["route"]) == (NIP, ["bundle"], "/v1/ledger/export")
+    finally:
+        services.close()
