@@ -25,4 +25,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(bp)
     if app.config.get("OBSERVABILITY", True):  # request ids, JSON access lines, /metrics, /readyz
         observability.init_app(app)
+    app.after_request(http.write_access_log)  # last installed, first run: before metrics see the status
     return app

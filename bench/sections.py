@@ -250,3 +250,19 @@ def portal(backend: str, size: dict[str, Any], repeat: int, results: Path) -> di
         key = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
         figures[f"{key}_p50_ms"], figures[f"{key}_p99_ms"] = s["p50_ms"], s["p99_ms"]
     return {"params": {"ledger_events": d["ledger_events"], "units": d["units"]}, "figures": figures}
+
+
+def access_log(backend: str, size: dict[str, Any], repeat: int) -> dict[str, Any]:
+    """An auditor's GET /v1/employees/<nip> with and without the access log; one bare append."""
+    from bench import access_log as al
+
+    def one(_: int) -> dict[str, float]:
+        r = al.measure(backend, size["access_reads"], 6 if size["access_reads"] >= 60 else 2)
+        return {"read_with_log_p50_ms": r["with_log"]["p50_ms"], "read_without_log_p50_ms": r["without_log"]["p50_ms"],
+                "added_p50_ms": r["added_p50_ms"], "append_one_row_p50_ms": r["append_one_row"]["p50_ms"],
+                "raw_insert_commit_p50_ms": r["raw_insert_commit"]["p50_ms"],
+                "reads_per_s_4_threads_with_log": r["reads_per_s_4_threads_with_log"],
+                "reads_per_s_4_threads_without_log": r["reads_per_s_4_threads_without_log"]}
+
+    r = rounds(repeat, one)
+    return {"params": {"reads": size["access_reads"]}, "figures": r["median"], "rounds": r["rounds"]}

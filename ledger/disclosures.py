@@ -95,7 +95,7 @@ def reveal(recorder: Any, box: Callable[[], DisclosureBox], docs: list[dict[str,
                 erased_by[path], erased_at[path] = by, at
             elif may_see(field):
                 value = opened(box(), c, sealed, path)
-                revealed.setdefault(subject, set()).add(field)
+                revealed.setdefault(subject, set()).add(path)
             else:
                 value = None
                 masked.append(path)

@@ -243,11 +243,13 @@ def import_checkpoint(ledger: Any, recorded: int) -> dict[str, Any] | None:
 def replay(nip: str, as_of: str | None, valid_at: str | None, create: bool) -> None:
     """Print an employee's state exactly as GET /v1/employees/<nip> shows it to an admin."""
     from api.errors import ApiError
+    from api.cli.access import log_replay
     from api.http import replay_document
 
     ledger = open_ledger(create=create)
     try:
         document = replay_document(ledger, nip, as_of, valid_at)
+        log_replay(ledger, nip, document)  # before printing: who read whom (api/cli/access.py)
     except ApiError as exc:
         blamed = next(iter(exc.fields), "") or exc.message.split(":", 1)[0]
         raise click.BadParameter(exc.message.split(": ", 1)[-1],

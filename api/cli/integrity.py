@@ -13,6 +13,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from api.cli.access import log_read
 from api.cli.opening import create_option
 from ledger.errors import LedgerError
 from ledger.personal import role_may_see
@@ -130,19 +131,20 @@ def _report(result: Any, as_json: bool, read_models: list[str], disclosures_chec
                                "read_model_problems": read_models, "disclosures_checked": disclosures_checked,
                                "events": result.events, "tree_size": result.tree_size,
                                "checkpoints": result.checkpoints, "first_bad_position": result.first_bad_position,
+                               "access_log_problems": [{"row": r, "message": m} for r, m in result.access_log_problems],
                                "problems": [{"position": p.position, "message": p.message}
                                             for p in result.problems]}))
         sys.exit(code)
-    for problem in result.problems[:20]:
-        click.echo(str(problem))
+    for problem in [*map(str, result.problems[:20]), *(m for _, m in result.access_log_problems[:20])]:
+        click.echo(problem)
     for problem in read_models[:50]:
         click.echo(problem)
     if result.ok and read_models:
         click.echo(f"READ MODELS DIFFER: the events are intact, but {len(read_models)} read-model rows are not what "
                    "they give: rebuild them (`jejak projections rebuild`) after keeping this report")
     elif not result.ok:
-        click.echo(f"TAMPERED: first bad event at position {result.first_bad_position} "
-                   f"({len(result.problems)} problems)")
+        click.echo(f"TAMPERED: first bad {result.first_bad} "
+                   f"({len(result.problems) + len(result.access_log_problems)} problems)")
     elif result.anchored:
         click.echo(f"intact: {result.events} events, {result.checkpoints} checkpoints verified; anchored by "
                    + "; ".join(result.anchored_by))
@@ -170,6 +172,7 @@ def export(subject: str | None, since: str | None, until: str | None, output: st
     ledger = _ledger(create, can_create=True)
     try:
         _refuse_to_overwrite(Path(output), force)
+        log_read(ledger, subject or "", ["bundle"] if subject else [], "jejak export")  # who read whom: first
         with _progress("exporting") as progress:
             summary = run(ledger.recorder, _checkpointer(ledger), Path(output), subject=subject, since=since,
                           until=until, progress=progress, disclosed=ledger.disclosed_for(partial(role_may_see, role)))

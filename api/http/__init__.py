@@ -2,10 +2,11 @@
 `integrity`), with authentication (`auth`), request and response schemas (`schemas`), cursors,
 the OpenAPI document (`openapi`, `describe`) and its interactive page (`docs`). Other front doors use only this face."""
 
-from api.http import audit, docs, employees, events, integrity, openapi, units
-from api.http.employees import replay_document
+from api.http import access, audit, docs, employees, events, integrity, openapi, units
+from api.http.access import write_access_log
+from api.http.employees import PERSONAL, replay_document
 
-BLUEPRINTS = [events.bp, employees.bp, units.bp, audit.bp, integrity.bp, docs.bp]
+BLUEPRINTS = [events.bp, employees.bp, units.bp, audit.bp, integrity.bp, docs.bp, access.bp]
 openapi_bp = openapi.bp
 
-__all__ = ["BLUEPRINTS", "openapi_bp", "replay_document"]
+__all__ = ["BLUEPRINTS", "PERSONAL", "openapi_bp", "replay_document", "write_access_log"]

@@ -10,9 +10,10 @@ from flask import Blueprint, request
 
 from api.http import cursors
 from api.http.audit import page
-from api.http.auth import require_role, require_role_for
+from api.http.auth import has_role, require_role, require_role_for
 from api.bootstrap import services
 from api.http.personal import reveal, reveal_events, withhold
+from api.http.need_to_know import withhold_from_recorders
 from api.http.schemas import (EmployeeListArgs, EmployeeState, EmployeeStateArgs, EventPage, PageArgs, RosterPage,
                          load_args)
 from ledger.errors import NotFound
@@ -77,6 +78,7 @@ def employee(nip: str):
     view = employee_view(state, year)
     withhold(view, view, PERSONAL, "")
     reveal([view])
+    view = view if has_role("inspector", "auditor") else withhold_from_recorders(view)
     view["as_of"] = utc_text(as_of) if as_of else None
     view["valid_at"] = valid_at.isoformat() if valid_at else None
     return EmployeeState().dump(view)

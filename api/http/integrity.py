@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, after_this_request, request, send_file
 from marshmallow import fields, validate
 
+from api.http.access import note_access
 from api.http.auth import require_role
 from api.bootstrap import services
 from api.http.describe import operation
@@ -118,6 +119,7 @@ def export():
                   since=utc_text(args["since"]) if args.get("since") else None,
                   until=utc_text(args["until"]) if args.get("until") else None,
                   disclosed=services().ledger.disclosed_for(lambda field: True))  # auditors see every field
+    note_access(args.get("subject"), ["bundle"])  # a bundle carries the subject's events unmasked
 
     @after_this_request
     def cleanup(response: Any) -> Any:

@@ -14,6 +14,7 @@ from typing import Any
 from flask import g
 
 from api.bootstrap import services
+from api.http.access import note_access
 from api.http.auth import current_principal
 from ledger.personal import FIELD_NAMES, PERSONAL_FIELDS, is_marker, role_may_see
 
@@ -29,6 +30,7 @@ def reveal(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     shown: dict[str, set[str]] = g.setdefault("personal_revealed", {})
     for subject, fields in found.items():
         shown.setdefault(subject, set()).update(fields)
+        note_access(subject, sorted(fields))  # logged by the access log's hook before the response leaves
     return docs
 
 

@@ -26,6 +26,7 @@ class Result:
     trusted_keys: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     anchored_by: list[str] = field(default_factory=list)  # what outside the database vouched, if anything
+    access_log_problems: list[tuple[int, str]] = field(default_factory=list)  # (row id, message): who read whom
 
     @property
     def anchored(self) -> bool:
@@ -35,7 +36,14 @@ class Result:
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.access_log_problems
+
+    @property
+    def first_bad(self) -> str:
+        """What `jejak verify` names first: the first bad event, else the access log's first bad row."""
+        if self.problems:
+            return f"event at position {self.first_bad_position}"
+        return f"access log row {self.access_log_problems[0][0]}" if self.access_log_problems else ""
 
     @property
     def first_bad_position(self) -> int | None:

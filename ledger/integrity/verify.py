@@ -19,6 +19,7 @@ from ledger import integrity
 from ledger.integrity.checkpoints import FIELDS
 from ledger.integrity.keyring import Keyring
 from ledger.integrity.tree import Frontier, StoredTree
+from ledger.integrity.access_chain import chain_problems
 from ledger.integrity.anchors import check_kept, describe_anchors
 from ledger.integrity.report import Problem, Result  # noqa: F401 - Problem is part of verify's API
 from ledger.integrity.verifier import checkpoint_problem, verify_consistency
@@ -112,6 +113,7 @@ def verify(recorder: Any, anchors: list[Ed25519PublicKey] | None = None,
             if len(problems) >= MAX_PROBLEMS:
                 break
     _check_consistency(recorder, checkpoints, keys, total, problems)
+    result.access_log_problems = chain_problems(recorder)
     describe_anchors(result, anchors or [], checkpoints, keys, total, kept or [], witnessed)
     problems.sort()
     return result

@@ -55,11 +55,18 @@ LEDGER_TABLES = [
     "CREATE TABLE IF NOT EXISTS jejak_erasures ("
     " commitment TEXT PRIMARY KEY, erased_by TEXT NOT NULL, erased_at TEXT NOT NULL, event_id TEXT NOT NULL,"
     " subject TEXT NOT NULL, field TEXT NOT NULL, path TEXT NOT NULL){without_rowid}",
+    # Who read whom (ledger/storage/access_log.py): hash-chained rows numbered 1, 2, 3, ...
+    "CREATE TABLE IF NOT EXISTS jejak_access_log ("
+    " id BIGINT PRIMARY KEY, at TEXT NOT NULL, principal TEXT NOT NULL, role TEXT NOT NULL,"
+    " subject TEXT NOT NULL, fields TEXT NOT NULL, route TEXT NOT NULL, request_id TEXT NOT NULL,"
+    " prev_hash TEXT NOT NULL, row_hash TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS jejak_access_log_subject ON jejak_access_log (subject, id)",
+    "CREATE INDEX IF NOT EXISTS jejak_access_log_principal ON jejak_access_log (principal, id)",
 ]
 # Append-only tables: a trigger refuses UPDATE, DELETE (and TRUNCATE on PostgreSQL). Tamper
 # tests disable it first, as a database superuser could; `jejak verify` then finds the change.
 APPEND_ONLY = ["jejak_leaves", "jejak_nodes", "jejak_checkpoints", "jejak_signing_keys", "jejak_checkpoint_notes",
-               "jejak_cosignatures", "jejak_key_rotations", "jejak_erasures"]
+               "jejak_cosignatures", "jejak_key_rotations", "jejak_erasures", "jejak_access_log"]
 # Installed only when missing (and re-enabled when found disabled), so that several processes
 # opening the ledger at once take no conflicting locks: CREATE OR REPLACE would deadlock them.
 PG_REFUSE_FUNCTION = (

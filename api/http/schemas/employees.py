@@ -42,10 +42,11 @@ class EmployeeState(Schema):
     position = fields.Nested(Position, allow_none=True)
     unit = fields.String(allow_none=True)
     training_year = fields.Integer(required=True)
-    training_jp = fields.Integer(required=True, metadata={"description": "JP completed in training_year"})
+    training_jp = fields.Integer(required=True, allow_none=True,
+                                 metadata={"description": "JP completed in training_year (null for recorders)"})
     latest_predikat = fields.String(allow_none=True)
-    annual_predikat = fields.Dict(keys=fields.String(), values=fields.String())
-    active_penalties = fields.List(fields.Nested(Penalty), required=True)
+    annual_predikat = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True)
+    active_penalties = fields.List(fields.Nested(Penalty), required=True, allow_none=True)
     appointed_on = fields.String(allow_none=True)
     in_post_since = fields.String(allow_none=True)
     last_promotion_on = fields.String(allow_none=True)
@@ -55,7 +56,8 @@ class EmployeeState(Schema):
     address = fields.String(allow_none=True)
     contact = fields.String(allow_none=True)
     masked = fields.List(fields.String(), required=True,
-                         metadata={"description": "personal fields withheld from this role"})
+                         metadata={"description": "fields withheld from this role (null here): personal fields, "
+                                                "and for recorders predikat, penalties, training and separation"})
     erased = fields.List(fields.String(), metadata={"description": "personal fields erased (PersonalDataErased)"})
     erased_by = fields.Dict(keys=fields.String(), values=fields.String(),
                             metadata={"description": "per erased field, the id of the event that erased it"})

@@ -32,6 +32,7 @@ MATRIX = [
     ("feed", "GET", "/v1/feed", STAFF),
     ("audit", "GET", "/v1/audit", STAFF),
     ("flags", "GET", "/v1/audit/flags", STAFF),
+    ("access log", "GET", f"/v1/access-log?subject={NIP}", {"auditor", "admin"}),
     ("health", "GET", "/healthz", PUBLIC),
     ("openapi", "GET", "/openapi.json", PUBLIC),
     ("checkpoint", "GET", "/v1/ledger/checkpoint", {"auditor", "admin"}),
@@ -184,3 +185,13 @@ def test_an_inspector_reads_no_complainants_message_or_contact_and_an_auditor_do
         assert (event["data"]["message"] == "Petugas meminta uang") is shown, role
         assert (event["data"]["contact_encrypted"] == "v1:c2VhbGVk") is shown, role
         assert ({"data.message", "data.contact_encrypted"} <= set(event.get("masked", []))) is not shown, role
+def test_recorders_see_what_they_need_to_post_but_not_predikat_ratings_penalties_or_training(client, tokens, seeded):
+    state = client.get(f"/v1/employees/{NIP}", headers=auth(tokens["recorder"])).json
+    assert state["latest_predikat"] is None and state["annual_predikat"] is None
+    assert state["active_penalties"] is None and state["training_jp"] is None and state["separation"] is None
+    for kept in ("nip", "name", "employment_type", "status", "grade", "position", "unit", "version", "last_position"):
+        assert state[kept] is not None, kept
+    assert {"latest_predikat", "annual_predikat", "active_penalties", "training_jp", "separation"} <= set(
+        state["masked"])
+    inspector = client.get(f"/v1/employees/{NIP}", headers=auth(tokens["inspector"])).json
+    assert inspector["latest_predikat"] == "baik" and inspector["annual_predikat"] == {"2024": "baik"}

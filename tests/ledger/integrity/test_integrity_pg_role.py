@@ -10,9 +10,11 @@ import pytest
 from ledger.application import Ledger
 from ledger.integrity.checkpoints import Checkpointer, create_key_file, load_key_file
 from ledger.integrity.verify import verify
+from ledger.storage import access_log
 
 LEDGER_TABLES = ("jejak_events", "jejak_leaves", "jejak_nodes", "jejak_checkpoints", "jejak_signing_keys",
-                 "jejak_idempotency", "jejak_checkpoint_notes", "jejak_cosignatures", "jejak_key_rotations")
+                 "jejak_idempotency", "jejak_checkpoint_notes", "jejak_cosignatures", "jejak_key_rotations",
+                 "jejak_access_log")
 
 
 @pytest.fixture
@@ -44,6 +46,7 @@ def test_an_insert_and_select_only_role_records_signs_and_verifies(app_role, tmp
         key = tmp_path / "k.key"
         create_key_file(key)
         assert Checkpointer(ledger.recorder, key).issue()["tree_size"] == 5
+        access_log.append(ledger.recorder, [access_log.entry("auditor-1", "auditor", "OPD-1", ["nik"], "/t")])
         assert verify(ledger.recorder, [load_key_file(key).public_key()]).ok
     finally:
         ledger.close()
@@ -56,6 +59,7 @@ def test_that_role_can_neither_change_events_nor_switch_the_trigger_off(app_role
     ledger.close()
     with psycopg.connect(url, autocommit=True) as conn:
         for statement in ("UPDATE jejak_events SET topic = 'x'", "DELETE FROM jejak_leaves",
-                          "TRUNCATE jejak_nodes", "ALTER TABLE jejak_events DISABLE TRIGGER USER"):
+                          "TRUNCATE jejak_nodes", "ALTER TABLE jejak_events DISABLE TRIGGER USER",
+                          "UPDATE jejak_access_log SET role = 'x'", "DELETE FROM jejak_access_log"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(statement)
