@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from api.cli.integrity import checkpoint, export, signing_key, verify
+from api.cli.integrity import checkpoint, export, verify
+from api.cli.signing import signing_key
 from ledger.errors import NotFound, ValidationFailed
 from ledger.integrity.tree import StoredTree
 from ledger.integrity.verifier import root_from_inclusion, verify_consistency

@@ -7,7 +7,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from api.cli.integrity import checkpoint, export, signing_key, verify, verify_bundle
+from api.cli.integrity import checkpoint, export, verify, verify_bundle
+from api.cli.signing import signing_key
 
 
 @pytest.fixture
