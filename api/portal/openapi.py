@@ -37,7 +37,7 @@ FEEDBACK_BODY = {"type": "object", "required": ["classification", "unit", "messa
                                  "description": "sealed with AES-GCM, never shown; refused when anonymous"}}}
 TICKET = {"type": "object", "properties": {
     "ticket": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
-               "description": "the portal issues LPR-<year>-<16 base32>; other channels may use other ids"},
+               "description": "the public number, LPR-<year>-<16 of Crockford base32> (random; any case)"},
     "status": {"type": "string", "enum": ["received", "verified", "dispositioned", "responded", "closed", "rejected"]},
     "classification": {"type": "string"}, "unit": {"type": "string"},
     "steps": {"type": "object", "description": "status -> UTC time it was reached",

@@ -25,7 +25,7 @@ from ledger.errors import NotFound, ValidationFailed
 
 bp = Blueprint("public", __name__, template_folder="templates", static_folder="static",
                static_url_path="/portal-static")
-PORTAL_TICKET = r"LPR-\d{4}-[A-Z2-7]{16}"  # what this portal issues; other channels may use other ids
+PORTAL_TICKET = r"LPR-\d{4}-[0-9A-HJKMNP-TV-Z]{16}"  # every public number (ledger.feedback.PUBLIC_NUMBER)
 TICKET = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
 # Nothing but our own stylesheet loads; no script at all; ticket URLs never leak through Referer.
 SECURITY_HEADERS = {
@@ -194,7 +194,7 @@ def ticket_lookup():
     if not re.fullmatch(TICKET, nomor):
         return _page("ticket_lookup.html", 400, nomor=nomor,
                      error="Nomor tiket tidak dikenali. Nomor dari portal ini berbentuk LPR-tahun-16 huruf/angka, "
-                           "misalnya LPR-2026-ABCDEFGHJKMNPQRS.")
+                           "misalnya LPR-2026-7K3M9QXR2HDPABCD.")
     return ticket_page(nomor)
 
 

@@ -12,7 +12,7 @@ import public_world
 from portal_apps import form_token
 from public_world import PRIVATE, small_numbers
 
-TICKET = re.compile(r"LPR-\d{4}-[A-Z2-7]{16}")
+TICKET = re.compile(r"LPR-\d{4}-[0-9A-HJKMNP-TV-Z]{16}")  # ledger.feedback.PUBLIC_NUMBER
 
 
 def _reset_pg(url: str) -> None:
