@@ -197,6 +197,13 @@ def feedback_received(s: State, d: Data, f: Fact, on: DateOf) -> None:
     _step(s, f)
 
 
+# --- Release (state begun by `PublicRelease.start`) ------------------------------------------
+
+@effect(ev.PublicReleasePublished)
+def release_published(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s.update(period=d["period"], content_hash=d["content_hash"], published_at=f["at"])
+
+
 @effect(ev.FeedbackDispositioned)
 def feedback_dispositioned(s: State, d: Data, f: Fact, on: DateOf) -> None:
     s["unit"] = d["to_unit"]

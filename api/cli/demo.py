@@ -94,7 +94,10 @@ def demo(employees: int, years: int, seed: int, today: datetime | None, no_proje
         # Nothing else writes during the demo's load, so larger chunks than a live rebuild's 25,000 (which
         # keep SQLite writers' waits short) are free: each stream is refolded fewer times. 215k events:
         # 39.5 s at 25,000, 29.9 s at 100,000 (peak ~0.9 GB).
-        Projections(database_url()).rebuild(ledger, progress=True, chunk_size=DEMO_REBUILD_CHUNK)
+        projections = Projections(database_url())
+        projections.rebuild(ledger, progress=True, chunk_size=DEMO_REBUILD_CHUNK)
+        publish_releases(ledger, projections, end)
+        projections.close()
     projected = time.perf_counter()
     checkpoint = sign_checkpoint(ledger)
     ledger.close()
@@ -102,6 +105,18 @@ def demo(employees: int, years: int, seed: int, today: datetime | None, no_proje
     summary(world, positions, planned - started, recorded - planned, projected - recorded)
     click.echo(f"signed checkpoint of tree size {checkpoint['tree_size']:,} (jejak verify checks it)")
     print_token(token)
+
+
+def publish_releases(ledger: Any, projections: Any, today: date) -> None:
+    """The public statistics releases due by the demo's last day (docs/PORTAL.md "Releases")."""
+    from api.publishing import publish_due
+
+    with err.status("Publishing the public statistics releases (disclosure control, audited)..."):
+        done = publish_due(ledger, projections, today)
+    for line in done:
+        if "refused" in line:
+            err.print(f"[yellow]{line['id']} not published: {line['refused']}[/]")
+    err.print(f"published {sum(1 for line in done if 'refused' not in line)} public statistics releases")
 
 
 def reuse_existing(ledger: Any, no_projections: bool) -> None:
