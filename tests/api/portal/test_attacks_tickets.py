@@ -17,8 +17,8 @@ def stream_keys_and_numbers(app) -> list[tuple[str, str | None]]:
 
 
 def test_counting_up_sequential_ticket_numbers_reads_no_ticket(demo_city):
-    client = demo_city.test_client()
-    keys = [k for k, _ in stream_keys_and_numbers(demo_city)]
+    client = demo_city.app.test_client()
+    keys = [k for k, _ in stream_keys_and_numbers(demo_city.app)]
     years = sorted({m.group(1) for k in keys if (m := re.match(r"LPR-(\d{4})-", k))})
     assert years, "the demo city records its imported tickets under sequential LAPOR! numbers"
     readable = []
@@ -32,8 +32,8 @@ def test_counting_up_sequential_ticket_numbers_reads_no_ticket(demo_city):
 
 
 def test_every_ticket_has_a_random_public_number_that_opens_its_status_in_any_case(demo_city):
-    client = demo_city.test_client()
-    pairs = stream_keys_and_numbers(demo_city)
+    client = demo_city.app.test_client()
+    pairs = stream_keys_and_numbers(demo_city.app)
     numbers = [n for _, n in pairs]
     assert all(n and PUBLIC_NUMBER.fullmatch(n) for n in numbers)
     assert len(set(numbers)) == len(numbers)
