@@ -17,8 +17,16 @@ def publish_due(ledger: Any, projections: Any, today: date, period: str | None =
     """Publish every release due by `today` (or only `period`'s, if due); returns one line per release:
     `{"id", "period", "content_hash", "position"}` or `{"id", "period", "refused": reason}`. A refused
     release records nothing and stops the run (a later one would be audited without it)."""
+    from datetime import datetime
+
+    from ledger.stream import WIB
     from projections.releases import ReleaseRefused, due_releases, period_of, prepare
     from projections.releases.figures import Source
+
+    if today > datetime.now(WIB).date():
+        # A release freezes what the ledger knows at 00:00 WIB of its date: published early, it would
+        # miss what is recorded before then and could never be corrected.
+        raise ValueError("--today: not after today (WIB): a release is published on or after its date")
 
     projections.catch_up(ledger)
     engine = projections.engine

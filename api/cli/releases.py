@@ -36,6 +36,8 @@ def publish(period: str | None, today: object) -> None:
     projections = opened(database_url(), lambda: Projections(database_url()))
     try:
         done = publish_due(ledger, projections, today.date() if today else date.today(), period)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc).split(": ", 1)[1], param_hint="--today") from None
     finally:
         projections.close()
         ledger.close()
