@@ -52,10 +52,12 @@ def open_ledger(clock: Any = None, env: dict[str, str] | None = None, create: bo
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="end the history on this date instead of today (never in the future)")
 @click.option("--no-projections", is_flag=True, help="skip rebuilding the read models afterwards")
+@click.option("--no-releases", is_flag=True, help="skip publishing the public statistics releases that are due")
 @click.option("--reuse", is_flag=True,
               help="if the database already holds events, keep them: bring the read models up to date and "
                    "print a new admin token (what a second `make demo` does)")
-def demo(employees: int, years: int, seed: int, today: datetime | None, no_projections: bool, reuse: bool) -> None:
+def demo(employees: int, years: int, seed: int, today: datetime | None, no_projections: bool, reuse: bool,
+         no_releases: bool = False) -> None:
     """Fill an empty database with a deterministic, realistic synthetic Binjai and print an admin token."""
     from api.cli.integrity import ensure_signing_key
     from api.demo import generate
@@ -96,7 +98,8 @@ def demo(employees: int, years: int, seed: int, today: datetime | None, no_proje
         # 39.5 s at 25,000, 29.9 s at 100,000 (peak ~0.9 GB).
         projections = Projections(database_url())
         projections.rebuild(ledger, progress=True, chunk_size=DEMO_REBUILD_CHUNK)
-        publish_releases(ledger, projections, end)
+        if not no_releases:
+            publish_releases(ledger, projections, end)
         projections.close()
     projected = time.perf_counter()
     checkpoint = sign_checkpoint(ledger)

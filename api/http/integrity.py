@@ -155,6 +155,10 @@ def _openapi() -> dict[str, Any]:
         "/v1/ledger/proof/inclusion": {"get": operation(
             "getInclusionProof", "integrity", "Inclusion proof (RFC 9162)", {200: InclusionProof}, roles=auditor,
             query=InclusionArgs, errors=(400, 404))},
+        "/v1/public/proof/inclusion": {"get": operation(
+            "getPublicReleaseInclusionProof", "public", "Inclusion proof (RFC 9162) of a public release's event",
+            {200: InclusionProof}, query=InclusionArgs, errors=(400, 404),
+            description="Only positions of PublicReleasePublished events (GET /v1/public/releases); 404 otherwise.")},
         "/v1/ledger/proof/consistency": {"get": operation(
             "getConsistencyProof", "integrity", "Consistency proof (RFC 9162)", {200: ConsistencyProof},
             roles=auditor, query=ConsistencyArgs, errors=(400, 404))},
