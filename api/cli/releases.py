@@ -41,6 +41,10 @@ def publish(period: str | None, today: object) -> None:
     finally:
         projections.close()
         ledger.close()
+    if period is not None and not done:
+        click.echo(f"jejak: release R-{period} is not due yet or already published (GET /v1/public/releases)",
+                   err=True)
+        raise SystemExit(EXIT_REFUSED)
     for line in done:
         click.echo(json.dumps({k: v for k, v in line.items() if k != "receipt"}))
     if any("refused" in line for line in done):

@@ -63,8 +63,10 @@ def figures(source: Source, period: Period) -> dict[str, Any]:
     groups = {}
     for code in units:
         s = source.state("unit", code, period)
-        groups[code] = _group(code, (s or {}).get("name") or code)
-        if s and period.year in s["budgets"]:
+        if s is None:  # registered after the release froze
+            continue
+        groups[code] = _group(code, s.get("name") or code)
+        if period.year in s["budgets"]:
             b = s["budgets"][period.year]
             groups[code]["budget"] = {"allocated": b["allocated"], "realised": b["realised"]}
     for nip in nips:
