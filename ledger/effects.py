@@ -192,8 +192,16 @@ def _step(s: State, f: Fact) -> None:
 @effect(ev.FeedbackReceived)
 def feedback_received(s: State, d: Data, f: Fact, on: DateOf) -> None:
     s.update(classification=d["classification"], unit=d["unit"], message=d["message"], anonymous=d["anonymous"],
-             confidential=d.get("confidential", False), contact_encrypted=d.get("contact_encrypted"), response=None)
+             confidential=d.get("confidential", False), contact_encrypted=d.get("contact_encrypted"), response=None,
+             public_number=d.get("public_number"))
     _step(s, f)
+
+
+# --- Release (state begun by `PublicRelease.start`) ------------------------------------------
+
+@effect(ev.PublicReleasePublished)
+def release_published(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s.update(period=d["period"], content_hash=d["content_hash"], published_at=f["at"])
 
 
 @effect(ev.FeedbackDispositioned)

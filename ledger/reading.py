@@ -14,6 +14,7 @@ from ledger.errors import NotFound
 from ledger.feedback import FeedbackCase
 from ledger.integrity import type_name, utc_text
 from ledger.internship import Internship
+from ledger.release import PublicRelease
 from ledger.requests import jsonable
 from ledger.storage import AggregateCache, clone
 from ledger.stream import Stream, stream_id
@@ -21,6 +22,7 @@ from ledger.unit import Unit
 
 AGGREGATES: dict[str, type[Stream]] = {
     "employee": Employee, "unit": Unit, "internship": Internship, "feedback": FeedbackCase,
+    "release": PublicRelease,
 }
 
 

@@ -17,6 +17,7 @@ from ledger import derived, erasure, fixes, personal
 from ledger import employee as employee_rules
 from ledger import feedback as feedback_rules
 from ledger import internship as internship_rules
+from ledger import release as release_rules
 from ledger import unit as unit_rules
 from ledger.employee import Employee
 from ledger.errors import IdempotencyMismatch, LedgerError, ValidationFailed, VersionConflict
@@ -182,6 +183,8 @@ class Writing:
             warnings = unit_rules.decide(agg, cls.__name__, data, meta)
         elif kind == "internship":
             warnings = internship_rules.decide(agg, cls.__name__, data, meta, batch)
+        elif kind == "release":
+            warnings = release_rules.decide(agg, cls.__name__, data, meta)
         else:
             warnings = feedback_rules.decide(agg, cls.__name__, data, meta, batch)
         meta["warnings"] = [w.as_dict() for w in warnings]

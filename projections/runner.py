@@ -26,6 +26,7 @@ from projections.models.evaluations import Evaluations
 from projections.models.feedback import Feedback
 from projections.models.internships import Internships
 from projections.models.public_stats import PublicStats
+from projections.models.releases import Releases
 from projections.models.red_flags import RedFlags
 from projections.models.roster import Roster
 from projections.progress import with_bar
@@ -35,7 +36,7 @@ from projections.models.training import Training
 from projections.models.unit_budget import UnitBudget
 
 PROJECTIONS: list[type[Projection]] = [Roster, Training, Evaluations, UnitBudget, Internships, Feedback,
-                                       PublicStats, AuditIndex, RedFlags]
+                                       PublicStats, Releases, AuditIndex, RedFlags]
 NAMES = [p.name for p in PROJECTIONS]
 CHUNK_SIZE = 1000
 REBUILD_CHUNK_SIZE = 25000  # larger chunks fold each stream fewer times; SQLite writers wait ~2 s at most

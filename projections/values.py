@@ -87,6 +87,7 @@ VIEWS: dict[str, dict[str, Callable[[Any], dict[str, Any]]]] = {
         "host_unit": lambda host_unit: {"host_unit": host_unit, "unit": host_unit},
     },
     "feedback": _fields("status", "classification", "unit", "response"),
+    "release": _fields("period", "content_hash"),
 }
 
 

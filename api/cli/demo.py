@@ -52,10 +52,12 @@ def open_ledger(clock: Any = None, env: dict[str, str] | None = None, create: bo
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="end the history on this date instead of today (never in the future)")
 @click.option("--no-projections", is_flag=True, help="skip rebuilding the read models afterwards")
+@click.option("--no-releases", is_flag=True, help="skip publishing the public statistics releases that are due")
 @click.option("--reuse", is_flag=True,
               help="if the database already holds events, keep them: bring the read models up to date and "
                    "print a new admin token (what a second `make demo` does)")
-def demo(employees: int, years: int, seed: int, today: datetime | None, no_projections: bool, reuse: bool) -> None:
+def demo(employees: int, years: int, seed: int, today: datetime | None, no_projections: bool, reuse: bool,
+         no_releases: bool = False) -> None:
     """Fill an empty database with a deterministic, realistic synthetic Binjai and print an admin token."""
     from api.cli.integrity import ensure_signing_key
     from api.demo import generate
@@ -94,7 +96,11 @@ def demo(employees: int, years: int, seed: int, today: datetime | None, no_proje
         # Nothing else writes during the demo's load, so larger chunks than a live rebuild's 25,000 (which
         # keep SQLite writers' waits short) are free: each stream is refolded fewer times. 215k events:
         # 39.5 s at 25,000, 29.9 s at 100,000 (peak ~0.9 GB).
-        Projections(database_url()).rebuild(ledger, progress=True, chunk_size=DEMO_REBUILD_CHUNK)
+        projections = Projections(database_url())
+        projections.rebuild(ledger, progress=True, chunk_size=DEMO_REBUILD_CHUNK)
+        if not no_releases:
+            publish_releases(ledger, projections, end)
+        projections.close()
     projected = time.perf_counter()
     checkpoint = sign_checkpoint(ledger)
     ledger.close()
@@ -102,6 +108,18 @@ def demo(employees: int, years: int, seed: int, today: datetime | None, no_proje
     summary(world, positions, planned - started, recorded - planned, projected - recorded)
     click.echo(f"signed checkpoint of tree size {checkpoint['tree_size']:,} (jejak verify checks it)")
     print_token(token)
+
+
+def publish_releases(ledger: Any, projections: Any, today: date) -> None:
+    """The public statistics releases due by the demo's last day (docs/PORTAL.md "Releases")."""
+    from api.publishing import publish_due
+
+    with err.status("Publishing the public statistics releases (disclosure control, audited)..."):
+        done = publish_due(ledger, projections, today)
+    for line in done:
+        if "refused" in line:
+            err.print(f"[yellow]{line['id']} not published: {line['refused']}[/]")
+    err.print(f"published {sum(1 for line in done if 'refused' not in line)} public statistics releases")
 
 
 def reuse_existing(ledger: Any, no_projections: bool) -> None:

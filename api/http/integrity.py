@@ -87,6 +87,24 @@ def inclusion():
     return tree.inclusion(position, _signed_size(position) if size is None else size)
 
 
+@bp.get("/v1/public/proof/inclusion")
+def public_inclusion():
+    """Inclusion proof of a public release's event (`position` from GET /v1/public/releases), for anyone.
+    Only release events: a leaf hash of any other event could confirm a guess about a person's record."""
+    from projections import queries
+
+    args = load_args(InclusionArgs, request.args)
+    if not queries.is_release_position(services().read_models(), args["position"]):
+        raise NotFound(f"position: no public release recorded at position {args['position']}", field="position")
+    return _inclusion(args)
+
+
+def _inclusion(args: dict[str, Any]) -> Any:
+    tree, position = _checkpointer().tree, args["position"]
+    size = args.get("tree_size")
+    return tree.inclusion(position, _signed_size(position) if size is None else size)
+
+
 @bp.get("/v1/ledger/proof/consistency")
 @require_role("auditor")
 def consistency():
@@ -140,6 +158,10 @@ def _openapi() -> dict[str, Any]:
         "/v1/ledger/proof/inclusion": {"get": operation(
             "getInclusionProof", "integrity", "Inclusion proof (RFC 9162)", {200: InclusionProof}, roles=auditor,
             query=InclusionArgs, errors=(400, 404))},
+        "/v1/public/proof/inclusion": {"get": operation(
+            "getPublicReleaseInclusionProof", "public", "Inclusion proof (RFC 9162) of a public release's event",
+            {200: InclusionProof}, query=InclusionArgs, errors=(400, 404),
+            description="Only positions of PublicReleasePublished events (GET /v1/public/releases); 404 otherwise.")},
         "/v1/ledger/proof/consistency": {"get": operation(
             "getConsistencyProof", "integrity", "Consistency proof (RFC 9162)", {200: ConsistencyProof},
             roles=auditor, query=ConsistencyArgs, errors=(400, 404))},

@@ -7,8 +7,6 @@ Bahasa Indonesia for the form.
 
 from __future__ import annotations
 
-import base64
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -16,6 +14,7 @@ from typing import Any
 from api.keys import PORTAL_PRINCIPAL
 from api.portal.contact_crypto import ContactBox
 from ledger.errors import NotFound, ValidationFailed
+from ledger.feedback import new_public_number
 
 CLASSIFICATIONS = {"aspirasi": "Aspirasi", "pengaduan": "Pengaduan", "permintaan_informasi": "Permintaan informasi"}
 MAX_MESSAGE = 5000
@@ -41,9 +40,8 @@ class Refusal(Exception):
 
 
 def new_ticket(now: datetime | None = None) -> str:
-    """`LPR-<year>-` and 16 base32 characters (80 random bits): unguessable, easy to read aloud."""
-    year = (now or datetime.now(timezone.utc)).year
-    return f"LPR-{year}-" + base64.b32encode(secrets.token_bytes(10)).decode("ascii")
+    """A new public number (`ledger.feedback.new_public_number`), which is also the new ticket's stream key."""
+    return new_public_number(now)
 
 
 def check(body: dict[str, Any]) -> dict[str, Any]:

@@ -37,7 +37,7 @@ FEEDBACK_BODY = {"type": "object", "required": ["classification", "unit", "messa
                                  "description": "sealed with AES-GCM, never shown; refused when anonymous"}}}
 TICKET = {"type": "object", "properties": {
     "ticket": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
-               "description": "the portal issues LPR-<year>-<16 base32>; other channels may use other ids"},
+               "description": "the public number, LPR-<year>-<16 of Crockford base32> (random; any case)"},
     "status": {"type": "string", "enum": ["received", "verified", "dispositioned", "responded", "closed", "rejected"]},
     "classification": {"type": "string"}, "unit": {"type": "string"},
     "steps": {"type": "object", "description": "status -> UTC time it was reached",
@@ -68,14 +68,33 @@ PATH = [{"in": "path", "name": "code", "required": True,
          "schema": {"type": "string", "pattern": "^[A-Z0-9][A-Z0-9-]*$", "maxLength": 40}}]
 TICKET_PATH = [{"in": "path", "name": "ticket", "required": True, "schema": TICKET["properties"]["ticket"]}]
 NOMOR = [{"in": "query", "name": "nomor", "required": False, "schema": {"type": "string", "maxLength": 64}}]
-UNITS = {"type": "object", "properties": {"items": {"type": "array", "items": UNIT},
-                                          "next_cursor": {"type": ["string", "null"]}, "city": UNIT}}
+RELEASE_ID = {"type": "string", "pattern": r"^R-[0-9]{4}(-[0-9]{2})?$",
+              "description": "R-2025 (a year), R-2026-08 (a month)"}
+UNITS = {"type": "object", "description": "a release's content exactly as published (its SHA-256 is the release's "
+                                          "content_hash); empty items and null city before the first release",
+         "properties": {"items": {"type": "array", "items": UNIT}, "next_cursor": {"type": ["string", "null"]},
+                        "city": {"oneOf": [UNIT, {"type": "null"}]},
+                        "release": {"oneOf": [RELEASE_ID, {"type": "null"}]},
+                        "period": {"type": "string"}, "kind": {"type": "string", "enum": ["annual", "monthly"]},
+                        "as_of": {"type": "string", "format": "date"}, "frozen_at": {"type": "string"},
+                        "parameters": {"type": "object"}}}
+RELEASE_QUERY = [{"in": "query", "name": "release", "required": False, "schema": RELEASE_ID}]
+RELEASES = {"type": "object", "properties": {
+    "items": {"type": "array", "items": {"type": "object", "properties": {
+        "id": RELEASE_ID, "period": {"type": "string"}, "published_at": {"type": "string", "format": "date-time"},
+        "content_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "position": {"type": "integer"}}}},
+    "next_cursor": {"type": ["integer", "null"]}}}
 RECEIVED = {"type": "object", "properties": {"ticket": TICKET["properties"]["ticket"], "status": {"type": "string"}}}
 OPENAPI_PATHS: dict[str, Any] = {
-    "/v1/public/units": {"get": _op("listPublicUnits", "Every OPD's public aggregates, and the city's",
-                                    _json(UNITS))},
-    "/v1/public/units/{code}": {"get": {**_op("getPublicUnit", "One OPD's public aggregates", _json(UNIT), 404),
-                                        "parameters": PATH}},
+    "/v1/public/units": {"get": {**_op("listPublicUnits", "A release's figures (?release=, else the latest): every "
+                                                          "OPD's and the city's", _json(UNITS), 400, 404),
+                                 "parameters": RELEASE_QUERY}},
+    "/v1/public/units/{code}": {"get": {**_op("getPublicUnit", "One OPD's figures in a release", _json(UNIT), 400, 404),
+                                        "parameters": PATH + RELEASE_QUERY}},
+    "/v1/public/releases": {"get": {**_op("listPublicReleases", "Published releases, oldest first", _json(RELEASES),
+                                          400),
+                                    "parameters": [{"in": "query", "name": "after", "required": False,
+                                                    "schema": {"type": "integer", "minimum": 0}}]}},
     "/v1/public/feedback": {"post": {
         **_op("sendFeedback", "Send feedback (aspirasi, pengaduan, permintaan informasi)", _json(RECEIVED), 400,
               status="201"),

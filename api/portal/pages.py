@@ -15,7 +15,8 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
-from api.portal import feedback as public_feedback, formguard, openapi as public_openapi, view as public_view
+from api.portal import feedback as public_feedback, formguard, openapi as public_openapi, release_view
+from api.portal import view as public_view
 from api.portal.contact_crypto import ContactBox, default_key_path
 from api.errors import ApiError, error_response
 from api.body import read_json
@@ -25,7 +26,7 @@ from ledger.errors import NotFound, ValidationFailed
 
 bp = Blueprint("public", __name__, template_folder="templates", static_folder="static",
                static_url_path="/portal-static")
-PORTAL_TICKET = r"LPR-\d{4}-[A-Z2-7]{16}"  # what this portal issues; other channels may use other ids
+PORTAL_TICKET = r"LPR-\d{4}-[0-9A-HJKMNP-TV-Z]{16}"  # every public number (ledger.feedback.PUBLIC_NUMBER)
 TICKET = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
 # Nothing but our own stylesheet loads; no script at all; ticket URLs never leak through Referer.
 SECURITY_HEADERS = {
@@ -126,14 +127,18 @@ def _not_found(exc: NotFound):
 @bp.get("/")
 def overview():
     """City overview: headcount, 20 JP attainment, predikat, budget and feedback per OPD."""
-    city = public_view.city(_engine(), _year())
+    city = public_view.city(_engine(), _year(), release_view.checked(request.args.get("rilis"), "rilis"))
+    if city is None:
+        return _page("error.html", cacheable=True, title="Belum ada rilis statistik",
+                     message="Angka ASN Kota Binjai diterbitkan sebagai rilis pada tanggal tetap; belum ada rilis "
+                             "yang diterbitkan.")
     return _page("overview.html", cacheable=True, city=city, charts=public_view.city_charts(city))
 
 
 @bp.get("/opd/<code>")
 def unit_page(code: str):
     """One OPD's public aggregates."""
-    unit = public_view.unit(_engine(), code, _year())
+    unit = public_view.unit(_engine(), code, _year(), release_view.checked(request.args.get("rilis"), "rilis"))
     return _page("unit.html", cacheable=True, unit=unit, charts=public_view.unit_charts(unit))
 
 
@@ -194,7 +199,7 @@ def ticket_lookup():
     if not re.fullmatch(TICKET, nomor):
         return _page("ticket_lookup.html", 400, nomor=nomor,
                      error="Nomor tiket tidak dikenali. Nomor dari portal ini berbentuk LPR-tahun-16 huruf/angka, "
-                           "misalnya LPR-2026-ABCDEFGHJKMNPQRS.")
+                           "misalnya LPR-2026-7K3M9QXR2HDPABCD.")
     return ticket_page(nomor)
 
 
@@ -215,14 +220,27 @@ def _checked_ticket(ticket: str) -> str:
 
 @bp.get("/v1/public/units")
 def units_json():
-    """Every OPD's public aggregates, and the city's; groups under 5 are `{"suppressed": true}`, never 0."""
-    return jsonify(public_view.units_json(_engine()))
+    """A release's figures (`?release=`, else the latest) exactly as published: every OPD's and the city's."""
+    body = public_view.units_json(_engine(), release_view.checked(request.args.get("release")))
+    return current_app.response_class(body, mimetype="application/json") if isinstance(body, str) else jsonify(body)
 
 
 @bp.get("/v1/public/units/<code>")
 def unit_json(code: str):
-    """One OPD's public aggregates."""
-    return jsonify(public_view.unit_json_for(_engine(), code))
+    """One OPD's figures in a release (`?release=`, else the latest)."""
+    return jsonify(public_view.unit_json_for(_engine(), code, release_view.checked(request.args.get("release"))))
+
+
+@bp.get("/v1/public/releases")
+def releases_json():
+    """Every published release in publication order: id, period, published_at, content_hash, ledger position."""
+    from projections import queries
+
+    after = request.args.get("after", "0")
+    if not re.fullmatch(r"[0-9]{1,18}", after):
+        raise ValidationFailed("after: the next_cursor of the previous page (a position)", field="after")
+    items, cursor = queries.releases(_engine(), int(after), 100)
+    return jsonify({"items": items, "next_cursor": cursor})
 
 
 @bp.post("/v1/public/feedback")

@@ -7,11 +7,10 @@ JSON, so no consumer can mistake them for zero.
 
 from __future__ import annotations
 
-import copy
 from datetime import date, datetime, timezone
 from typing import Any
 
-from api.portal import charts
+from api.portal import charts, release_view
 from api.portal.feedback import CLASSIFICATIONS
 from ledger.errors import NotFound
 from ledger.stream import WIB
@@ -120,13 +119,9 @@ def view(code: str, name: str | None, stats: dict[str, Any], year: int | None = 
     tr = stats["training"].get(str(ty), {}) if ty is not None else {}
     people, met, below = (_n(tr.get("staff")), _n(tr.get("met_20_jp")), _n(tr.get("below_20_jp"))) \
         if not tr.get("suppressed") else (None, None, None)
-    if not tr:  # no training that year: every active PNS is below 20 JP, unless they are too few to show
-        pns = _n(hc.get("pns"))
-        people, met, below = (None, None, None) if pns is None else (pns, 0, pns)
-    small = _n(hc["total"]) is None  # a unit under 5 people: even "no predikat" is about its few
     py = _latest(stats["predikat"], year)
     pr = stats["predikat"].get(str(py), {}) if py is not None else {}
-    hidden = pr.get("suppressed") or (small and not pr)
+    hidden = pr.get("suppressed") or not pr  # a monthly release has no predikat: nothing to show, not zeros
     counts = [(p, None if hidden else _n(pr.get(p, 0))) for p in PREDIKAT]
     by = _latest(stats["budget"], year)
     budgets = [{"year": int(y), "allocated": b["allocated"], "realised": b["realised"],
@@ -159,45 +154,30 @@ def _dist(value: Any) -> dict[str, Any]:
     return dict(sorted(value.items(), key=lambda kv: order.get(kv[0], 99)))
 
 
-_city_cache: dict[str, tuple[int | None, dict[str, Any]]] = {}
-
-
-def public_city(engine: Any) -> dict[str, Any]:
-    """The city's aggregates, recomputed only when the public_stats read model has moved on.
-
-    Computing them reads every contribution row (about 0.3 s for 1,500 employees on SQLite);
-    the read model's tracking position says whether anything changed since the last time.
-    """
-    from sqlalchemy import select
-
-    from projections import queries
-    from projections.tables import tracking
-
-    with engine.connect() as conn:
-        position = conn.execute(select(tracking.c.position).where(tracking.c.name == "public_stats")).scalar()
-    key = str(engine.url)
-    cached = _city_cache.get(key)
-    if cached is None or cached[0] != position:
-        cached = _city_cache[key] = (position, queries.public_city(engine))
-    return copy.deepcopy(cached[1])
-
-
-def city(engine: Any, year: int | None = None) -> dict[str, Any]:
-    """The overview: the city's own aggregates plus each unit's."""
-    from projections import queries
-
-    out = view("BINJAI", "Kota Binjai", public_city(engine), year)
-    out["units"] = [view(u["code"], u.get("name"), u, year) for u in queries.public_units(engine)]
+def city(engine: Any, year: int | None = None, release: str | None = None) -> dict[str, Any] | None:
+    """The overview from one release (`release_view.chosen`): the city's figures plus each unit's; None when
+    no release is published yet."""
+    found = release_view.chosen(engine, release, year)
+    if found is None:
+        return None
+    item, text = found
+    content = release_view.figures(text)
+    out = view("BINJAI", "Kota Binjai", content["city"])
+    out["units"] = [view(u["code"], u.get("name"), u) for u in content["items"]]
+    out["release"] = {**item, "label": release_view.label(item), "as_of": content["as_of"]}
     return out
 
 
-def unit(engine: Any, code: str, year: int | None = None) -> dict[str, Any]:
-    from projections import queries
-
-    found = queries.public_unit(engine, code)
+def unit(engine: Any, code: str, year: int | None = None, release: str | None = None) -> dict[str, Any]:
+    found = release_view.chosen(engine, release, year)
     if found is None:
-        raise NotFound(f"code: no unit {code!r}", field="code")
-    return view(found["code"], found.get("name"), found, year)
+        raise NotFound("release: no release is published yet", field="release")
+    item, text = found
+    content = release_view.figures(text)
+    u = release_view.unit_of(content, code)
+    out = view(u["code"], u.get("name"), u)
+    out["release"] = {**item, "label": release_view.label(item), "as_of": content["as_of"]}
+    return out
 
 
 def unit_choices(engine: Any) -> list[dict[str, str]]:
@@ -231,20 +211,20 @@ def unit_json(raw: dict[str, Any]) -> dict[str, Any]:
     return {k: raw.get(k) for k in PUBLIC_SECTIONS}
 
 
-def units_json(engine: Any) -> dict[str, Any]:
-    from projections import queries
-
-    return {"items": [unit_json(u) for u in queries.public_units(engine)], "next_cursor": None,
-            "city": unit_json({**public_city(engine), "code": None, "name": "Kota Binjai"})}
-
-
-def unit_json_for(engine: Any, code: str) -> dict[str, Any]:
-    from projections import queries
-
-    found = queries.public_unit(engine, code)
+def units_json(engine: Any, release: str | None = None) -> str | dict[str, Any]:
+    """The release's content text exactly as published (its SHA-256 is the recorded content_hash), or an
+    empty answer when no release is published yet."""
+    found = release_view.chosen(engine, release)
     if found is None:
-        raise NotFound(f"code: no unit {code!r}", field="code")
-    return unit_json(found)
+        return {"items": [], "next_cursor": None, "city": None, "release": None}
+    return found[1]
+
+
+def unit_json_for(engine: Any, code: str, release: str | None = None) -> dict[str, Any]:
+    found = release_view.chosen(engine, release)
+    if found is None:
+        raise NotFound("release: no release is published yet", field="release")
+    return {**unit_json(release_view.unit_of(release_view.figures(found[1]), code)), "release": found[0]["id"]}
 
 
 def ticket_json(t: dict[str, Any]) -> dict[str, Any]:

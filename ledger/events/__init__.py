@@ -26,6 +26,7 @@ from ledger.events.feedback import (
     FEEDBACK_STATUS_BY_TYPE, FeedbackClosed, FeedbackDispositioned, FeedbackReceived, FeedbackRejected,
     FeedbackResponded, FeedbackVerified,
 )
+from ledger.events.release import PublicReleasePublished
 from ledger.events.fixes import Annulled, Corrected, PersonalDataErased
 
 __all__ = [
@@ -36,6 +37,6 @@ __all__ = [
     "UnitRegistered", "TrainingBudgetAllocated", "TrainingBudgetRealised", "UnitAchievementAssessed",
     "InternshipStarted", "InternshipCompleted", "InternshipCancelled",
     "FeedbackReceived", "FeedbackVerified", "FeedbackDispositioned", "FeedbackResponded",
-    "FeedbackClosed", "FeedbackRejected",
+    "FeedbackClosed", "FeedbackRejected", "PublicReleasePublished",
     "Corrected", "Annulled",
 ]

@@ -19,6 +19,8 @@ class FeedbackReceived(LedgerCreated):
         "confidential": Bool(required=False),
         "contact_encrypted": Str(max_length=4000, required=False),
         "channel": Str(max_length=40, required=False),
+        # The number the public knows the ticket by (ledger.feedback.PUBLIC_NUMBER); assigned when left out.
+        "public_number": Str(max_length=40, required=False),
     }
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, Column, Connection, Date, DateTime, Index, Integer, String, Table, Text
 
+from ledger.feedback import public_number_of
 from ledger.stream import WIB
 from projections.tables import Projection, metadata, replace
 
@@ -34,6 +35,15 @@ feedback = Table(
     Column("version", Integer, nullable=False),
     Column("last_position", BigInteger),
     Index("proj_feedback_unit", "unit", "status"),
+)
+
+
+# The number the public knows each ticket by (random, `ledger.feedback.PUBLIC_NUMBER`), apart from the
+# stream key (an imported LAPOR! number may be sequential): status pages look tickets up here only.
+ticket_number = Table(
+    "proj_ticket_number", metadata,
+    Column("public_number", String(40), primary_key=True),
+    Column("ticket", String(64), nullable=False, index=True),
 )
 
 
@@ -74,13 +84,17 @@ class Feedback(Projection):
 
     name = "feedback"
     rebuild_without_indexes = True  # rows are found by primary key only
-    tables = [feedback]
+    tables = [feedback, ticket_number]
 
     def apply(self, conn: Connection, chunk: Any) -> None:
         touched = chunk.touched("feedback")
-        rows = []
+        rows, numbers = [], []
         for t in touched:
             s = t.state()
             if s is not None:
                 rows.append(row(t.subject, s, t.version, t.last_position))
+                number = public_number_of(t.subject, s)
+                if number:
+                    numbers.append({"public_number": number, "ticket": t.subject})
         replace(conn, feedback, "ticket", [t.subject for t in touched], rows)
+        replace(conn, ticket_number, "ticket", [t.subject for t in touched], numbers)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from ledger.stream import WIB
-from projections.models.feedback import VERIFICATION_WORKING_DAYS, feedback
+from projections.models.feedback import VERIFICATION_WORKING_DAYS, feedback, ticket_number
 from projections.models.public_stats import public_unit as public_unit_table
 from projections.queries.shapes import _iso, _utc
 
@@ -90,10 +90,14 @@ def _guard(cells: dict[str, Any], parts: list[dict[str, Any]], nested: list[str]
         cells[shown[0][1]] = dict(SUPPRESSED)
 
 
-def feedback_ticket(engine: Engine, ticket: str, now: datetime | None = None) -> dict[str, Any] | None:
-    """A ticket's public status: classification, unit, step times, SLA, response; never the complainant."""
+def feedback_ticket(engine: Engine, number: str, now: datetime | None = None) -> dict[str, Any] | None:
+    """A ticket's public status by its public number (any case): classification, unit, step times, SLA,
+    response; never the complainant. A stream key that is not a public number (a sequential LAPOR! or
+    demo id) finds nothing, so tickets cannot be enumerated."""
     with engine.connect() as conn:
-        r = conn.execute(select(feedback).where(feedback.c.ticket == ticket)).first()
+        r = conn.execute(select(feedback, ticket_number.c.public_number)
+                         .join(ticket_number, ticket_number.c.ticket == feedback.c.ticket)
+                         .where(ticket_number.c.public_number == number.strip().upper())).first()
     if r is None:
         return None
     breached = r.verification_breached
@@ -102,7 +106,7 @@ def feedback_ticket(engine: Engine, ticket: str, now: datetime | None = None) ->
         breached = today > r.verification_due
     steps = {s: _utc(getattr(r, f"{s}_at")) for s in ("received", "verified", "dispositioned", "responded",
                                                       "closed", "rejected")}
-    return {"ticket": r.ticket, "status": r.status, "classification": r.classification, "unit": r.unit,
+    return {"ticket": r.public_number, "status": r.status, "classification": r.classification, "unit": r.unit,
             "steps": {k: v for k, v in steps.items() if v is not None},
             "verification_due": _iso(r.verification_due), "verification_working_days": VERIFICATION_WORKING_DAYS,
             "verification_breached": breached,

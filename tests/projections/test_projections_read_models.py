@@ -160,7 +160,10 @@ def test_a_ticket_shows_each_step_time_and_a_late_verification_breach_but_never_
     s.record(ledger, s.step("LPR-1", "FeedbackDispositioned", to_unit="BKPSDM"))
     clock.advance(hours=5)
     s.record(ledger, s.step("LPR-1", "FeedbackResponded", response="Sudah diperbaiki"))
-    t = queries.feedback_ticket(seen(ledger, projections), "LPR-1")
+    engine = seen(ledger, projections)
+    number = ledger.state("feedback", "LPR-1")["public_number"]
+    t = queries.feedback_ticket(engine, number.lower())
+    assert t["ticket"] == number and queries.feedback_ticket(engine, "LPR-1") is None  # only the public number
     assert t["status"] == "responded" and t["unit"] == "BKPSDM" and t["response"] == "Sudah diperbaiki"
     assert t["verification_due"] == "2025-11-06" and t["verification_breached"] is True
     assert t["steps"]["received"] == "2025-11-03T02:00:00.000000Z" and t["response_hours"] == 101.0
@@ -171,9 +174,10 @@ def test_a_waiting_ticket_is_judged_against_the_clock(world):
     ledger, projections = world
     s.record(ledger, s.ticket("LPR-2", "DINKES"))
     engine = seen(ledger, projections)
-    assert queries.feedback_ticket(engine, "LPR-2", now=datetime(2025, 11, 6, 10, tzinfo=timezone.utc))[
+    number = ledger.state("feedback", "LPR-2")["public_number"]
+    assert queries.feedback_ticket(engine, number, now=datetime(2025, 11, 6, 10, tzinfo=timezone.utc))[
         "verification_breached"] is False
-    assert queries.feedback_ticket(engine, "LPR-2", now=datetime(2025, 11, 7, 1, tzinfo=timezone.utc))[
+    assert queries.feedback_ticket(engine, number, now=datetime(2025, 11, 7, 1, tzinfo=timezone.utc))[
         "verification_breached"] is True
     assert queries.feedback_ticket(engine, "nope") is None
 

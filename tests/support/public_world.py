@@ -134,11 +134,13 @@ def feedback_events() -> list[list[dict[str, Any]]]:
     return tickets
 
 
-def load_demo(url: str, workdir: Path, employees: int = 200) -> None:
-    """`jejak demo` (a small synthetic Binjai, one year) into an empty database; the world goes on top."""
+def load_demo(url: str, workdir: Path, employees: int = 200, years: int = 1, today: str | None = None,
+              releases: bool = True) -> None:
+    """`jejak demo` (a small synthetic Binjai, one year unless told) into an empty database."""
     env = {**os.environ, "JEJAK_DATABASE_URL": url, "JEJAK_SIGNING_KEY": str(workdir / "demo-signing.key")}
     done = subprocess.run([str(Path(sys.executable).parent / "jejak"), "demo", "--employees", str(employees),
-                           "--years", "1", "--seed", "7"], env=env, capture_output=True, text=True, cwd=workdir)
+                           "--years", str(years), "--seed", "7", *(["--today", today] if today else []),
+                           *([] if releases else ["--no-releases"])], env=env, capture_output=True, text=True, cwd=workdir)
     assert done.returncode == 0, f"jejak demo failed: {done.stdout}{done.stderr}"
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from datetime import date
 
 import psycopg
 import pytest
@@ -12,7 +14,7 @@ import public_world
 from portal_apps import form_token
 from public_world import PRIVATE, small_numbers
 
-TICKET = re.compile(r"LPR-\d{4}-[A-Z2-7]{16}")
+TICKET = re.compile(r"LPR-\d{4}-[0-9A-HJKMNP-TV-Z]{16}")  # ledger.feedback.PUBLIC_NUMBER
 
 
 def _reset_pg(url: str) -> None:
@@ -62,39 +64,30 @@ def complaint(client):
     return resp.json["ticket"]
 
 
-def test_no_count_under_five_is_published_even_by_subtracting_the_units_from_the_city(client, app, world_url):
-    body = client.get("/v1/public/units").json
-    assert small_numbers(body) == []
-    # One PARKIR employee now gets a predikat: the city's "baik" would be LABKESDA's 5 plus that one.
+def test_the_due_releases_are_published_and_none_shows_a_count_under_five(client, app):
+    """Issue 16: the portal shows releases only; the small world's months of this year are published."""
+    from api.publishing import publish_due
+
     services = app.extensions["jejak"]
-    nip = public_world.PARKIR_STAFF[1]
-    services.ledger.record(public_world._evaluated(nip, public_world.PARKIR_STAFF[0], "sesuai", "sesuai", "baik"),
-                           actor="seed", batch=True)
-    services.after_write()
-    year = str(public_world.YEAR)
-    body = client.get("/v1/public/units").json
-    dinkes = next(u for u in body["items"] if u["code"] == "LABKESDA")
-    assert dinkes["predikat"][year]["baik"] == 5
-    assert body["city"]["predikat"][year]["baik"] == {"suppressed": True}
-    assert small_numbers(body) == []
+    assert client.get("/v1/public/units").json["items"] == []  # nothing published yet: no live figures either
+    done = publish_due(services.ledger, services.projections, date.today())
+    assert done and all("refused" not in d for d in done)
+    listing = client.get("/v1/public/releases").json["items"]
+    assert [r["id"] for r in listing] == [d["id"] for d in done]
+    for r in listing:
+        resp = client.get(f"/v1/public/units?release={r['id']}")
+        assert hashlib.sha256(resp.data).hexdigest() == r["content_hash"]  # served exactly as published
+        assert small_numbers(resp.json) == []
 
 
 def test_suppressed_groups_are_shown_as_suppressed_never_as_zero(client):
-    year = str(public_world.YEAR)
-    bkpsdm = client.get("/v1/public/units/PARKIR").json
-    assert bkpsdm["headcount"]["total"] == {"suppressed": True}
-    assert bkpsdm["headcount"]["by_position_type"]["pelaksana"] == {"suppressed": True}
+    parkir = client.get("/v1/public/units/PARKIR").json
+    assert parkir["headcount"]["total"] == {"suppressed": True}
+    assert parkir["headcount"]["by_position_type"]["pelaksana"] == {"suppressed": True}
     page = client.get("/opd/PARKIR").get_data(as_text=True)
     cell = re.search(r'data-key="headcount.total">(.*?)</td>', page).group(1)
     assert "&lt; 5" in cell and "disembunyikan" in cell and ">0<" not in cell
-    dinkes = client.get("/opd/LABKESDA").get_data(as_text=True)
-    for key in ("headcount.pengawas", "predikat.sangat_kurang", "predikat.sangat_baik"):
-        cell = re.search(rf'data-key="{key}">(.*?)</td>', dinkes).group(1)
-        assert "disembunyikan" in cell, key
-    kec = client.get("/opd/KEL-TANGSI").get_data(as_text=True)
-    cell = re.search(r'data-key="training.attained">(.*?)</td>', kec).group(1)
-    assert "disembunyikan" in cell
-    assert client.get("/v1/public/units/KEL-TANGSI").json["training"].get(year) in (None, {"suppressed": True})
+    assert "Rilis R-" in page  # the page names the release it shows
 
 
 def test_a_complainants_contact_is_stored_only_sealed_and_anonymous_feedback_stores_none(client, app, complaint):
@@ -182,13 +175,13 @@ def test_reading_the_portal_is_rate_limited_too(world_url, tmp_path_factory):
 
 def test_a_year_can_be_chosen_and_a_malformed_one_is_refused_in_indonesian(client):
     year = public_world.YEAR
-    page = client.get(f"/opd/LABKESDA?tahun={year - 1}").get_data(as_text=True)
-    assert f"20 JP pengembangan kompetensi tahun {year - 1}" in page
-    assert re.search(r'data-key="training.attained">0</td>', page)
-    chosen = client.get(f"/opd/LABKESDA?tahun={year}").get_data(as_text=True)
-    assert re.search(r'data-key="training.attained">6</td>', chosen)
+    page = client.get(f"/opd/LABKESDA?tahun={year}").get_data(as_text=True)
+    assert f"Rilis R-{year}-" in page  # this year comes as monthly releases: the latest one
+    missing = client.get("/?tahun=2001")
+    assert missing.status_code == 404 and "Tidak ditemukan" in missing.get_data(as_text=True)
     bad = client.get("/?tahun=dua-ribu")
     assert bad.status_code == 400 and "Tahun harus empat angka" in bad.get_data(as_text=True)
+    assert client.get("/v1/public/units?release=R-20x").status_code == 400
 
 
 def test_pages_forbid_scripts_and_foreign_resources_and_never_leak_ticket_urls(client, complaint):
@@ -216,14 +209,11 @@ def test_training_attainment_counts_pns_only_and_says_so(client, app):
     services = app.extensions["jejak"]
     services.ledger.record(events, actor="seed", batch=True)
     services.after_write()
-    unit = client.get("/v1/public/units/PUSKESMAS").json
+    from projections.releases import Period
+    from projections.releases.figures import Source, figures
+
+    content = figures(Source(services.ledger, services.read_models()), Period(str(year)))  # next April's release
+    unit = next(u for u in content["items"] if u["code"] == "PUSKESMAS")
     assert unit["headcount"]["total"] == 20 and unit["headcount"]["pns"] == 10
     assert unit["training"][str(year)] == {"staff": 10, "met_20_jp": 5, "below_20_jp": 5}
-    page = client.get(f"/opd/PUSKESMAS?tahun={year}").get_data(as_text=True)
-    for key, value in (("training.people", "10"), ("training.attained", "5"), ("training.not_attained", "5"),
-                       ("training.pct", "50 %")):
-        assert re.search(rf'data-key="{key}">{value}</td>', page), key
-    assert "PNS aktif" in page and "PNS yang memenuhi 20 JP" in page
-    earlier = client.get(f"/opd/PUSKESMAS?tahun={year - 1}").get_data(as_text=True)  # no training: 10 PNS below
-    assert re.search(r'data-key="training.not_attained">10</td>', earlier)
     assert "PNS yang memenuhi 20 JP" in client.get("/").get_data(as_text=True)

@@ -51,7 +51,7 @@ def personal_values(client) -> tuple[list[str], list[str]]:
             elif e["type"] == "DisciplinaryPenaltyImposed" and d["level"] != "berat":
                 protected.append(d["reason"])
             elif e["type"] == "FeedbackReceived":
-                tickets.append(e["subject"])
+                tickets.append(d.get("public_number") or e["subject"])  # status pages answer public numbers only
                 protected += [d["message"]] + ([d["contact_encrypted"]] if d.get("contact_encrypted") else [])
         after = batch[-1]["position"]
     return sorted(set(protected), key=len, reverse=True), tickets

@@ -1,0 +1,177 @@
+"""The audit: each suppressed cell's minimum and maximum given everything published, by linear programming.
+
+Every published cell of every release is fixed; every suppressed cell is a variable >= 0 (an
+integer, relaxed: the LP interval contains the integer one, so a cell the LP leaves wide may
+still be a little narrower in integers, never the other way round for pinning); the rows are
+`table.rows` of every release. A cell published by any release is known, so releases that count
+the same people on the same day constrain each other. The system splits into independent parts
+(cells linked by no row cannot inform each other); each part is one HiGHS model whose objective
+is changed per cell, minimised then maximised.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from typing import Any, Iterable
+
+import highspy
+import numpy as np
+
+from projections.releases.table import Cell, Row
+
+MIN_SPREAD = 2  # a suppressed count must stay uncertain by at least ±2 people ...
+SHARE = 0.5  # ... and by ±50 % of its true value: interval width >= max(4, the value)
+
+
+def protected(value: int | None, lo: float, hi: float) -> bool:
+    """The protection rule. `value` None (a cell of an earlier release, whose true value is not at hand):
+    the conservative form, width >= max(4, hi), which holds for every value the interval allows."""
+    width = hi - lo
+    if math.isinf(width):
+        return True
+    bound = hi if value is None else value
+    return width >= max(2 * MIN_SPREAD, 2 * SHARE * bound) - 1e-6
+
+
+_banner_shown = False
+
+
+def _highs() -> Any:
+    """A silent HiGHS model; the library's banner, written to stdout by the first model a process makes, is
+    sent to stderr instead (stdout carries the CLI's JSON)."""
+    global _banner_shown
+    if _banner_shown:
+        h = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            os.dup2(2, 1)
+            h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _banner_shown = True
+    h.silent()
+    h.setOptionValue("presolve", "off")  # only the objective changes between solves: start from the last basis
+    return h
+
+
+def linked(new: dict[Cell, Any], earlier: list[tuple[dict[Cell, int | None], list[Row]]]
+           ) -> list[tuple[dict[Cell, int | None], list[Row]]]:
+    """The earlier releases that share a cell with the new one, directly or through each other. The others
+    form parts of the system the new release is in no rule with: they cannot narrow its cells, nor it theirs."""
+    cells, out, left = set(new), [], list(earlier)
+    grew = True
+    while grew:
+        grew = False
+        for r in list(left):
+            if cells.intersection(r[0]):
+                out.append(r)
+                left.remove(r)
+                cells |= set(r[0])
+                grew = True
+    return out
+
+
+class Audit:
+    """The linear system of a set of releases; `interval(cell)` solves a suppressed cell's range."""
+
+    def __init__(self, releases: Iterable[tuple[dict[Cell, int | None], list[Row]]]) -> None:
+        self.known: dict[Cell, int] = {}
+        hidden: set[Cell] = set()
+        self.rows: list[Row] = []
+        for values, rows in releases:
+            for cell, v in values.items():
+                if v is None:
+                    hidden.add(cell)
+                else:
+                    self.known[cell] = v
+            self.rows += rows
+        self.hidden = hidden - set(self.known)
+        self._parts: dict[Cell, Cell] = {}
+        self._models: dict[Cell, tuple[Any, dict[Cell, int]]] = {}
+        self._link()
+
+    def _find(self, c: Cell) -> Cell:
+        parent = self._parts
+        while parent.setdefault(c, c) != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    def part(self, cell: Cell) -> Cell:
+        """The independent part of the system a suppressed cell belongs to."""
+        return self._find(cell)
+
+    def _link(self) -> None:
+        self._by_part: dict[Cell, list[int]] = {}
+        for cells, _ in self.rows:
+            free = [c for c in cells if c in self.hidden]
+            for c in free[1:]:
+                a, b = self._find(free[0]), self._find(c)
+                if a != b:
+                    self._parts[a] = b
+        for i, (cells, _) in enumerate(self.rows):
+            free = [c for c in cells if c in self.hidden]
+            if free:
+                self._by_part.setdefault(self._find(free[0]), []).append(i)
+
+    def _model(self, cell: Cell) -> tuple[Any, dict[Cell, int]]:
+        part = self._find(cell)
+        if part in self._models:
+            return self._models[part]
+        h = _highs()
+        index: dict[Cell, int] = {}
+        members = [c for c in self.hidden if self._find(c) == part]
+        for c in sorted(members):
+            index[c] = len(index)
+        h.addVars(len(index), np.zeros(len(index)), np.full(len(index), highspy.kHighsInf))
+        for i in self._by_part.get(part, []):
+            cells, kind = self.rows[i]
+            const = sum(k * self.known[c] for c, k in cells.items() if c in self.known)
+            free = [(index[c], k) for c, k in cells.items() if c in index]
+            upper = -const
+            lower = upper if kind == "eq" else -highspy.kHighsInf
+            h.addRow(lower, upper, len(free), np.array([j for j, _ in free], dtype=np.int32),
+                     np.array([float(k) for _, k in free]))
+        self._models[part] = (h, index)
+        return h, index
+
+    def protects(self, cell: Cell, value: int) -> bool:
+        """`protected(value, *interval(cell))`, solving no more than needed: the true value lies in the
+        interval and 0 bounds it below, so the maximum alone can already decide."""
+        hi = self._solve(cell, (highspy.ObjSense.kMaximize,))[0]
+        if hi - 0 < max(2 * MIN_SPREAD, 2 * SHARE * value) - 1e-6:
+            return False
+        if value == 0 or math.isinf(hi):
+            return True
+        return protected(value, self._solve(cell, (highspy.ObjSense.kMinimize,))[0], hi)
+
+    def interval(self, cell: Cell) -> tuple[float, float]:
+        """The least and greatest value of a suppressed cell consistent with everything published."""
+        if cell in self.known:
+            return self.known[cell], self.known[cell]
+        lo, hi = self._solve(cell, (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize))
+        return lo, hi
+
+    def _solve(self, cell: Cell, senses: tuple[Any, ...]) -> list[float]:
+        h, index = self._model(cell)
+        j = index[cell]
+        h.changeColCost(j, 1.0)
+        out: list[float] = []
+        for sense in senses:
+            h.changeObjectiveSense(sense)
+            h.run()
+            status = h.getModelStatus()
+            if status == highspy.HighsModelStatus.kOptimal:
+                out.append(h.getInfo().objective_function_value)
+            elif sense == highspy.ObjSense.kMaximize and status in (
+                    highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+                out.append(math.inf)  # the true values are a feasible point, so this is unbounded
+            else:
+                raise RuntimeError(f"the audit's LP for {cell} ended {h.modelStatusToString(status)}")
+        h.changeColCost(j, 0.0)
+        return out

@@ -1,0 +1,112 @@
+"""The attacks of issue 16 on the demo city's public figures: differencing, homogeneity, linear recovery.
+
+Each test is what a citizen with only public data did: compare what the portal shows before and
+after a transfer, a separation or a correction, look for groups all in one category, and solve for
+the suppressed cells with every published figure and the rules that bind them. Each must recover
+nothing.
+"""
+
+from __future__ import annotations
+
+import math
+
+from release_attacks import LB, active, publish, published, record, visible
+
+
+def differences(before: dict, after: dict) -> dict:
+    return {k: (before.get(k), after.get(k)) for k in set(before) | set(after) if before.get(k) != after.get(k)}
+
+
+def test_a_pengawas_transferring_out_changes_nothing_shown_about_the_unit_they_left(demo_city):
+    client = demo_city.app.test_client()
+    staff = active(client)
+    biggest = max({e["unit"] for e in staff} - {"BKPSDM"}, key=lambda u: sum(e["unit"] == u for e in staff))
+    pengawas = next(e for e in active(client, "pengawas") if e["unit"] == biggest)  # as DISDIK's in the issue
+    before = visible(client, pengawas["unit"])
+    assert any(k[0] == "predikat" for k in before), "the unit's predikat is published somewhere"
+    record(demo_city, [{"type": "Transferred", "subject": pengawas["nip"], "effective_date": "2026-04-11",
+                        "legal_basis": LB, "data": {"from_unit": pengawas["unit"], "to_unit": "BKPSDM"}}])
+    assert publish(demo_city, "2026-05-01").returncode == 0  # the next release (January 2026) is due
+    assert differences(before, visible(client, pengawas["unit"])) == {}
+
+
+def test_a_separation_and_an_annulled_training_change_nothing_shown_about_past_periods(demo_city):
+    client = demo_city.app.test_client()
+    ledger = demo_city.app.extensions["jejak"].ledger
+    leaving = [e for e in active(client, "pelaksana") if e["unit"] != "BKPSDM"][0]
+    trained = next(e for e in ledger.feed(0, 100000) if e["type"] == "TrainingCompleted"
+                   and e["data"]["end_date"].startswith("2025") and e["data"]["jp"] >= 10)
+    owner = ledger.state("employee", trained["subject"])["unit"]
+    before = {code: visible(client, code) for code in {leaving["unit"], owner}}
+    record(demo_city, [{"type": "Separated", "subject": leaving["nip"], "effective_date": "2026-04-12",
+                        "legal_basis": LB, "data": {"kind": "resigned"}},
+                       {"type": "Annulled", "subject": trained["subject"], "reason": "Diklat tidak pernah diikuti",
+                        "data": {"event_id": trained["event_id"]}}])
+    assert publish(demo_city, "2026-06-01").returncode == 0  # February 2026
+    assert {code: differences(b, visible(client, code)) for code, b in before.items()} == {
+        code: {} for code in before}
+
+
+def test_no_group_shows_all_or_nearly_all_of_its_people_in_one_category(demo_city):
+    client = demo_city.app.test_client()
+    homogeneous = []
+    for body in published(client):
+        for g in body["items"] + [body["city"]]:
+            total = g["headcount"]["total"]
+            for section in ("predikat", "training"):
+                for year, cells in g[section].items():
+                    cats = {k: v for k, v in cells.items() if k != "staff"}
+                    shown = {k: v for k, v in cats.items() if isinstance(v, int) and not isinstance(v, bool)}
+                    group = cells.get("staff") if section == "training" else total
+                    if shown and isinstance(group, int) and any(group - v < 5 for v in shown.values()):
+                        homogeneous.append((body.get("release"), g["code"], section, year, cells))
+    assert homogeneous == []
+
+
+def test_every_category_is_always_present_so_no_key_says_a_group_is_empty(demo_city):
+    from ledger.rules import POSITION_TYPES, PREDIKAT
+
+    client = demo_city.app.test_client()
+    for body in published(client):
+        for g in body["items"] + [body["city"]]:
+            assert set(POSITION_TYPES) <= set(g["headcount"]["by_position_type"])
+            for cells in g["predikat"].values():
+                assert set(cells) == set(PREDIKAT)
+            for cells in g["training"].values():
+                assert set(cells) == {"staff", "met_20_jp", "below_20_jp"}
+            assert len(g["feedback"]["by_status"]) == 6 and len(g["feedback"]["by_classification"]) == 3
+
+
+def test_solving_every_published_release_together_pins_no_suppressed_cell(demo_city):
+    """The linear attack: every published cell fixed, every suppressed one >= 0, all rules of all releases."""
+    from projections.releases.audit import Audit
+    from projections.releases.table import cells, rows
+
+    client = demo_city.app.test_client()
+    bodies = published(client)
+    audit = Audit([(cells(b), rows(b)) for b in bodies])
+    narrow = []
+    for c in sorted(audit.hidden):
+        lo, hi = audit.interval(c)
+        if not math.isinf(hi) and hi - lo < 4:  # narrower than ±2 people
+            narrow.append(("/".join(c), lo, hi))
+    assert len(audit.hidden) > 50 and narrow == []
+
+
+def test_each_suppressed_cell_stays_uncertain_by_half_its_true_value(demo_city):
+    """The protection rule with the true values (recomputed from the frozen ledger): width >= max(4, value)."""
+    from projections.releases import Period
+    from projections.releases.audit import Audit, protected
+    from projections.releases.figures import Source, figures
+    from projections.releases.table import cells, rows
+
+    client = demo_city.app.test_client()
+    bodies = published(client)
+    services = demo_city.app.extensions["jejak"]
+    source = Source(services.ledger, services.read_models())
+    audit = Audit([(cells(b), rows(b)) for b in bodies])
+    exposed = []
+    for b in bodies:
+        truth = cells(figures(source, Period(b["period"])))
+        exposed += [c for c, v in cells(b).items() if v is None and not protected(truth[c], *audit.interval(c))]
+    assert exposed == []
