@@ -31,6 +31,7 @@ def build(url: str) -> tuple[object, list[dict], dict[str, list[dict]]]:
         record(ledger, clock, world.plan.ordered(), lambda n: None)
         feed, after = [], 0
         while batch := ledger.feed(after, 1000):
+            ledger.reveal(batch, lambda field: True)  # as an auditor reads it: personal values, not commitments
             feed += batch
             after = batch[-1]["position"]
         projections = Projections(url)
