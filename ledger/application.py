@@ -13,6 +13,7 @@ from typing import Callable
 from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder, StoredEvent, Transcoding
 
+from ledger import unit_names
 from ledger.config import event_store_env
 from ledger.reading import Reading
 from ledger.storage import AggregateCache
@@ -49,6 +50,8 @@ class Ledger(Writing, Reading, Application):
         # Our own cache of aggregates, unless the library's is configured (the demo's bulk load).
         size = int(self.env.get("JEJAK_AGGREGATE_CACHE") or AGGREGATE_CACHE_DEFAULT)
         self.aggregates = AggregateCache(size) if size > 0 and not self.repository.cache else None
+        if (self.env.get("CREATE_TABLE") or "true").lower() not in ("false", "n", "no", "0"):
+            unit_names.backfill(self)
 
     def snapshot_problems(self) -> list[tuple[int, str]]:
         """(position, message) for each snapshot row a database still holds that disagrees with its

@@ -18,6 +18,7 @@ from ledger import employee as employee_rules
 from ledger import feedback as feedback_rules
 from ledger import internship as internship_rules
 from ledger import unit as unit_rules
+from ledger import unit_names
 from ledger.employee import Employee
 from ledger.errors import IdempotencyMismatch, LedgerError, ValidationFailed, VersionConflict
 from ledger.events import LedgerCreated
@@ -38,6 +39,8 @@ class _Batch:
     def __init__(self, ledger: Reading) -> None:
         self.ledger = ledger
         self.loaded: dict[uuid.UUID, Stream | None] = {}
+        self.unit_names: dict[str, str] = {}  # normalised name -> code, claimed by this request
+        self._named = unit_names.holder_in_table(ledger.recorder)
 
     def get(self, kind: str, key: str) -> Any:
         sid = stream_id(kind, key)
@@ -54,6 +57,13 @@ class _Batch:
         if sid in self.loaded:
             return self.loaded[sid] is not None
         return bool(self.ledger.recorder.select_events(sid, lte=1, limit=1))
+
+    def unit_name_holder(self, key: str) -> str | None:
+        """The code holding a normalised unit name: claimed earlier in this request, or recorded."""
+        return self.unit_names.get(key) or self._named(key)
+
+    def claim_unit_name(self, key: str, code: str) -> None:
+        self.unit_names.setdefault(key, code)
 
     def unit(self, code: str) -> Unit | None:
         return self.get("unit", code)
@@ -103,7 +113,8 @@ class Writing:
                 events = sorted((e for a in aggregates for e in a.collect_events()),
                                 key=lambda e: (rank[e.meta.get("derived_from") or e.meta["event_id"]],
                                                e.meta.get("derived_from") is not None))
-                recordings = self.save(*events, *aggregates, idempotency=claim)
+                recordings = self.save(*events, *aggregates, idempotency=claim,
+                                       unit_names=list(touched.unit_names.items()))
             except IntegrityError:
                 if claim is not None:
                     replay = self._replay(claim)
@@ -166,7 +177,7 @@ class Writing:
         elif kind == "employee":
             warnings = employee_rules.decide(agg, cls.__name__, data, meta, batch)
         elif kind == "unit":
-            warnings = unit_rules.decide(agg, cls.__name__, data, meta)
+            warnings = unit_rules.decide(agg, cls.__name__, data, meta, batch)
         elif kind == "internship":
             warnings = internship_rules.decide(agg, cls.__name__, data, meta, batch)
         else:

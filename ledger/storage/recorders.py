@@ -20,6 +20,10 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from ledger import integrity
 
+# Here, not imported from ledger.unit_names: storage stays below the domain modules.
+UNIT_NAME_INSERT = ("INSERT INTO jejak_unit_names (normalised, code) SELECT ?, ? WHERE NOT EXISTS"
+                    " (SELECT 1 FROM jejak_unit_names WHERE normalised = ? AND code = ?)")
+
 LEDGER_TABLES = [
     "CREATE TABLE IF NOT EXISTS jejak_leaves ("
     " position BIGINT PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, stream_id TEXT NOT NULL,"
@@ -47,6 +51,8 @@ LEDGER_TABLES = [
     "CREATE TABLE IF NOT EXISTS jejak_key_rotations ("
     " new_key_id TEXT NOT NULL, old_key_id TEXT NOT NULL, created_at TEXT NOT NULL, signature TEXT NOT NULL,"
     " PRIMARY KEY (new_key_id, old_key_id))",
+    # Every unit name ever registered, normalised (ledger/unit_names.py): a lookalike is refused.
+    "CREATE TABLE IF NOT EXISTS jejak_unit_names (normalised TEXT PRIMARY KEY, code TEXT NOT NULL)",
 ]
 # Append-only tables: a trigger refuses UPDATE, DELETE (and TRUNCATE on PostgreSQL). Tamper
 # tests disable it first, as a database superuser could; `jejak verify` then finds the change.
@@ -117,8 +123,9 @@ def recent_leaves() -> dict[int, tuple[str, bytes]]:
     return getattr(_recent, "leaves", {})
 
 
-def after_insert(cur: Cursor, rows: list[tuple[int, StoredEvent]], idempotency: Any = None) -> None:
-    """Leaves, Merkle nodes and the idempotency claim, in the events' own transaction."""
+def after_insert(cur: Cursor, rows: list[tuple[int, StoredEvent]], idempotency: Any = None,
+                 unit_names: Sequence[tuple[str, str]] = ()) -> None:
+    """Leaves, Merkle nodes, the idempotency claim and unit names, in the events' own transaction."""
     _recent.leaves = {}
     leaves = []
     nodes: dict[tuple[int, int], bytes] = {}
@@ -149,6 +156,8 @@ def after_insert(cur: Cursor, rows: list[tuple[int, StoredEvent]], idempotency: 
         principal, key, request_hash = idempotency
         cur.execute("INSERT INTO jejak_idempotency (principal, key, request_hash, positions) VALUES (?, ?, ?, ?)",
                     (principal, key, request_hash, json.dumps([p for p, _ in rows])))
+    for normalised, code in unit_names:
+        cur.execute(UNIT_NAME_INSERT, (normalised, code, normalised, code))
 
 
 class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
@@ -163,7 +172,8 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
     def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events)
         assert ids is not None
-        after_insert(Cursor(c, postgres=False), list(zip(ids, stored_events)), kwargs.get("idempotency"))
+        after_insert(Cursor(c, postgres=False), list(zip(ids, stored_events)), kwargs.get("idempotency"),
+                     kwargs.get("unit_names", ()))
         return ids
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -226,7 +236,8 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
                 (s.originator_id, s.originator_version, s.topic, s.state, i)
                 for i, s in zip(ids, stored_events)])
             self._notify_channel(curs)
-            after_insert(Cursor(curs, postgres=True), list(zip(ids, stored_events)), kwargs.get("idempotency"))
+            after_insert(Cursor(curs, postgres=True), list(zip(ids, stored_events)), kwargs.get("idempotency"),
+                     kwargs.get("unit_names", ()))
         return ids
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
