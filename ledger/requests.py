@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from ledger import provenance
 from ledger.errors import Malformed, ValidationFailed
 from ledger.events import CATALOGUE, LedgerEvent
 from ledger.fields import LINE, TEXT, Int, Obj, Str, load_date, load_object
@@ -56,8 +57,10 @@ def request_hash(body: Any) -> str:
                                      ensure_ascii=False).encode()).hexdigest()
 
 
-def parse_request(body: Any, actor: str, source: str | None, idempotency_key: str | None) -> Request:
-    """Validate the posted shape of one event; every error names its field."""
+def parse_request(body: Any, actor: str, source: str | None, idempotency_key: str | None,
+                  established: tuple[str, ...] = ()) -> Request:
+    """Validate the posted shape of one event; every error names its field. `established` names the
+    provenance fields the calling front door filled in itself (ledger/provenance.py)."""
     if not isinstance(body, dict):
         raise Malformed("body: an event is a JSON object", field="body")
     unknown = sorted(set(body) - TOP_LEVEL)
@@ -101,6 +104,7 @@ def parse_request(body: Any, actor: str, source: str | None, idempotency_key: st
             meta["source"] = value or source
         else:
             meta[name] = value
+    meta["provenance"] = provenance.split(body, source, established)
     ev = body.get("expected_version")
     expected = Int(minimum=0).load(ev, "expected_version") if ev is not None else None
     return Request(cls=cls, subject=subject, data=data, meta=meta, expected_version=expected)

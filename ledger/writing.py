@@ -82,8 +82,10 @@ class Writing:
     aggregates: AggregateCache | None
 
     def record(self, bodies: list[Any], actor: str, *, batch: bool = False, source: str | None = None,
-               idempotency_key: str | None = None) -> tuple[list[dict[str, Any]], bool]:
-        """Record events atomically; returns (receipts, replayed). Refusals record nothing."""
+               idempotency_key: str | None = None,
+               established: tuple[str, ...] = ()) -> tuple[list[dict[str, Any]], bool]:
+        """Record events atomically; returns (receipts, replayed). Refusals record nothing. `source` and
+        the provenance paths in `established` are the caller's front door's own (ledger/provenance.py)."""
         if not isinstance(bodies, list) or not 1 <= len(bodies) <= MAX_BATCH:
             raise ValidationFailed(f"events: send 1 to {MAX_BATCH} events", field="events")
         claim = None
@@ -92,7 +94,7 @@ class Writing:
             replay = self._replay(claim)
             if replay is not None:
                 return replay, True
-        requests = [self._parse(b, i if batch else None, actor, source, idempotency_key)
+        requests = [self._parse(b, i if batch else None, actor, source, idempotency_key, established)
                     for i, b in enumerate(bodies)]
         for attempt in range(MAX_RETRIES):
             touched = _Batch(self)
@@ -149,9 +151,9 @@ class Writing:
         return [self._receipt(events[p]) for p in positions if not events[p]["derived"]]
 
     def _parse(self, body: Any, index: int | None, actor: str, source: str | None,
-               idempotency_key: str | None) -> Request:
+               idempotency_key: str | None, established: tuple[str, ...]) -> Request:
         try:
-            return parse_request(body, actor, source, idempotency_key)
+            return parse_request(body, actor, source, idempotency_key, established)
         except LedgerError as exc:
             raise exc.prefixed(f"events[{index}]") if index is not None else exc
 

@@ -97,7 +97,7 @@ def submit(services: Any, box: ContactBox, body: dict[str, Any], channel: str) -
         data["contact_encrypted"] = box.seal(fields["contact"], ticket)
     try:
         services.ledger.record([{"type": "FeedbackReceived", "subject": ticket, "data": data}],
-                               actor=ACTOR, source="portal")
+                               actor=ACTOR, source="portal", established=("data.channel",))
     except (NotFound, ValidationFailed) as exc:
         if exc.field == "data.unit":
             raise Refusal({"unit": (f"unit {fields['unit']} is not registered",

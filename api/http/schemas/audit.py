@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from api.http.schemas.base import Moment, PageArgs, _text
+from api.http.schemas.events import Provenance
 from projections.models.red_flags import KINDS
 
 FLAG_KINDS = tuple(KINDS)
@@ -51,6 +52,7 @@ class AuditRow(Schema):
     correlation_id = fields.String(allow_none=True)
     derived = fields.Boolean(allow_none=True)
     changes = fields.List(fields.Nested(Change), required=True)
+    provenance = fields.Nested(Provenance, required=True)
 
 
 class AuditPage(Schema):
