@@ -14,7 +14,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder, StoredEvent, Transcoding
 
 from ledger import unit_names
-from ledger.config import event_store_env
+from ledger.config import ConfigurationError, event_store_env, whole_number
 from ledger.reading import Reading
 from ledger.storage import AggregateCache
 from ledger.writing import Writing
@@ -48,7 +48,11 @@ class Ledger(Writing, Reading, Application):
         # history pass another one. Callers never supply recording times.
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         # Our own cache of aggregates, unless the library's is configured (the demo's bulk load).
-        size = int(self.env.get("JEJAK_AGGREGATE_CACHE") or AGGREGATE_CACHE_DEFAULT)
+        cache = self.env.get("JEJAK_AGGREGATE_CACHE") or str(AGGREGATE_CACHE_DEFAULT)
+        try:
+            size = whole_number(cache, 0)
+        except ValueError as exc:
+            raise ConfigurationError(f"JEJAK_AGGREGATE_CACHE={cache!r}: {exc}") from None
         self.aggregates = AggregateCache(size) if size > 0 and not self.repository.cache else None
         if (self.env.get("CREATE_TABLE") or "true").lower() not in ("false", "n", "no", "0"):
             unit_names.backfill(self)
