@@ -16,6 +16,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
 from api.portal import feedback as public_feedback, formguard, openapi as public_openapi, view as public_view
+from api.portal.pagecache import PageCache
 from api.portal.contact_crypto import ContactBox, default_key_path
 from api.errors import ApiError, error_response
 from api.body import read_json
@@ -60,6 +61,7 @@ def _setup(state: Any) -> None:
         prefix=app.config.get("RATE_LIMIT_PREFIX", "jejak-portal"))
     key_path = Path(app.config.get("CONTACT_KEY_PATH") or default_key_path(app.extensions["jejak"].url))
     app.extensions["jejak_contact_box"] = ContactBox.from_path(key_path)
+    app.extensions["jejak_page_cache"] = PageCache()
     for name, func in public_view.FILTERS.items():
         app.jinja_env.filters[name] = func
     app.config.setdefault("OPENAPI_PATHS", {}).update(public_openapi.OPENAPI_PATHS)
@@ -74,6 +76,12 @@ def _limit(name: str) -> None:
 
 def _engine() -> Any:
     return services().read_models()
+
+
+def _once_per_change(key: tuple[Any, ...], compute: Any) -> Any:
+    """`compute()` kept until the ledger moves on (or the day changes), computed by one request at a time."""
+    version = (services().ledger.head(), public_view.today())
+    return current_app.extensions["jejak_page_cache"].get(key, version, compute)
 
 
 def _page(template: str, status: int = 200, cacheable: bool = False, **context: Any) -> tuple[str, int, dict]:
@@ -126,15 +134,23 @@ def _not_found(exc: NotFound):
 @bp.get("/")
 def overview():
     """City overview: headcount, 20 JP attainment, predikat, budget and feedback per OPD."""
-    city = public_view.city(_engine(), _year())
-    return _page("overview.html", cacheable=True, city=city, charts=public_view.city_charts(city))
+    year = _year()
+
+    def compute() -> tuple[str, int, dict]:
+        city = public_view.city(_engine(), year)
+        return _page("overview.html", cacheable=True, city=city, charts=public_view.city_charts(city))
+    return _once_per_change(("overview", year), compute)
 
 
 @bp.get("/opd/<code>")
 def unit_page(code: str):
     """One OPD's public aggregates."""
-    unit = public_view.unit(_engine(), code, _year())
-    return _page("unit.html", cacheable=True, unit=unit, charts=public_view.unit_charts(unit))
+    year = _year()
+
+    def compute() -> tuple[str, int, dict]:
+        unit = public_view.unit(_engine(), code, year)
+        return _page("unit.html", cacheable=True, unit=unit, charts=public_view.unit_charts(unit))
+    return _once_per_change(("unit", code, year), compute)
 
 
 def _year() -> int | None:
@@ -155,7 +171,7 @@ def feedback_form():
 
 
 def _form_page(form: dict[str, Any], errors: dict[str, str], status: int = 200):
-    units = public_view.unit_choices(_engine())
+    units = _once_per_change(("unit_choices",), lambda: public_view.unit_choices(_engine()))
     token = formguard.token()
     body, status, headers = _page("feedback_form.html", status, form=form, errors=errors, units=units,
                                   classifications=list(public_feedback.CLASSIFICATIONS.items()),
@@ -216,13 +232,13 @@ def _checked_ticket(ticket: str) -> str:
 @bp.get("/v1/public/units")
 def units_json():
     """Every OPD's public aggregates, and the city's; groups under 5 are `{"suppressed": true}`, never 0."""
-    return jsonify(public_view.units_json(_engine()))
+    return jsonify(_once_per_change(("units_json",), lambda: public_view.units_json(_engine())))
 
 
 @bp.get("/v1/public/units/<code>")
 def unit_json(code: str):
     """One OPD's public aggregates."""
-    return jsonify(public_view.unit_json_for(_engine(), code))
+    return jsonify(_once_per_change(("unit_json", code), lambda: public_view.unit_json_for(_engine(), code)))
 
 
 @bp.post("/v1/public/feedback")
