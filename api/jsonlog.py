@@ -83,8 +83,8 @@ class StderrHandler(logging.StreamHandler):
 def logconfig(level: str = "INFO") -> dict[str, Any]:
     """gunicorn's `logconfig_dict`: Jejak's and gunicorn's own records as JSON lines on stderr.
 
-    gunicorn's access log stays its text line on stdout (redacted by `api.cli.serve`'s logger):
-    the JSON `jejak.access` line is the one with the request id, principal and route.
+    gunicorn writes no access line (`accesslog` is off in `api.cli.serve`): each request's one line
+    is the JSON `jejak.access` line, with the request id, principal, route template and status.
     """
     return {
         "version": 1, "disable_existing_loggers": False,

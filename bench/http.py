@@ -163,7 +163,7 @@ class Server:
             try:
                 if requests.get(self.base + "/healthz", timeout=2).ok:
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # a loaded machine: accepted, not yet answering
                 time.sleep(0.1)
 
     def session(self) -> requests.Session:

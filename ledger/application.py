@@ -13,8 +13,8 @@ from typing import Any, Callable
 from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder, StoredEvent, Transcoding
 
-from ledger import disclosures
-from ledger.config import database_url, event_store_env
+from ledger import disclosures, unit_names
+from ledger.config import ConfigurationError, database_url, event_store_env, whole_number
 from ledger.reading import Reading
 from ledger.sealing import DisclosureBox, default_key_path, load_or_create_key
 from ledger.storage import AggregateCache
@@ -49,10 +49,16 @@ class Ledger(Writing, Reading, Application):
         # history pass another one. Callers never supply recording times.
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         # Our own cache of aggregates, unless the library's is configured (the demo's bulk load).
-        size = int(self.env.get("JEJAK_AGGREGATE_CACHE") or AGGREGATE_CACHE_DEFAULT)
+        cache = self.env.get("JEJAK_AGGREGATE_CACHE") or str(AGGREGATE_CACHE_DEFAULT)
+        try:
+            size = whole_number(cache, 0)
+        except ValueError as exc:
+            raise ConfigurationError(f"JEJAK_AGGREGATE_CACHE={cache!r}: {exc}") from None
         self.aggregates = AggregateCache(size) if size > 0 and not self.repository.cache else None
         self.key_path = default_key_path(database_url(url))  # the personal-data key, read when first needed
         self._box: DisclosureBox | None = None
+        if (self.env.get("CREATE_TABLE") or "true").lower() not in ("false", "n", "no", "0"):
+            unit_names.backfill(self)
 
     def disclosure_box(self) -> DisclosureBox:
         """The box over the personal-data key (`JEJAK_CONTACT_KEY`), created with the key when missing."""

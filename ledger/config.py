@@ -27,16 +27,26 @@ def create_private_file(path: str | Path) -> bool:
     return True
 
 
+def whole_number(text: str | int, minimum: int = 0, maximum: int | None = None) -> int:
+    """The one reading of a whole-number setting: digits (an optional sign), within its bounds; a
+    ValueError that says what is expected otherwise ("1.5", "lots" and "" are refused alike)."""
+    bounds = f"from {minimum} to {maximum}" if maximum is not None else f"of at least {minimum}"
+    try:
+        value = int(str(text).strip(), 10)
+    except ValueError:
+        raise ValueError(f"expected a whole number {bounds}, got {text!r}") from None
+    if value < minimum or (maximum is not None and value > maximum):
+        raise ValueError(f"expected a whole number {bounds}, got {text!r}")
+    return value
+
+
 def setting_int(name: str, default: int, minimum: int = 0) -> int:
-    """A whole-number setting, or a ConfigurationError naming the variable (not the database URL)."""
+    """A whole-number setting from the environment, or a ConfigurationError naming the variable."""
     text = os.environ.get(name, "").strip() or str(default)
     try:
-        value = int(text)
-    except ValueError:
-        raise ConfigurationError(f"{name}={text!r}: expected a whole number such as {default}") from None
-    if value < minimum:
-        raise ConfigurationError(f"{name}={text!r}: expected a whole number of at least {minimum}")
-    return value
+        return whole_number(text, minimum)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name}={text!r}: {exc}") from None
 
 
 def database_url(url: str | None = None) -> str:
@@ -67,13 +77,13 @@ def event_store_env(url: str | None = None) -> dict[str, str]:
             "POSTGRES_PORT": str(u.port or 5432),
             "POSTGRES_USER": unquote(u.username or "postgres"),
             "POSTGRES_PASSWORD": unquote(u.password or ""),
-            "POSTGRES_LOCK_TIMEOUT": str(setting_int("JEJAK_LOCK_TIMEOUT", 5)),
+            "POSTGRES_LOCK_TIMEOUT": str(setting_int("JEJAK_LOCK_TIMEOUT", 5, minimum=1)),
             "POSTGRES_POOL_SIZE": str(setting_int("JEJAK_POOL_SIZE", 5, minimum=1)),
             "POSTGRES_MAX_OVERFLOW": "10",
             "POSTGRES_CONNECT_TIMEOUT": "5",
         }
     path = sqlite_path(url)
-    lock_timeout = setting_int("JEJAK_LOCK_TIMEOUT", 10)
+    lock_timeout = setting_int("JEJAK_LOCK_TIMEOUT", 10, minimum=1)
     if path not in (":memory:",) and not path.startswith("file:"):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         create_private_file(path)

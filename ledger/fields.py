@@ -196,14 +196,20 @@ class FreeObj(Field):
     """An object whose keys are checked later, against another declaration (corrections)."""
 
     required: bool = True
+    min_properties: int = 0
 
     def load(self, value: Any, path: str) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self._fail(path, "must be an object")
+        if len(value) < self.min_properties:
+            raise self._fail(path, f"name at least {self.min_properties} field(s)")
         return dict(value)
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "object"}
+        s: dict[str, Any] = {"type": "object"}
+        if self.min_properties:
+            s["minProperties"] = self.min_properties
+        return s
 
 
 @dataclass

@@ -59,6 +59,8 @@ def decide(agg: Stream, type_: str, data: dict[str, Any], meta: dict[str, Any], 
             if name in data["fields"] and not batch.has("unit", data["fields"][name]):
                 raise NotFound(f"data.fields.{name}: unit {data['fields'][name]} is not registered",
                                field=f"data.fields.{name}")
+    if isinstance(agg, Unit) and type_ == "Corrected" and "name" in data["fields"]:
+        unit_rules.claim_name(batch, data["fields"]["name"], agg.key, "data.fields.name")
     if isinstance(agg, Unit):
         unit_rules.check_fix_keeps_budgets(agg, type_, data, meta, clock())
     return []

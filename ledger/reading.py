@@ -9,6 +9,7 @@ from typing import Any, Iterable
 
 from eventsourcing.application import AggregateNotFoundError, project_aggregate
 
+from ledger import provenance
 from ledger.employee import Employee
 from ledger.errors import NotFound
 from ledger.feedback import FeedbackCase
@@ -161,4 +162,5 @@ class Reading:
             "warnings": meta.get("warnings", []),
             "derived": meta.get("derived_from") is not None,
             "leaf_hash": leaf,
+            "provenance": provenance.of_event(meta, event.data),
         }

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from ledger import provenance
 from ledger.errors import Malformed, ValidationFailed
 from ledger.events import CATALOGUE, LedgerEvent
 from ledger.fields import LINE, TEXT, Int, Obj, Str, load_date, load_object
@@ -56,8 +57,10 @@ def request_hash(body: Any) -> str:
                                      ensure_ascii=False).encode()).hexdigest()
 
 
-def parse_request(body: Any, actor: str, source: str | None, idempotency_key: str | None) -> Request:
-    """Validate the posted shape of one event; every error names its field."""
+def parse_request(body: Any, actor: str, source: str | None, idempotency_key: str | None,
+                  established: tuple[str, ...] = ()) -> Request:
+    """Validate the posted shape of one event; every error names its field. `established` names the
+    provenance fields the calling front door filled in itself (ledger/provenance.py)."""
     if not isinstance(body, dict):
         raise Malformed("body: an event is a JSON object", field="body")
     unknown = sorted(set(body) - TOP_LEVEL)
@@ -101,6 +104,7 @@ def parse_request(body: Any, actor: str, source: str | None, idempotency_key: st
             meta["source"] = value or source
         else:
             meta[name] = value
+    meta["provenance"] = provenance.split(body, source, established)
     ev = body.get("expected_version")
     expected = Int(minimum=0).load(ev, "expected_version") if ev is not None else None
     return Request(cls=cls, subject=subject, data=data, meta=meta, expected_version=expected)
@@ -118,10 +122,7 @@ def catalogue_schema() -> list[dict[str, Any]]:
             "properties": {
                 "type": {"const": name},
                 "subject": {"type": "string", "pattern": f"^{SUBJECT_PATTERN}$"},
-                "data": object_schema(cls.DATA) if name != "Corrected" else {
-                    "type": "object", "required": ["event_id", "fields"],
-                    "properties": {"event_id": {"type": "string", "format": "uuid"},
-                                   "fields": {"type": "object"}}},
+                "data": object_schema(cls.DATA),  # exact: the validator's own declarations
                 "effective_date": {"type": "string", "format": "date"},
                 "legal_basis": LEGAL_BASIS_SCHEMA,
                 "reason": {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": TEXT},

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit, urlunsplit
 
-from ledger.config import DEFAULT_URL, is_postgres, sqlite_path
+from ledger.config import DEFAULT_URL, is_postgres, sqlite_path, whole_number
 
 
 class SettingError(ValueError):
@@ -42,16 +42,8 @@ def _positive(text: str) -> float:
     return value
 
 
-def _count(minimum: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = minimum - 1
-        if value < minimum:
-            raise ValueError(f"expected a whole number of at least {minimum}, got {text!r}")
-        return value
-    return parse
+def _count(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    return lambda text: whole_number(text, minimum, maximum)
 
 
 def _rate(text: str) -> str:
@@ -124,7 +116,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("JEJAK_DATABASE_URL", DEFAULT_URL, "the database: `sqlite:///FILE` or `postgresql://USER:PASSWORD@HOST/DB`",
             _url, secret=True),
     Setting("JEJAK_LOCK_TIMEOUT", lambda v: "5" if is_postgres(v["JEJAK_DATABASE_URL"]) else "10",
-            "seconds a writer waits for the ledger's write lock before `503 database_busy`", _positive,
+            "seconds a writer waits for the ledger's write lock before `503 database_busy`", _count(1),
             "10 (SQLite), 5 (PostgreSQL)"),
     Setting("JEJAK_POOL_SIZE", "5", "PostgreSQL connections per process (10 more on overflow)", _count(1)),
     Setting("JEJAK_AGGREGATE_CACHE", "2000", "streams each process keeps decoded; 0 turns the cache off", _count(0)),
@@ -147,7 +139,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("JEJAK_READY_MAX_LAG", "10000", "`/readyz` answers 503 when a read model is more events behind "
             "the ledger than this", _count(0)),
     Setting("JEJAK_TRUSTED_PROXIES", "0", "reverse proxies in front of `jejak serve` whose X-Forwarded-For is "
-            "trusted (1 behind one nginx); 0 uses the peer address", _count(0)),
+            "trusted (1 behind one nginx); 0 uses the peer address", _count(0, 10)),
     Setting("JEJAK_REDIS_URL", "", "Redis for the portal's rate limits, shared by every worker "
             "(`redis://127.0.0.1:6379/0`); empty keeps the counts per process", str, secret=True),
     Setting("JEJAK_LOG_LEVEL", "INFO", "level of Jejak's JSON log lines (INFO logs every request)", _log_level),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from ledger import rules
+from ledger import rules, unit_names
 from ledger.errors import NotFound, RuleViolated
 from ledger.stream import Stream
 
@@ -35,13 +35,15 @@ class Unit(Stream):
         return state["budgets"].get(year, {"allocated": 0, "realised": 0, "remaining": 0})
 
 
-def decide(unit: Unit | None, type_: str, data: dict[str, Any], meta: dict[str, Any]) -> list[rules.Warning]:
-    """Check a unit event against the rules."""
+def decide(unit: Unit | None, type_: str, data: dict[str, Any], meta: dict[str, Any],
+           batch: Any) -> list[rules.Warning]:
+    """Check a unit event against the rules; `batch` (writing's `_Batch`) knows the names units hold."""
     code = meta["subject"]
     if type_ == "UnitRegistered":
         if unit is not None:
             raise RuleViolated("unit_registered_once", f"unit {code} is already registered",
                                f"unit {code} sudah terdaftar", field="subject")
+        claim_name(batch, data["name"], code, "data.name")
         return []
     if unit is None:
         raise NotFound(f"subject: unit {code} is not registered", field="subject")
@@ -49,6 +51,11 @@ def decide(unit: Unit | None, type_: str, data: dict[str, Any], meta: dict[str, 
         b = unit.budget(data["year"])
         rules.check_budget(data["year"], data["amount"], b["allocated"], b["realised"])
     return []
+
+
+def claim_name(batch: Any, name: str, code: str, field: str) -> None:
+    """A name that reads like no other unit's, held for `code` from this request on."""
+    batch.claim_unit_name(unit_names.check_name(name, code, batch.unit_name_holder, field), code)
 
 
 def check_fix_keeps_budgets(unit: Unit, type_: str, data: dict[str, Any], meta: dict[str, Any],

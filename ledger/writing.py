@@ -19,6 +19,7 @@ from ledger import feedback as feedback_rules
 from ledger import internship as internship_rules
 from ledger import release as release_rules
 from ledger import unit as unit_rules
+from ledger import unit_names
 from ledger.employee import Employee
 from ledger.errors import IdempotencyMismatch, LedgerError, ValidationFailed, VersionConflict
 from ledger.events import LedgerCreated
@@ -42,6 +43,8 @@ class _Batch:
         self.loaded: dict[uuid.UUID, Stream | None] = {}
         self.disclosures: list[tuple[personal.Disclosure, bytes]] = []  # kept apart, sealed
         self.erasures: list[erasure.Tombstone] = []
+        self.unit_names: dict[str, str] = {}  # normalised name -> code, claimed by this request
+        self._named = unit_names.holder_in_table(ledger.recorder)
 
     def get(self, kind: str, key: str) -> Any:
         sid = stream_id(kind, key)
@@ -58,6 +61,13 @@ class _Batch:
         if sid in self.loaded:
             return self.loaded[sid] is not None
         return bool(self.ledger.recorder.select_events(sid, lte=1, limit=1))
+
+    def unit_name_holder(self, key: str) -> str | None:
+        """The code holding a normalised unit name: claimed earlier in this request, or recorded."""
+        return self.unit_names.get(key) or self._named(key)
+
+    def claim_unit_name(self, key: str, code: str) -> None:
+        self.unit_names.setdefault(key, code)
 
     def unit(self, code: str) -> Unit | None:
         return self.get("unit", code)
@@ -77,8 +87,10 @@ class Writing:
     aggregates: AggregateCache | None
 
     def record(self, bodies: list[Any], actor: str, *, batch: bool = False, source: str | None = None,
-               idempotency_key: str | None = None) -> tuple[list[dict[str, Any]], bool]:
-        """Record events atomically; returns (receipts, replayed). Refusals record nothing."""
+               idempotency_key: str | None = None,
+               established: tuple[str, ...] = ()) -> tuple[list[dict[str, Any]], bool]:
+        """Record events atomically; returns (receipts, replayed). Refusals record nothing. `source` and
+        the provenance paths in `established` are the caller's front door's own (ledger/provenance.py)."""
         if not isinstance(bodies, list) or not 1 <= len(bodies) <= MAX_BATCH:
             raise ValidationFailed(f"events: send 1 to {MAX_BATCH} events", field="events")
         claim = None
@@ -87,7 +99,7 @@ class Writing:
             replay = self._replay(claim)
             if replay is not None:
                 return replay, True
-        requests = [self._parse(b, i if batch else None, actor, source, idempotency_key)
+        requests = [self._parse(b, i if batch else None, actor, source, idempotency_key, established)
                     for i, b in enumerate(bodies)]
         for attempt in range(MAX_RETRIES):
             touched = _Batch(self)
@@ -109,7 +121,8 @@ class Writing:
                                 key=lambda e: (rank[e.meta.get("derived_from") or e.meta["event_id"]],
                                                e.meta.get("derived_from") is not None))
                 recordings = self.save(*events, *aggregates, idempotency=claim,
-                                       disclosures=touched.disclosures, erasures=touched.erasures)
+                                       disclosures=touched.disclosures, erasures=touched.erasures,
+                                       unit_names=list(touched.unit_names.items()))
             except IntegrityError:
                 if claim is not None:
                     replay = self._replay(claim)
@@ -146,9 +159,9 @@ class Writing:
         return [self._receipt(events[p]) for p in positions if not events[p]["derived"]]
 
     def _parse(self, body: Any, index: int | None, actor: str, source: str | None,
-               idempotency_key: str | None) -> Request:
+               idempotency_key: str | None, established: tuple[str, ...]) -> Request:
         try:
-            return parse_request(body, actor, source, idempotency_key)
+            return parse_request(body, actor, source, idempotency_key, established)
         except LedgerError as exc:
             raise exc.prefixed(f"events[{index}]") if index is not None else exc
 
@@ -180,7 +193,7 @@ class Writing:
         elif kind == "employee":
             warnings = employee_rules.decide(agg, cls.__name__, data, meta, batch)
         elif kind == "unit":
-            warnings = unit_rules.decide(agg, cls.__name__, data, meta)
+            warnings = unit_rules.decide(agg, cls.__name__, data, meta, batch)
         elif kind == "internship":
             warnings = internship_rules.decide(agg, cls.__name__, data, meta, batch)
         elif kind == "release":

@@ -143,7 +143,9 @@ class HRBodies:
     PPPK = "199204152023212001"       # NI PPPK born 1992-04-15
     SK = {"number": "800/1/BKPSDM/2025", "date": "2025-01-02"}
 
-    def unit(self, code="BKPSDM", name="Badan Kepegawaian dan Pengembangan SDM"):
+    def unit(self, code="BKPSDM", name=None):
+        """A unit registration; other codes than BKPSDM are named after their code (no two units share a name)."""
+        name = name or ("Badan Kepegawaian dan Pengembangan SDM" if code == "BKPSDM" else f"Dinas {code}")
         return {"type": "UnitRegistered", "subject": code, "data": {"name": name}}
 
     def budget(self, year=2025, amount=10_000_000, code="BKPSDM"):

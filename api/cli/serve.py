@@ -47,9 +47,10 @@ def serve(host: str, port: int, workers: int | None, threads: int, timeout: int)
     class Server(BaseApplication):
         def load_config(self) -> None:
             for key, value in {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
-                               "worker_class": "gthread", "timeout": timeout, "accesslog": "-",
-                               "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
-                               "logger_class": redacting_logger(), "preload_app": False,
+                               "worker_class": "gthread", "timeout": timeout,
+                               # No text access line: the JSON `jejak.access` line says it all, once
+                               # (api/observability.py); gunicorn's redacted logger stays for its own lines.
+                               "accesslog": None, "logger_class": redacting_logger(), "preload_app": False,
                                "logconfig_dict": logconfig(settings["JEJAK_LOG_LEVEL"])}.items():
                 self.cfg.set(key, value)
 

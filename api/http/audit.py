@@ -39,6 +39,7 @@ def audit():
     args = load_args(AuditArgs, request.args)
     result = page(queries.audit, args, "audit", "position", "before_position")
     _with_leaf_hashes(result["items"])
+    _with_provenance(result["items"])
     for row in result["items"]:  # values recorded before commitments: withheld by the same rule
         for i, c in enumerate(row.get("changes") or []):
             name = (c.get("field") or "").rsplit(".", 1)[-1]
@@ -62,6 +63,16 @@ def _with_leaf_hashes(rows: list[dict[str, Any]]) -> None:
         f"SELECT position, leaf_hash FROM jejak_leaves WHERE position IN ({marks})", positions)}
     for row in rows:
         row["leaf_hash"] = found.get(row["position"])
+
+
+def _with_provenance(rows: list[dict[str, Any]]) -> None:
+    """Which of each row's provenance fields the caller asserted and which the server established, as
+    its event stored them (the read model keeps the values, the ledger keeps who vouched for them)."""
+    if not rows:
+        return
+    found = {e["position"]: e["provenance"] for e in services().ledger.events_at([r["position"] for r in rows])}
+    for row in rows:
+        row["provenance"] = found.get(row["position"])
 
 
 @bp.get("/v1/audit/flags")

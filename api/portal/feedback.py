@@ -7,12 +7,16 @@ Bahasa Indonesia for the form.
 
 from __future__ import annotations
 
+import base64
+import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from api.keys import PORTAL_PRINCIPAL
 from api.portal.contact_crypto import ContactBox
+from ledger.events.base import UNIT_CODE
 from ledger.errors import NotFound, ValidationFailed
 from ledger.feedback import new_public_number
 
@@ -54,7 +58,7 @@ def check(body: dict[str, Any]) -> dict[str, Any]:
     if classification not in CLASSIFICATIONS:
         errors["classification"] = ("one of " + ", ".join(CLASSIFICATIONS), "pilih jenis masukan")
     unit = body.get("unit")
-    if not isinstance(unit, str) or not unit.strip():
+    if not isinstance(unit, str) or not re.fullmatch(UNIT_CODE.pattern, unit, re.ASCII):
         errors["unit"] = ("the code of the unit (OPD) the feedback is for", "pilih OPD yang dituju")
     message = body.get("message")
     if not isinstance(message, str) or not message.strip():
@@ -80,7 +84,7 @@ def check(body: dict[str, Any]) -> dict[str, Any]:
                              "masukan anonim tidak menyimpan kontak: kosongkan kontak atau batalkan pilihan anonim")
     if errors:
         raise Refusal(errors)
-    return {"classification": classification, "unit": unit.strip(), "message": message.strip(),
+    return {"classification": classification, "unit": unit, "message": message.strip(),
             "anonymous": flags["anonymous"], "confidential": flags["confidential"], "contact": contact}
 
 
@@ -95,7 +99,7 @@ def submit(services: Any, box: ContactBox, body: dict[str, Any], channel: str) -
         data["contact_encrypted"] = box.seal(fields["contact"], ticket)
     try:
         services.ledger.record([{"type": "FeedbackReceived", "subject": ticket, "data": data}],
-                               actor=ACTOR, source="portal")
+                               actor=ACTOR, source="portal", established=("data.channel",))
     except (NotFound, ValidationFailed) as exc:
         if exc.field == "data.unit":
             raise Refusal({"unit": (f"unit {fields['unit']} is not registered",

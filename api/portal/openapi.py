@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ledger.events.base import UNIT_CODE
+from ledger.fields import HIDDEN_RANGES
+
+# What the ledger keeps of a message: not only spaces (it is stripped), nothing hidden (ledger/fields.py).
+MESSAGE_PATTERN = f"^[^{HIDDEN_RANGES}]*[^{HIDDEN_RANGES}\\s][^{HIDDEN_RANGES}]*$"
+
 ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 SUPPRESSED = {"type": "object", "properties": {"suppressed": {"type": "boolean", "enum": [True]}},
               "description": "a group of fewer than 5 people (or tickets): never published as a number"}
@@ -30,7 +36,10 @@ UNIT = {"type": "object", "properties": {
 FEEDBACK_BODY = {"type": "object", "required": ["classification", "unit", "message"], "additionalProperties": False,
                  "properties": {
                      "classification": {"type": "string", "enum": ["aspirasi", "pengaduan", "permintaan_informasi"]},
-                     "unit": {"type": "string", "maxLength": 40}, "message": {"type": "string", "maxLength": 5000},
+                     "unit": {"type": "string", "maxLength": 40, "pattern": UNIT_CODE.schema()["pattern"]},
+                     "message": {"type": "string", "maxLength": 5000, "pattern": MESSAGE_PATTERN,
+                                 "description": "at least one character that is not a space; no control, "
+                                                "bidi or zero-width characters"},
                      "anonymous": {"type": "boolean", "default": False},
                      "confidential": {"type": "boolean", "default": False},
                      "contact": {"type": ["string", "null"], "maxLength": 200,
@@ -67,7 +76,9 @@ def _op(operation_id: str, summary: str, ok: dict[str, Any], *errors: int, statu
 PATH = [{"in": "path", "name": "code", "required": True,
          "schema": {"type": "string", "pattern": "^[A-Z0-9][A-Z0-9-]*$", "maxLength": 40}}]
 TICKET_PATH = [{"in": "path", "name": "ticket", "required": True, "schema": TICKET["properties"]["ticket"]}]
-NOMOR = [{"in": "query", "name": "nomor", "required": False, "schema": {"type": "string", "maxLength": 64}}]
+NOMOR = [{"in": "query", "name": "nomor", "required": False, "schema": {
+    "type": "string", "maxLength": 64, "pattern": r"^\s*([A-Za-z0-9][A-Za-z0-9._-]{0,63})?\s*$",
+    "description": "a ticket number as typed (spaces around it are ignored); others are answered 400"}}]
 RELEASE_ID = {"type": "string", "pattern": r"^R-[0-9]{4}(-[0-9]{2})?$",
               "description": "R-2025 (a year), R-2026-08 (a month)"}
 UNITS = {"type": "object", "description": "a release's content exactly as published (its SHA-256 is the release's "

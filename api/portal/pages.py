@@ -17,6 +17,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 
 from api.portal import feedback as public_feedback, formguard, openapi as public_openapi, release_view
 from api.portal import view as public_view
+from api.portal.pagecache import PageCache
 from api.portal.contact_crypto import ContactBox, default_key_path
 from api.errors import ApiError, error_response
 from api.body import read_json
@@ -61,6 +62,7 @@ def _setup(state: Any) -> None:
         prefix=app.config.get("RATE_LIMIT_PREFIX", "jejak-portal"))
     key_path = Path(app.config.get("CONTACT_KEY_PATH") or default_key_path(app.extensions["jejak"].url))
     app.extensions["jejak_contact_box"] = ContactBox.from_path(key_path)
+    app.extensions["jejak_page_cache"] = PageCache()
     for name, func in public_view.FILTERS.items():
         app.jinja_env.filters[name] = func
     app.config.setdefault("OPENAPI_PATHS", {}).update(public_openapi.OPENAPI_PATHS)
@@ -75,6 +77,15 @@ def _limit(name: str) -> None:
 
 def _engine() -> Any:
     return services().read_models()
+
+
+def _once_per_change(key: tuple[Any, ...], compute: Any) -> Any:
+    """`compute()` kept until the read models move on (or the day changes), computed by one request at a time.
+    The version is the read models' positions, not the ledger head: a page computed while a read model
+    lagged must be computed again once it catches up, though the head did not move."""
+    services().read_models()  # caught up first, so the version names what the page will be computed from
+    version = (tuple(sorted(services().projections.positions().items())), public_view.today())
+    return current_app.extensions["jejak_page_cache"].get(key, version, compute)
 
 
 def _page(template: str, status: int = 200, cacheable: bool = False, **context: Any) -> tuple[str, int, dict]:
@@ -127,19 +138,27 @@ def _not_found(exc: NotFound):
 @bp.get("/")
 def overview():
     """City overview: headcount, 20 JP attainment, predikat, budget and feedback per OPD."""
-    city = public_view.city(_engine(), _year(), release_view.checked(request.args.get("rilis"), "rilis"))
-    if city is None:
-        return _page("error.html", cacheable=True, title="Belum ada rilis statistik",
-                     message="Angka ASN Kota Binjai diterbitkan sebagai rilis pada tanggal tetap; belum ada rilis "
-                             "yang diterbitkan.")
-    return _page("overview.html", cacheable=True, city=city, charts=public_view.city_charts(city))
+    year, rilis = _year(), release_view.checked(request.args.get("rilis"), "rilis")
+
+    def compute() -> tuple[str, int, dict]:
+        city = public_view.city(_engine(), year, rilis)
+        if city is None:
+            return _page("error.html", cacheable=True, title="Belum ada rilis statistik",
+                         message="Angka ASN Kota Binjai diterbitkan sebagai rilis pada tanggal tetap; belum ada "
+                                 "rilis yang diterbitkan.")
+        return _page("overview.html", cacheable=True, city=city, charts=public_view.city_charts(city))
+    return _once_per_change(("overview", year, rilis), compute)
 
 
 @bp.get("/opd/<code>")
 def unit_page(code: str):
     """One OPD's public aggregates."""
-    unit = public_view.unit(_engine(), code, _year(), release_view.checked(request.args.get("rilis"), "rilis"))
-    return _page("unit.html", cacheable=True, unit=unit, charts=public_view.unit_charts(unit))
+    year, rilis = _year(), release_view.checked(request.args.get("rilis"), "rilis")
+
+    def compute() -> tuple[str, int, dict]:
+        unit = public_view.unit(_engine(), code, year, rilis)
+        return _page("unit.html", cacheable=True, unit=unit, charts=public_view.unit_charts(unit))
+    return _once_per_change(("unit", code, year, rilis), compute)
 
 
 def _year() -> int | None:
@@ -160,7 +179,7 @@ def feedback_form():
 
 
 def _form_page(form: dict[str, Any], errors: dict[str, str], status: int = 200):
-    units = public_view.unit_choices(_engine())
+    units = _once_per_change(("unit_choices",), lambda: public_view.unit_choices(_engine()))
     token = formguard.token()
     body, status, headers = _page("feedback_form.html", status, form=form, errors=errors, units=units,
                                   classifications=list(public_feedback.CLASSIFICATIONS.items()),
@@ -221,14 +240,17 @@ def _checked_ticket(ticket: str) -> str:
 @bp.get("/v1/public/units")
 def units_json():
     """A release's figures (`?release=`, else the latest) exactly as published: every OPD's and the city's."""
-    body = public_view.units_json(_engine(), release_view.checked(request.args.get("release")))
+    release = release_view.checked(request.args.get("release"))
+    body = _once_per_change(("units_json", release), lambda: public_view.units_json(_engine(), release))
     return current_app.response_class(body, mimetype="application/json") if isinstance(body, str) else jsonify(body)
 
 
 @bp.get("/v1/public/units/<code>")
 def unit_json(code: str):
     """One OPD's figures in a release (`?release=`, else the latest)."""
-    return jsonify(public_view.unit_json_for(_engine(), code, release_view.checked(request.args.get("release"))))
+    release = release_view.checked(request.args.get("release"))
+    return jsonify(_once_per_change(("unit_json", code, release),
+                                    lambda: public_view.unit_json_for(_engine(), code, release)))
 
 
 @bp.get("/v1/public/releases")

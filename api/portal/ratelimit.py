@@ -20,6 +20,8 @@ from flask import Flask, request
 from flask_limiter import Limiter
 from limits import RateLimitItemPerSecond
 
+from ledger.config import whole_number
+
 
 class PortalLimits:
     """The portal's named limits (feedback, reads) over one shared storage."""
@@ -79,12 +81,9 @@ def _item(text: str) -> tuple[int, int]:
 def parse_trusted_proxies(text: str | int | None) -> int:
     """`JEJAK_TRUSTED_PROXIES`: how many proxies of ours append to X-Forwarded-For (default 0: ignore it)."""
     try:
-        hops = int(text or 0)
+        return whole_number(text or 0, 0, 10)
     except ValueError:
-        hops = -1
-    if not 0 <= hops <= 10:
-        raise ValueError(f"{text!r}: the number of proxies in front of Jejak, 0 (none, the default) to 10")
-    return hops
+        raise ValueError(f"{text!r}: the number of proxies in front of Jejak, 0 (none, the default) to 10") from None
 
 
 def parse_rate(text: str) -> tuple[int, float]:

@@ -11,7 +11,7 @@ class Corrected(LedgerEvent):
     """A wrong record is fixed: named fields of an earlier event replaced; the original stays."""
 
     STREAM = "any"
-    DATA = {"event_id": EVENT_ID, "fields": FreeObj()}  # checked against the original's type
+    DATA = {"event_id": EVENT_ID, "fields": FreeObj(min_properties=1)}  # checked against the original's type
 
 
 @catalogued

@@ -27,7 +27,7 @@ from ledger.integrity import utc_text
 from ledger.integrity import note, witnessing
 from ledger.integrity.keyring import Keyring, public_pem, rotation_text  # noqa: F401 - public_pem re-exported
 from ledger.integrity.tree import StoredTree
-from ledger.config import database_url, is_postgres, sqlite_path
+from ledger.config import database_url, is_postgres, sqlite_path, whole_number
 from ledger.integrity.verifier import key_id, load_public_key, signed_text
 
 log = logging.getLogger("jejak.checkpoints")
@@ -259,6 +259,11 @@ def checkpointer_from_env(recorder: Any, url: str | None = None) -> Checkpointer
             raise ValidationFailed(f"{name}: expected a positive number, got {text!r}", field=name)
         return value
 
-    return Checkpointer(recorder, key_path(url), every_events=int(number("JEJAK_CHECKPOINT_EVERY_EVENTS", "1000")),
+    events = os.environ.get("JEJAK_CHECKPOINT_EVERY_EVENTS") or "1000"
+    try:
+        every_events = whole_number(events, 1)
+    except ValueError as exc:
+        raise ValidationFailed(f"JEJAK_CHECKPOINT_EVERY_EVENTS: {exc}", field="JEJAK_CHECKPOINT_EVERY_EVENTS") from None
+    return Checkpointer(recorder, key_path(url), every_events=every_events,
                         every_seconds=number("JEJAK_CHECKPOINT_EVERY_SECONDS", "300"),
                         witnesses=witnessing.peers(os.environ.get(witnessing.ENV)))

@@ -20,8 +20,10 @@ from typing import Any
 
 
 def utc_text(moment: datetime) -> str:
-    """A moment as the contract's UTC timestamp: 2025-04-01T03:04:05.123456Z."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """A moment as the contract's UTC timestamp: 2025-04-01T03:04:05.123456Z (years before 1000 with
+    their leading zeros, as ISO 8601 writes them: strftime's %Y drops them on Linux)."""
+    utc = moment.astimezone(timezone.utc)
+    return f"{utc.year:04d}" + utc.strftime("-%m-%dT%H:%M:%S.%fZ")
 
 
 def type_name(topic: str) -> str:

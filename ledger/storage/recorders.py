@@ -20,6 +20,12 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from ledger import integrity
 
+# Here, not imported from ledger.unit_names: storage stays below the domain modules.
+UNIT_NAME_INSERT = ("INSERT INTO jejak_unit_names (normalised, code) SELECT ?, ? WHERE NOT EXISTS"
+                    " (SELECT 1 FROM jejak_unit_names WHERE normalised = ? AND code = ?)")
+
+from ledger.storage.append_only import APPEND_ONLY, PG_REFUSE_FUNCTION, pg_append_only, sqlite_append_only
+
 LEDGER_TABLES = [
     "CREATE TABLE IF NOT EXISTS jejak_leaves ("
     " position BIGINT PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, stream_id TEXT NOT NULL,"
@@ -62,39 +68,9 @@ LEDGER_TABLES = [
     " prev_hash TEXT NOT NULL, row_hash TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS jejak_access_log_subject ON jejak_access_log (subject, id)",
     "CREATE INDEX IF NOT EXISTS jejak_access_log_principal ON jejak_access_log (principal, id)",
+    # Every unit name ever registered, normalised (ledger/unit_names.py): a lookalike is refused.
+    "CREATE TABLE IF NOT EXISTS jejak_unit_names (normalised TEXT PRIMARY KEY, code TEXT NOT NULL)",
 ]
-# Append-only tables: a trigger refuses UPDATE, DELETE (and TRUNCATE on PostgreSQL). Tamper
-# tests disable it first, as a database superuser could; `jejak verify` then finds the change.
-APPEND_ONLY = ["jejak_leaves", "jejak_nodes", "jejak_checkpoints", "jejak_signing_keys", "jejak_checkpoint_notes",
-               "jejak_cosignatures", "jejak_key_rotations", "jejak_erasures", "jejak_access_log"]
-# Installed only when missing (and re-enabled when found disabled), so that several processes
-# opening the ledger at once take no conflicting locks: CREATE OR REPLACE would deadlock them.
-PG_REFUSE_FUNCTION = (
-    "DO $do$ BEGIN IF to_regprocedure('jejak_refuse_change()') IS NULL THEN"
-    " CREATE FUNCTION jejak_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN"
-    " RAISE EXCEPTION USING MESSAGE = 'jejak: ' || TG_OP || ' on ' || TG_TABLE_NAME"
-    " || ' is refused: the ledger is append-only', ERRCODE = 'insufficient_privilege'; END $f$;"
-    " END IF; EXCEPTION WHEN duplicate_function THEN NULL; END $do$")
-
-
-def pg_append_only(table: str) -> list[str]:
-    out = []
-    for name, when, each in (("jejak_append_only", "UPDATE OR DELETE", "ROW"),
-                             ("jejak_no_truncate", "TRUNCATE", "STATEMENT")):
-        found = f"FROM pg_trigger WHERE tgname = '{name}' AND tgrelid = '{table}'::regclass"
-        out.append(
-            f"DO $do$ BEGIN IF NOT EXISTS (SELECT 1 {found}) THEN"
-            f" CREATE TRIGGER {name} BEFORE {when} ON {table} FOR EACH {each} EXECUTE FUNCTION jejak_refuse_change();"
-            f" ELSIF EXISTS (SELECT 1 {found} AND tgenabled = 'D') THEN ALTER TABLE {table} ENABLE TRIGGER {name};"
-            " END IF; EXCEPTION WHEN duplicate_object THEN NULL; END $do$")
-    return out
-
-
-def sqlite_append_only(table: str) -> list[str]:
-    return [f"CREATE TRIGGER IF NOT EXISTS jejak_append_only_{op.lower()}_{table} BEFORE {op} ON {table}"
-            f" BEGIN SELECT RAISE(ABORT, 'jejak: {op} on {table} is refused: the ledger is append-only'); END"
-            for op in ("UPDATE", "DELETE")]
-
 
 class Cursor:
     """One SQL dialect for the ledger's own tables: `?` placeholders on both backends."""
@@ -133,9 +109,10 @@ def recent_leaves() -> dict[int, tuple[str, bytes]]:
 
 
 def after_insert(cur: Cursor, rows: list[tuple[int, StoredEvent]], idempotency: Any = None,
-                 disclosures: Sequence[Any] = (), erasures: Sequence[Any] = ()) -> None:
-    """Leaves, Merkle nodes, the idempotency claim and the personal data kept apart (disclosures
-    sealed in, erased ones deleted with their tombstones), in the events' own transaction."""
+                 disclosures: Sequence[Any] = (), erasures: Sequence[Any] = (),
+                 unit_names: Sequence[tuple[str, str]] = ()) -> None:
+    """Leaves, Merkle nodes, the idempotency claim, the personal data kept apart (disclosures
+    sealed in, erased ones deleted with their tombstones) and unit names, in the events' own transaction."""
     _recent.leaves = {}
     leaves = []
     nodes: dict[tuple[int, int], bytes] = {}
@@ -181,6 +158,8 @@ def after_insert(cur: Cursor, rows: list[tuple[int, StoredEvent]], idempotency: 
                         " VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [(e.commitment, e.erased_by, e.erased_at, e.event_id, e.subject, e.field, e.path)
                          for e in erasures])
+    for normalised, code in unit_names:
+        cur.execute(UNIT_NAME_INSERT, (normalised, code, normalised, code))
 
 
 class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
@@ -197,7 +176,8 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
         ids = super()._insert_events(c, stored_events)
         assert ids is not None
         after_insert(Cursor(c, postgres=False), list(zip(ids, stored_events)), kwargs.get("idempotency"),
-                     kwargs.get("disclosures", ()), kwargs.get("erasures", ()))
+                     kwargs.get("disclosures", ()), kwargs.get("erasures", ()),
+                     kwargs.get("unit_names", ()))
         return ids
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -267,7 +247,8 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
                 for i, s in zip(ids, stored_events)])
             self._notify_channel(curs)
             after_insert(Cursor(curs, postgres=True), list(zip(ids, stored_events)), kwargs.get("idempotency"),
-                         kwargs.get("disclosures", ()), kwargs.get("erasures", ()))
+                         kwargs.get("disclosures", ()), kwargs.get("erasures", ()),
+                         kwargs.get("unit_names", ()))
         return ids
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:

@@ -15,8 +15,9 @@ def auth(token: str | None) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"} if token else {}
 
 
-def unit(code: str, name: str = "Dinas") -> dict[str, Any]:
-    return {"type": "UnitRegistered", "subject": code, "data": {"name": name}}
+def unit(code: str, name: str | None = None) -> dict[str, Any]:
+    """A unit registration; by default named after its code (no two units share a name)."""
+    return {"type": "UnitRegistered", "subject": code, "data": {"name": name or f"Dinas {code}"}}
 
 
 def budget(code: str, year: int, amount: int) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from api.http.schemas.base import Moment, PageArgs, _text
+from api.http.schemas.events import Provenance
 from projections.models.red_flags import KINDS
 
 FLAG_KINDS = tuple(KINDS)
@@ -57,6 +58,7 @@ class AuditRow(Schema):
                             metadata={"description": "per erased field, the id of the event that erased it"})
     erased_at = fields.Dict(keys=fields.String(), values=fields.String(),
                             metadata={"description": "per erased field, when it was erased"})
+    provenance = fields.Nested(Provenance, required=True)
 
 
 class AuditPage(Schema):

@@ -34,6 +34,15 @@ class Receipts(Schema):
     receipts = fields.List(fields.Nested(Receipt), required=True)
 
 
+class Provenance(Schema):
+    established = fields.List(fields.String(), required=True, metadata={
+        "description": "fields the server set itself: actor (from the token), recorded_at, position, version, "
+                       "leaf_hash, event_id, and source or data.channel when a front door of Jejak set them"})
+    asserted = fields.List(fields.String(), required=True, metadata={
+        "description": "fields the caller supplied and nothing verified: any of source, data.channel, "
+                       "on_behalf_of, correlation_id, legal_basis, effective_date"})
+
+
 class Event(Receipt):
     stream = fields.String(required=True)
     stream_id = fields.String(required=True)
@@ -54,6 +63,7 @@ class Event(Receipt):
                             metadata={"description": "per erased field, the id of the event that erased it"})
     erased_at = fields.Dict(keys=fields.String(), values=fields.String(),
                             metadata={"description": "per erased field, when it was erased"})
+    provenance = fields.Nested(Provenance, required=True)
 
 
 class EventPage(Schema):

@@ -46,7 +46,7 @@ def test_config_json_names_each_setting_its_value_and_where_it_came_from(jejak, 
     shown = {row["name"]: row for row in doc["settings"]}
     assert doc["ok"] is True and set(shown) == {s.name for s in SETTINGS}
     assert shown["JEJAK_READY_MAX_LAG"]["value"] == "250" and shown["JEJAK_READY_MAX_LAG"]["source"] == "environment"
-    assert shown["JEJAK_LOCK_TIMEOUT"]["value"] == "5.0" and shown["JEJAK_LOCK_TIMEOUT"]["source"] == "default"
+    assert shown["JEJAK_LOCK_TIMEOUT"]["value"] == "5" and shown["JEJAK_LOCK_TIMEOUT"]["source"] == "default"
     assert "s3cret-pw" not in result.output
 
 

@@ -13,7 +13,7 @@ from api.cli.signing import signing_key
 
 @pytest.fixture
 def env(ledger, database_url, tmp_path):
-    ledger.record([{"type": "UnitRegistered", "subject": f"OPD-{i}", "data": {"name": "Dinas"}} for i in range(6)],
+    ledger.record([{"type": "UnitRegistered", "subject": f"OPD-{i}", "data": {"name": f"Dinas {i}"}} for i in range(6)],
                   "tester", batch=True)
     return {"JEJAK_DATABASE_URL": database_url, "JEJAK_SIGNING_KEY": str(tmp_path / "keys" / "signing.key")}
 

@@ -14,7 +14,7 @@ from ledger.storage import access_log
 
 LEDGER_TABLES = ("jejak_events", "jejak_leaves", "jejak_nodes", "jejak_checkpoints", "jejak_signing_keys",
                  "jejak_idempotency", "jejak_checkpoint_notes", "jejak_cosignatures", "jejak_key_rotations",
-                 "jejak_access_log")
+                 "jejak_access_log", "jejak_unit_names")
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_an_insert_and_select_only_role_records_signs_and_verifies(app_role, tmp
     url, _ = app_role
     ledger = Ledger(url, env={"CREATE_TABLE": "false"})  # the role may not create anything
     try:
-        receipts, _ = ledger.record([{"type": "UnitRegistered", "subject": f"OPD-{i}", "data": {"name": "Dinas"}}
+        receipts, _ = ledger.record([{"type": "UnitRegistered", "subject": f"OPD-{i}", "data": {"name": f"Dinas {i}"}}
                                      for i in range(5)], "tester", batch=True)
         assert [r["position"] for r in receipts] == [1, 2, 3, 4, 5]
         key = tmp_path / "k.key"

@@ -140,7 +140,7 @@ def assert_bundle_still_verifies(world) -> None:
 def assert_next_checkpoint_inconsistent(world) -> None:
     db, ledger = world["db"], world["ledger"]
     db.rebuild_merkle_tables(ledger.recorder)
-    ledger.record([{"type": "UnitRegistered", "subject": f"LATER-{i}", "data": {"name": "Baru"}} for i in range(12)],
+    ledger.record([{"type": "UnitRegistered", "subject": f"LATER-{i}", "data": {"name": f"Baru {i}"}} for i in range(12)],
                   "tester", batch=True)
     earlier, later = world["first"], world["checkpointer"].issue()
     proof = StoredTree(ledger.recorder).consistency(earlier["tree_size"], later["tree_size"])["proof"]
