@@ -15,6 +15,7 @@ from eventsourcing.persistence import JSONTranscoder, StoredEvent, Transcoding
 
 from ledger.config import event_store_env
 from ledger.reading import Reading
+from ledger.rules.book import rulebook_from
 from ledger.storage import AggregateCache
 from ledger.writing import Writing
 
@@ -49,6 +50,8 @@ class Ledger(Writing, Reading, Application):
         # Our own cache of aggregates, unless the library's is configured (the demo's bulk load).
         size = int(self.env.get("JEJAK_AGGREGATE_CACHE") or AGGREGATE_CACHE_DEFAULT)
         self.aggregates = AggregateCache(size) if size > 0 and not self.repository.cache else None
+        # Compliance rules switched off or re-graded by the deployment (`JEJAK_RULES`), never in code.
+        self.rulebook = rulebook_from(self.env.get("JEJAK_RULES") or None)
 
     def snapshot_problems(self) -> list[tuple[int, str]]:
         """(position, message) for each snapshot row a database still holds that disagrees with its

@@ -35,7 +35,7 @@ class Unit(Stream):
         return state["budgets"].get(year, {"allocated": 0, "realised": 0, "remaining": 0})
 
 
-def decide(unit: Unit | None, type_: str, data: dict[str, Any], meta: dict[str, Any]) -> list[rules.Warning]:
+def decide(unit: Unit | None, type_: str, data: dict[str, Any], meta: dict[str, Any]) -> list[rules.Finding]:
     """Check a unit event against the rules."""
     code = meta["subject"]
     if type_ == "UnitRegistered":

@@ -24,6 +24,7 @@ from ledger.events import LedgerCreated
 from ledger.integrity import type_name, utc_text
 from ledger.reading import AGGREGATES, Reading
 from ledger.requests import Request, parse_request, request_hash
+from ledger.rules.book import Rulebook
 from ledger.storage import AggregateCache, recent_leaves
 from ledger.stream import Stream, stream_id
 from ledger.unit import Unit
@@ -70,6 +71,7 @@ class Writing:
 
     clock: Callable[[], datetime]  # set by the Ledger; `save` comes from `Application`, the reads from `Reading`
     aggregates: AggregateCache | None
+    rulebook: Rulebook  # the deployment's switches on compliance rules (`JEJAK_RULES`)
 
     def record(self, bodies: list[Any], actor: str, *, batch: bool = False, source: str | None = None,
                idempotency_key: str | None = None) -> tuple[list[dict[str, Any]], bool]:
@@ -171,7 +173,7 @@ class Writing:
             warnings = internship_rules.decide(agg, cls.__name__, data, meta, batch)
         else:
             warnings = feedback_rules.decide(agg, cls.__name__, data, meta, batch)
-        meta["warnings"] = [w.as_dict() for w in warnings]
+        meta["findings"] = self.rulebook.stored(warnings)  # hashed with the event, as all its meta
         if issubclass(cls, LedgerCreated):
             agg = AGGREGATES[kind]._create(cls, id=stream_id(kind, req.subject), data=data, meta=meta,
                                            timestamp=self.clock())

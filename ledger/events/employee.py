@@ -31,7 +31,8 @@ class EmployeeAppointed(LedgerCreated):
 
 @catalogued
 class PromotionGranted(LedgerEvent):
-    """Kenaikan pangkat: the employee rises one golongan step from the TMT."""
+    """Kenaikan pangkat: the employee rises one golongan step (penyesuaian ijazah: to the first grade of
+    the diploma named in `education_level`) from the TMT."""
 
     STREAM = "employee"
     TMT = True
@@ -39,7 +40,8 @@ class PromotionGranted(LedgerEvent):
     DATA = {
         "from_grade": Str(max_length=6),
         "to_grade": Str(max_length=6),
-        "kind": Choice(["reguler", "pilihan", "penghargaan", "penyesuaian_ijazah", "pengabdian"]),
+        "kind": Choice(["reguler", "pilihan", "penghargaan", "penyesuaian_ijazah", "pengabdian", "anumerta"]),
+        "education_level": Choice(rules.EDUCATION_LEVELS, required=False),
     }
 
 
