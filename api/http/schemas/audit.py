@@ -22,6 +22,7 @@ class AuditArgs(PageArgs):
 
 class FlagArgs(PageArgs):
     kind = _text(64, metadata={"enum": list(FLAG_KINDS)})  # the read model refuses others, naming them
+    rule = _text(60, metadata={"description": "events recorded with this rulebook finding (GET /v1/rules)"})
     unit = _text(64)
     since = Moment()
 
