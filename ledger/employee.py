@@ -160,8 +160,11 @@ def _judge_evaluation(state: dict[str, Any], data: dict[str, Any], ctx: Context)
     if year not in state["plans"]:
         raise RuleViolated("evaluation_needs_plan", f"no SKP plan (PerformancePlanned) for {year}",
                            f"belum ada rencana SKP (PerformancePlanned) untuk {year}", field="data.period.year")
-    evaluator = ctx.employee(data["evaluator"])
-    ev_state = (evaluator.state() if evaluator is not None else None) or {}
+    if isinstance(data["evaluator"], dict):  # a named official without NIP: the regional head, or another
+        ev_state = {"position": {"type": rules.official_post(data["evaluator"]["title"])}}
+    else:
+        evaluator = ctx.employee(data["evaluator"])
+        ev_state = (evaluator.state() if evaluator is not None else None) or {}
     return _found(rules.evaluator_hierarchy_warning((state.get("position") or {}).get("type"),
                                                     (ev_state.get("position") or {}).get("type")),
                   rules.evaluator_active_finding(data["evaluator"], ev_state.get("status")),

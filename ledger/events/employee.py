@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ledger import rules
 from ledger.events.base import EVENT_ID, LedgerCreated, LedgerEvent, POSITION, RATING, UNIT_CODE, catalogued
-from ledger.fields import Choice, Date, Int, List, Money, Nip, Obj, Str, Year
+from ledger.fields import Choice, Date, Int, List, Money, Nip, NipOrOfficial, Obj, Str, Year
 
 
 @catalogued
@@ -73,7 +73,7 @@ class PerformancePlanned(LedgerEvent):
     DATA = {
         "year": Year(),
         "approach": Choice(["kuantitatif", "kualitatif"]),
-        "evaluator": Nip(),
+        "evaluator": NipOrOfficial(),
         "evaluator_superior": Nip(required=False),
         "results": List(Obj({"indicator": Str(), "target": Str(max_length=200)}), min_items=1, max_items=50),
     }
@@ -90,7 +90,7 @@ class PerformanceEvaluated(LedgerEvent):
         "results_rating": RATING,
         "behaviour_rating": RATING,
         "predikat": Choice(rules.PREDIKAT),
-        "evaluator": Nip(),
+        "evaluator": NipOrOfficial(),
         "evaluated_on": Date(required=False),
     }
 

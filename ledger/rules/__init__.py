@@ -13,7 +13,8 @@ from ledger.rules.discipline import (PENALTY_KINDS, PENALTY_MONTHS, check_penalt
                                      running_penalty_finding)
 from ledger.rules.evaluation import (EVALUATOR_HIERARCHY, PREDIKAT, PREDIKAT_MATRIX, RATINGS,
                                      check_evaluator_not_self, check_objection_window, check_period, check_predikat,
-                                     evaluator_active_finding, evaluator_hierarchy_warning, objection_decider_finding)
+                                     evaluator_active_finding, evaluator_hierarchy_warning, objection_decider_finding,
+                                     official_post)
 from ledger.rules.feedback import FEEDBACK_NEXT, check_feedback_step
 from ledger.rules.identity import born_of, check_birth_date_matches, check_nip, cpns_month, gender_finding
 from ledger.rules.leave import (LEAVE_KINDS, PPPK_LEAVE_KINDS, annual_allowance, check_leave, check_leave_dates,
@@ -32,7 +33,7 @@ __all__ = ["PNS_GRADES", "PPPK_GRADES", "POSITION_TYPES", "OFFICIAL_POSITION_TYP
            "Finding", "Warning", "book", "check_nip", "born_of", "cpns_month", "check_birth_date_matches", "gender_finding", "check_grade",
            "check_current_grade", "check_next_grade", "allowed_promotion_months", "check_promotion_tmt",
            "diploma_finding", "check_predikat", "check_period", "check_evaluator_not_self",
-           "evaluator_hierarchy_warning", "evaluator_active_finding", "objection_decider_finding",
+           "evaluator_hierarchy_warning", "evaluator_active_finding", "objection_decider_finding", "official_post",
            "check_objection_window", "check_penalty_kind", "penalty_end", "running_penalty_finding", "check_leave",
            "check_leave_dates", "leave_findings", "annual_allowance", "cltn_finding", "check_jp",
            "check_training_dates", "check_budget", "check_not_separated", "past_bup_finding", "pension_date",

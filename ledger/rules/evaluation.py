@@ -57,8 +57,16 @@ EVALUATOR_HIERARCHY = {
     "jf_terampil": {"pengawas", "administrator", "jpt_pratama"},
     "jf_mahir": {"pengawas", "administrator", "jpt_pratama"},
     "jf_penyelia": {"pengawas", "administrator", "jpt_pratama"},
-    "jpt_pratama": {"jpt_madya"},  # head of OPD by the Sekda (a JPT madya post)
+    # JPT Pratama (a kota's Sekda among them) by the regional head, who holds no NIP; a JPT Madya
+    # evaluates them where there is one (a province's Sekda).
+    "jpt_pratama": {"kepala_daerah", "jpt_madya"},
 }
+REGIONAL_HEADS = ("wali kota", "walikota", "bupati", "gubernur")
+
+
+def official_post(title: str) -> str:
+    """The post of an evaluator named without NIP: the regional head (`kepala_daerah`) or another official."""
+    return "kepala_daerah" if any(h in title.lower() for h in REGIONAL_HEADS) else "pejabat_lain"
 
 
 def check_predikat(results_rating: str, behaviour_rating: str, predikat: str) -> None:
@@ -81,7 +89,7 @@ def check_period(kind: str, number: int | None) -> None:
                            field="data.period.number")
 
 
-def check_evaluator_not_self(subject: str, evaluator: str) -> None:
+def check_evaluator_not_self(subject: str, evaluator: object) -> None:
     """The evaluator (pejabat penilai kinerja) is never the evaluated person (PermenPANRB 6/2022)."""
     if subject == evaluator:
         raise RuleViolated("evaluator_not_self", "the evaluator cannot be the evaluated employee",
@@ -107,7 +115,7 @@ def check_objection_window(evaluated_on: date, filed_on: date) -> None:
                            field="data.filed_on")
 
 
-def evaluator_active_finding(evaluator: str, status: str | None) -> Warning | None:
+def evaluator_active_finding(evaluator: object, status: str | None) -> Warning | None:
     """The evaluator is an active ASN (PermenPANRB 6/2022 art. 8): a separated one is a finding."""
     if status != "separated":
         return None
@@ -115,7 +123,7 @@ def evaluator_active_finding(evaluator: str, status: str | None) -> Warning | No
                    f"pejabat penilai {evaluator} sudah berhenti dari dinas", {"evaluator": evaluator})
 
 
-def objection_decider_finding(decided_by: str, evaluator: str | None) -> Warning | None:
+def objection_decider_finding(decided_by: str, evaluator: object) -> Warning | None:
     """An objection is decided by the evaluator's superior, never by the evaluator (PP 30/2019 art. 59)."""
     if evaluator is None or decided_by != evaluator:
         return None

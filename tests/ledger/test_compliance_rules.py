@@ -194,3 +194,28 @@ def test_a_gender_against_the_nips_sex_digit_is_recorded_with_its_finding_perka_
     hr.finds(ledger, hr.appoint(gender="l"))
     hr.finds(ledger, hr.appoint(nip="198503122010012003", gender="l"), "nip_gender_matches")
     hr.refuses(ledger, hr.appoint(nip="198503122010013004"), "nip_gender")
+
+
+def test_the_wali_kota_evaluates_a_jpt_pratama_without_nip_permenpanrb_6_2022(ledger, hr):
+    wali_kota = {"name": "Amir Hamzah", "title": "Wali Kota Binjai"}
+    hr.employee(ledger, hr.plan(evaluator=wali_kota), post="jpt_pratama", grade="IV/c")
+    event = hr.finds(ledger, hr.evaluate(evaluator=wali_kota))
+    assert event["data"]["evaluator"] == wali_kota
+    assert ledger.state("employee", NIP)["plans"][2025]["evaluator"] == wali_kota
+
+
+def test_another_official_without_nip_evaluating_a_jpt_pratama_is_recorded_with_its_finding_permenpanrb_6_2022(
+        ledger, hr):
+    other = {"name": "Budi", "title": "Kepala Dinas Pendidikan"}
+    hr.employee(ledger, hr.plan(evaluator=other), post="jpt_pratama", grade="IV/c")
+    hr.finds(ledger, hr.evaluate(evaluator=other), "evaluator_hierarchy")
+
+
+def test_an_evaluator_without_nip_must_be_named_with_a_title(ledger, hr):
+    from ledger.errors import ValidationFailed
+    import pytest
+
+    hr.employee(ledger, post="jpt_pratama", grade="IV/c")
+    with pytest.raises(ValidationFailed) as caught:
+        ledger.record([hr.plan(evaluator={"name": "Amir Hamzah"})], "clerk")
+    assert caught.value.field == "data.evaluator.title"
