@@ -75,7 +75,8 @@ def decide(emp: Employee | None, type_: str, data: dict[str, Any], meta: dict[st
     found = _judge(state, type_, data, tmt, nip, ctx)
     on = tmt or (Employee.NATURAL_DATES[type_](data) if type_ in Employee.NATURAL_DATES else None)
     return [*found, *_found(rules.past_bup_finding(state["employment_type"], rules.born_of(nip),
-                                                   state.get("position"), on, type_))]
+                                                   state.get("position"), on, type_),
+                            rules.dismissal_finding(state["penalties"], on, type_))]
 
 
 def _found(*findings: rules.Finding | None) -> list[rules.Finding]:

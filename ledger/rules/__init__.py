@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ledger.rules import book, records  # noqa: F401  (records declares the ledger's own consistency rules)
 from ledger.rules.base import Finding, Warning, _add_years, age_on, months_later  # noqa: F401
-from ledger.rules.discipline import (PENALTY_KINDS, PENALTY_MONTHS, check_penalty_kind, penalty_end,
+from ledger.rules.discipline import (PENALTY_KINDS, PENALTY_MONTHS, check_penalty_kind, dismissal_finding, penalty_end,
                                      running_penalty_finding)
 from ledger.rules.evaluation import (EVALUATOR_HIERARCHY, PREDIKAT, PREDIKAT_MATRIX, RATINGS,
                                      check_evaluator_not_self, check_objection_window, check_period, check_predikat,
@@ -34,7 +34,7 @@ __all__ = ["PNS_GRADES", "PPPK_GRADES", "POSITION_TYPES", "OFFICIAL_POSITION_TYP
            "check_current_grade", "check_next_grade", "allowed_promotion_months", "check_promotion_tmt",
            "diploma_finding", "check_predikat", "check_period", "check_evaluator_not_self",
            "evaluator_hierarchy_warning", "evaluator_active_finding", "objection_decider_finding", "official_post",
-           "check_objection_window", "check_penalty_kind", "penalty_end", "running_penalty_finding", "check_leave",
+           "check_objection_window", "check_penalty_kind", "dismissal_finding", "penalty_end", "running_penalty_finding", "check_leave",
            "check_leave_dates", "leave_findings", "annual_allowance", "cltn_finding", "check_jp",
            "check_training_dates", "check_budget", "check_not_separated", "past_bup_finding", "pension_date",
            "is_teacher", "check_feedback_step", "retirement_age", "transfer_tenure_warning", "PPPK_JP_CEILING",

@@ -10,6 +10,9 @@ from ledger.rules import book
 
 book.validation("penalty_kind_for_level", "PP 94/2021", "art. 8", "A penalty's kind belongs to its level.",
                 "Jenis hukuman disiplin sesuai tingkatnya.")
+book.compliance("dismissal_without_separation", "PP 94/2021", "art. 8(4)", "serious",
+                "A dismissal penalty separates the employee: no other personnel action follows it.",
+                "Hukuman pemberhentian memberhentikan pegawai: tidak ada tindakan kepegawaian lain setelahnya.")
 book.compliance("promotion_during_penalty", "PP 94/2021; PP 99/2000", "art. 29; art. 20", "serious",
                 "No promotion (nor KGB) while a disciplinary penalty runs.",
                 "Tidak ada kenaikan pangkat (maupun KGB) selama hukuman disiplin berjalan.")
@@ -55,4 +58,20 @@ def running_penalty_finding(penalties: dict, on: date | None) -> Warning | None:
                            f"promotion on {on} while the penalty {p['kind']} runs ({p['since']} to {end})",
                            f"kenaikan pangkat pada {on} saat hukuman {p['kind']} berjalan ({p['since']} s.d. {end})",
                            {"penalty_event_id": p["event_id"], "kind": p["kind"], "since": p["since"], "until": end})
+    return None
+
+
+DISMISSALS = {"pemberhentian_dengan_hormat_tidak_atas_permintaan_sendiri"}
+
+
+def dismissal_finding(penalties: dict, on: date | None, type_: str) -> Warning | None:
+    """A personnel action dated on or after a dismissal penalty, with no `Separated` recorded (PP 94/2021 art. 8)."""
+    if on is None or type_ in ("Separated", "DisciplinaryPenaltyAnnulled"):
+        return None
+    for p in penalties.values():
+        if p["kind"] in DISMISSALS and p["since"] <= on:
+            return Warning("dismissal_without_separation",
+                           f"{type_} on {on}, after the dismissal of {p['since']} with no separation recorded",
+                           f"{type_} pada {on}, setelah pemberhentian {p['since']} tanpa pencatatan berhenti",
+                           {"penalty_event_id": p["event_id"], "dismissed_from": p["since"], "on": on})
     return None

@@ -96,17 +96,17 @@ def leave_findings(kind: str, employment_type: str, start: date, end: date, days
         if not served(5):
             find("long_leave_service", "cuti besar before 5 years of service",
                  "cuti besar sebelum masa kerja 5 tahun", service_start=service_start)
-        if end >= months_later(start, 3):
+        if end > months_later(start, 3):
             find("long_leave_cap", f"cuti besar of {span} days, above 3 months",
                  f"cuti besar {span} hari, melebihi 3 bulan", calendar_days=span)
     elif kind == "sakit":
         pns = employment_type == "pns"
-        if end >= (months_later(_add_years(start, 1), 6) if pns else months_later(start, 1)):
+        if end > (months_later(_add_years(start, 1), 6) if pns else months_later(start, 1)):
             cap, cap_id = ("1 year and 6 months", "1 tahun 6 bulan") if pns else ("1 month (PPPK)", "1 bulan (PPPK)")
             find("sick_leave_cap", f"cuti sakit of {span} days, above {cap}",
                  f"cuti sakit {span} hari, melebihi {cap_id}", calendar_days=span)
     elif kind == "melahirkan":
-        if end >= months_later(start, 3):
+        if end > months_later(start, 3):
             find("maternity_leave_cap", f"cuti melahirkan of {span} days, above 3 months",
                  f"cuti melahirkan {span} hari, melebihi 3 bulan", calendar_days=span)
         male = gender == "l" or (employment_type == "pns" and nip[14:15] == "1")

@@ -219,3 +219,12 @@ def test_an_evaluator_without_nip_must_be_named_with_a_title(ledger, hr):
     with pytest.raises(ValidationFailed) as caught:
         ledger.record([hr.plan(evaluator={"name": "Amir Hamzah"})], "clerk")
     assert caught.value.field == "data.evaluator.title"
+
+
+def test_an_action_after_a_dismissal_penalty_without_separation_is_recorded_with_its_finding_pp_94_2021(ledger, hr):
+    dismissal = hr.penalty("berat", "pemberhentian_dengan_hormat_tidak_atas_permintaan_sendiri", tmt="2025-05-01")
+    hr.employee(ledger, dismissal)
+    hr.finds(ledger, _training(NIP, "2025-04-07", "2025-04-09"))  # before the dismissal took effect
+    hr.finds(ledger, _training(NIP, "2025-07-01", "2025-07-04"), "dismissal_without_separation")
+    hr.finds(ledger, hr.separate("dismissed_honourably", tmt="2025-05-01"))
+    hr.refuses(ledger, _training(NIP, "2025-08-04", "2025-08-06"), "no_action_after_separation")
