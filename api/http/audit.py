@@ -38,6 +38,7 @@ def audit():
     args = load_args(AuditArgs, request.args)
     result = page(queries.audit, args, "audit", "position", "before_position")
     _with_leaf_hashes(result["items"])
+    _with_findings(result["items"])
     if not has_role("auditor"):  # inspectors see that a personal field changed, never its values
         for row in result["items"]:
             row["changes"] = [{**c, "before": None, "after": None} if c.get("field") in PERSONAL else c
@@ -56,6 +57,14 @@ def _with_leaf_hashes(rows: list[dict[str, Any]]) -> None:
         f"SELECT position, leaf_hash FROM jejak_leaves WHERE position IN ({marks})", positions)}
     for row in rows:
         row["leaf_hash"] = found.get(row["position"])
+
+
+def _with_findings(rows: list[dict[str, Any]]) -> None:
+    """Each row's findings as stored in its event (hashed with it), read from the ledger like its leaf hash."""
+    if rows:
+        stored = {e["position"]: e["findings"] for e in services().ledger.events_at([r["position"] for r in rows])}
+        for row in rows:
+            row["findings"] = stored.get(row["position"], [])
 
 
 @bp.get("/v1/audit/flags")

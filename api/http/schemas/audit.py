@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from api.http.schemas.base import Moment, PageArgs, _text
+from api.http.schemas.events import Finding
 from projections.models.red_flags import KINDS
 
 FLAG_KINDS = tuple(KINDS)
@@ -52,6 +53,8 @@ class AuditRow(Schema):
     correlation_id = fields.String(allow_none=True)
     derived = fields.Boolean(allow_none=True)
     changes = fields.List(fields.Nested(Change), required=True)
+    findings = fields.List(fields.Nested(Finding), metadata={
+        "description": "the rulebook's findings stored with the event (GET /v1/rules)"})
 
 
 class AuditPage(Schema):

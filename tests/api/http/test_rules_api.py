@@ -31,5 +31,7 @@ def test_a_finding_shows_on_the_event_its_history_the_feed_and_the_flags_by_rule
     flags = client.get("/v1/audit/flags?rule=promotion_two_baik_years", headers=auth(tokens["inspector"])).json
     assert receipt["event_id"] in [f["event_id"] for f in flags["items"]]
     assert all(f["detail"]["rule"] == "promotion_two_baik_years" for f in flags["items"])
+    audit = client.get(f"/v1/audit?subject={NIP}&type=PromotionGranted", headers=auth(tokens["inspector"])).json
+    assert [r["findings"] for r in audit["items"] if r["position"] == receipt["position"]] == [[finding]]
     other = client.get("/v1/audit/flags?rule=action_past_bup", headers=auth(tokens["inspector"])).json
     assert other["items"] == []
