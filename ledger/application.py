@@ -17,6 +17,7 @@ from ledger import disclosures, unit_names
 from ledger.config import ConfigurationError, database_url, event_store_env, whole_number
 from ledger.reading import Reading
 from ledger.sealing import DisclosureBox, default_key_path, load_or_create_key
+from ledger.rules.book import rulebook_from
 from ledger.storage import AggregateCache
 from ledger.writing import Writing
 
@@ -55,6 +56,8 @@ class Ledger(Writing, Reading, Application):
         except ValueError as exc:
             raise ConfigurationError(f"JEJAK_AGGREGATE_CACHE={cache!r}: {exc}") from None
         self.aggregates = AggregateCache(size) if size > 0 and not self.repository.cache else None
+        # Compliance rules switched off or re-graded by the deployment (`JEJAK_RULES`), never in code.
+        self.rulebook = rulebook_from(self.env.get("JEJAK_RULES") or None)
         self.key_path = default_key_path(database_url(url))  # the personal-data key, read when first needed
         self._box: DisclosureBox | None = None
         if (self.env.get("CREATE_TABLE") or "true").lower() not in ("false", "n", "no", "0"):

@@ -25,7 +25,7 @@ def realise_training_cost(batch: Any, data: dict[str, Any], meta: dict[str, Any]
     unit.trigger_event(TrainingBudgetRealised, data={"year": year, "amount": data["cost"],
                                                      "training_event_id": meta["event_id"]},
                        meta={**meta, "event_id": str(uuid.uuid4()), "subject": data["funding_unit"],
-                             "idempotency_key": None, "effective_date": None, "warnings": [],
+                             "idempotency_key": None, "effective_date": None, "findings": [],
                              "derived_from": meta["event_id"],
                              "reason": f"Realisasi biaya pelatihan {meta['subject']}"},
                        timestamp=clock())
@@ -44,7 +44,7 @@ def annul_training_cost(batch: Any, agg: Stream, data: dict[str, Any], meta: dic
         return
     unit.trigger_event(Annulled, data={"event_id": derived["id"]},
                        meta={**meta, "event_id": str(uuid.uuid4()), "subject": unit.key,
-                             "idempotency_key": None, "effective_date": None, "warnings": [],
+                             "idempotency_key": None, "effective_date": None, "findings": [],
                              "derived_from": meta["event_id"]},
                        timestamp=clock())
     batch.put(unit)

@@ -124,8 +124,11 @@ def penalty_annulled(s: State, d: Data, f: Fact, on: DateOf) -> None:
 
 @effect(ev.LeaveGranted)
 def leave_granted(s: State, d: Data, f: Fact, on: DateOf) -> None:
-    """Days taken, per year of the leave's start and per kind of leave."""
+    """Days taken, per year of the leave's start and per kind of leave; CLTN periods kept whole (what
+    is not allowed during them is judged by date)."""
     _add(s["leave"].setdefault(d["start_date"].year, {}), d["kind"], d["days"])
+    if d["kind"] == "cltn":
+        s["cltn"] = [*s.get("cltn", []), (d["start_date"], d["end_date"])]
 
 
 @effect(ev.TrainingCompleted)

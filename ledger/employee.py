@@ -40,7 +40,8 @@ class Employee(Stream):
 
     def start(self) -> dict[str, Any]:
         return {"nip": self.key, "training": {}, "annual_predikat": {}, "evaluations": {}, "plans": {},
-                "penalties": {}, "leave": {}, "objections": {}, "latest_predikat": None, "separation": None}
+                "penalties": {}, "leave": {}, "objections": {}, "latest_predikat": None, "separation": None,
+                "cltn": []}
 
     def complete(self, state: dict[str, Any]) -> dict[str, Any]:
         """Annual leave (cuti tahunan) days per year: what its quota rule reads."""
@@ -57,13 +58,13 @@ class Context(Protocol):
 
 
 def decide(emp: Employee | None, type_: str, data: dict[str, Any], meta: dict[str, Any],
-           ctx: Context) -> list[rules.Warning]:
-    """Check an employee event against the rules; return the *(check)* warnings."""
+           ctx: Context) -> list[rules.Finding]:
+    """Check an employee event against the rules: refuse what cannot be true, return the findings."""
     tmt = meta.get("effective_date")
     nip = meta["subject"]
     if type_ == "EmployeeAppointed":
         _decide_appointment(emp, data, tmt, nip, ctx)
-        return []
+        return _found(rules.gender_finding(nip, data["employment_type"], data.get("gender")))
     if emp is None:
         raise NotFound(f"subject: no employee with NIP {nip} was appointed", field="subject")
     state = emp.state()
@@ -71,8 +72,22 @@ def decide(emp: Employee | None, type_: str, data: dict[str, Any], meta: dict[st
         raise NotFound(f"subject: employee {nip} has no appointment in effect", field="subject")
     rules.check_not_separated(state["status"] == "separated")
     check_own(type_, data, tmt, nip, state["employment_type"])
-    warning = _judge(state, type_, data, tmt, nip, ctx)
-    return [warning] if warning else []
+    found = _judge(state, type_, data, tmt, nip, ctx)
+    on = tmt or (Employee.NATURAL_DATES[type_](data) if type_ in Employee.NATURAL_DATES else None)
+    return [*found, *_found(rules.past_bup_finding(state["employment_type"], rules.born_of(nip),
+                                                   state.get("position"), on, type_),
+                            rules.dismissal_finding(state["penalties"], on, type_))]
+
+
+def _found(*findings: rules.Finding | None) -> list[rules.Finding]:
+    return [f for f in findings if f is not None]
+
+
+def service_start(nip: str, state: dict[str, Any]) -> date | None:
+    """Service counts from the TMT CPNS (NIP digits 9-14) for a PNS, from the appointment for PPPK."""
+    starts = [d for d in (rules.cpns_month(nip) if state["employment_type"] == "pns" else None,
+                          state.get("appointed_on")) if d is not None]
+    return min(starts) if starts else None
 
 
 def _decide_appointment(emp: Employee | None, data: dict[str, Any], tmt: date | None, nip: str,
@@ -90,11 +105,17 @@ def _decide_appointment(emp: Employee | None, data: dict[str, Any], tmt: date | 
 
 
 def _judge(state: dict[str, Any], type_: str, data: dict[str, Any], tmt: date | None, nip: str,
-           ctx: Context) -> rules.Warning | None:
-    """The rules a later event must keep against the employee's current state; its warning, if any."""
+           ctx: Context) -> list[rules.Finding]:
+    """The rules a later event must keep against the employee's current state; its findings."""
+    cltn = state.get("cltn", [])
     if type_ == "PromotionGranted":
         rules.check_current_grade(state["grade"], data["from_grade"])
-        return rules.promotion_predikat_warning(state["annual_predikat"], tmt) if data["kind"] == "reguler" else None
+        return _found(rules.promotion_predikat_warning(state["annual_predikat"], tmt)
+                      if data["kind"] in rules.PREDIKAT_KINDS else None,
+                      rules.diploma_finding(data["to_grade"], data.get("education_level"))
+                      if data["kind"] == "penyesuaian_ijazah" else None,
+                      rules.running_penalty_finding(state["penalties"], tmt),
+                      rules.cltn_finding(cltn, tmt, "promotion"))
     if type_ == "PositionAssigned":
         _require_unit(ctx, data["unit"], "data.unit")
     elif type_ == "Transferred":
@@ -104,16 +125,9 @@ def _judge(state: dict[str, Any], type_: str, data: dict[str, Any], tmt: date | 
                                f"from_unit {data['from_unit']} bukan unit saat ini {state['unit']}",
                                field="data.from_unit")
         _require_unit(ctx, data["to_unit"], "data.to_unit")
-        return rules.transfer_tenure_warning(state.get("in_post_since"), tmt)
+        return _found(rules.transfer_tenure_warning(state.get("in_post_since"), tmt))
     elif type_ == "PerformanceEvaluated":
-        year = data["period"]["year"]
-        if year not in state["plans"]:
-            raise RuleViolated("evaluation_needs_plan", f"no SKP plan (PerformancePlanned) for {year}",
-                               f"belum ada rencana SKP (PerformancePlanned) untuk {year}", field="data.period.year")
-        evaluator = ctx.employee(data["evaluator"])
-        ev_state = evaluator.state() if evaluator is not None else None
-        return rules.evaluator_hierarchy_warning((state.get("position") or {}).get("type"),
-                                                 ((ev_state or {}).get("position") or {}).get("type"))
+        return _judge_evaluation(state, data, ctx)
     elif type_ == "ObjectionFiled":
         ev = state["evaluations"].get(data["evaluation_event_id"])
         if ev is None:
@@ -121,29 +135,57 @@ def _judge(state: dict[str, Any], type_: str, data: dict[str, Any], tmt: date | 
                            field="data.evaluation_event_id")
         rules.check_objection_window(ev["evaluated_on"], data["filed_on"])
     elif type_ == "ObjectionDecided":
-        obj = state["objections"].get(data["objection_event_id"])
-        if obj is None:
-            raise NotFound(f"data.objection_event_id: no objection {data['objection_event_id']} of {nip}",
-                           field="data.objection_event_id")
-        if obj["decided"] is not None:
-            raise RuleViolated("objection_decision_final", "the objection was already decided; that decision is final",
-                               "keberatan sudah diputus; keputusan itu final", field="data.objection_event_id")
-        if data["decided_by"] == nip:
-            raise RuleViolated("evaluator_not_self", "an employee cannot decide their own objection",
-                               "pegawai tidak dapat memutus keberatannya sendiri", field="data.decided_by")
+        return _judge_decision(state, data, nip)
     elif type_ == "DisciplinaryPenaltyAnnulled":
         if data["penalty_event_id"] not in state["penalties"]:
             raise NotFound(f"data.penalty_event_id: no active penalty {data['penalty_event_id']} of {nip}",
                            field="data.penalty_event_id")
     elif type_ == "LeaveGranted":
-        rules.check_leave(data["kind"], state["employment_type"], data["start_date"], data["end_date"], data["days"],
-                          state["leave_days"].get(data["start_date"].year, 0), state.get("appointed_on"))
+        rules.check_leave(data["kind"], state["employment_type"], data["start_date"], data["end_date"], data["days"])
+        return rules.leave_findings(data["kind"], state["employment_type"], data["start_date"], data["end_date"],
+                                    data["days"], nip, state.get("gender"), state["leave_days"],
+                                    service_start(nip, state))
     elif type_ == "TrainingCompleted":
         _require_unit(ctx, data["funding_unit"], "data.funding_unit")
         year = data["end_date"].year
-        return rules.pppk_training_ceiling_warning(state["employment_type"], year,
-                                                   state["training"].get(year, 0) + data["jp"])
-    return None
+        return _found(rules.pppk_training_ceiling_warning(state["employment_type"], year,
+                                                          state["training"].get(year, 0) + data["jp"]),
+                      rules.cltn_finding(cltn, data["start_date"], "training")
+                      or rules.cltn_finding(cltn, data["end_date"], "training"))
+    return []
+
+
+def _judge_evaluation(state: dict[str, Any], data: dict[str, Any], ctx: Context) -> list[rules.Finding]:
+    """An evaluation needs its year's plan; its evaluator's post and status, and CLTN, are judged."""
+    year = data["period"]["year"]
+    if year not in state["plans"]:
+        raise RuleViolated("evaluation_needs_plan", f"no SKP plan (PerformancePlanned) for {year}",
+                           f"belum ada rencana SKP (PerformancePlanned) untuk {year}", field="data.period.year")
+    if isinstance(data["evaluator"], dict):  # a named official without NIP: the regional head, or another
+        ev_state = {"position": {"type": rules.official_post(data["evaluator"]["title"])}}
+    else:
+        evaluator = ctx.employee(data["evaluator"])
+        ev_state = (evaluator.state() if evaluator is not None else None) or {}
+    return _found(rules.evaluator_hierarchy_warning((state.get("position") or {}).get("type"),
+                                                    (ev_state.get("position") or {}).get("type")),
+                  rules.evaluator_active_finding(data["evaluator"], ev_state.get("status")),
+                  rules.cltn_finding(state.get("cltn", []), _period_end(data), "evaluation"))
+
+
+def _judge_decision(state: dict[str, Any], data: dict[str, Any], nip: str) -> list[rules.Finding]:
+    """A decision comes once, never from the objector; one by the evaluator is a finding."""
+    obj = state["objections"].get(data["objection_event_id"])
+    if obj is None:
+        raise NotFound(f"data.objection_event_id: no objection {data['objection_event_id']} of {nip}",
+                       field="data.objection_event_id")
+    if obj["decided"] is not None:
+        raise RuleViolated("objection_decision_final", "the objection was already decided; that decision is final",
+                           "keberatan sudah diputus; keputusan itu final", field="data.objection_event_id")
+    if data["decided_by"] == nip:
+        raise RuleViolated("evaluator_not_self", "an employee cannot decide their own objection",
+                           "pegawai tidak dapat memutus keberatannya sendiri", field="data.decided_by")
+    evaluation = state["evaluations"].get(obj["evaluation"]) or {}
+    return _found(rules.objection_decider_finding(data["decided_by"], evaluation.get("evaluator")))
 
 
 def check_own(type_: str, data: dict[str, Any], tmt: date | None, nip: str, etype: str) -> None:
@@ -153,10 +195,9 @@ def check_own(type_: str, data: dict[str, Any], tmt: date | None, nip: str, etyp
             rules.check_birth_date_matches(nip, data["birth_date"])
         rules.check_grade(data["grade"], data["employment_type"])
     elif type_ == "PromotionGranted":
-        rules.check_next_grade(data["from_grade"], data["from_grade"], data["to_grade"], etype)
-        if etype == "pns":
-            assert tmt is not None
-            rules.check_promotion_tmt(tmt)
+        rules.check_next_grade(data["from_grade"], data["from_grade"], data["to_grade"], etype, data["kind"])
+        assert tmt is not None
+        rules.check_promotion_tmt(tmt, data["kind"])
     elif type_ == "Transferred" and data["to_unit"] == data["from_unit"]:
         raise RuleViolated("transfer_to_other_unit", "to_unit equals from_unit",
                            "to_unit sama dengan from_unit", field="data.to_unit")

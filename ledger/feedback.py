@@ -47,7 +47,7 @@ class FeedbackCase(Stream):
 
 
 def decide(case: FeedbackCase | None, type_: str, data: dict[str, Any], meta: dict[str, Any],
-           ctx: Any) -> list[rules.Warning]:
+           ctx: Any) -> list[rules.Finding]:
     ticket = meta["subject"]
     if type_ == "FeedbackReceived":
         if case is not None:

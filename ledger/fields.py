@@ -178,6 +178,22 @@ def Nip(required: bool = True) -> Str:  # noqa: N802
 
 
 @dataclass
+class NipOrOfficial(Field):
+    """An ASN by NIP, or a named official who has none (the Wali Kota evaluates the JPT Pratama):
+    `{"name", "title"}`."""
+
+    required: bool = True
+
+    def load(self, value: Any, path: str) -> str | dict[str, Any]:
+        if isinstance(value, dict):
+            return load_object(OFFICIAL_FIELDS, value, path)
+        return Nip().load(value, path)
+
+    def schema(self) -> dict[str, Any]:
+        return {"oneOf": [Nip().schema(), object_schema(OFFICIAL_FIELDS)]}
+
+
+@dataclass
 class Obj(Field):
     fields: dict[str, Field] = field(default_factory=dict)
     required: bool = True
@@ -261,3 +277,6 @@ def object_schema(fields: dict[str, Field]) -> dict[str, Any]:
         "required": [n for n, f in fields.items() if f.required],
         "additionalProperties": False,
     }
+
+
+OFFICIAL_FIELDS: dict[str, Field] = {"name": Str(max_length=200), "title": Str(max_length=200)}

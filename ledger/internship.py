@@ -24,7 +24,7 @@ class Internship(Stream):
 
 
 def decide(intern: Internship | None, type_: str, data: dict[str, Any], meta: dict[str, Any],
-           ctx: Any) -> list[rules.Warning]:
+           ctx: Any) -> list[rules.Finding]:
     key = meta["subject"]
     if type_ == "InternshipStarted":
         if intern is not None:

@@ -17,6 +17,7 @@ from ledger.integrity import type_name, utc_text
 from ledger.internship import Internship
 from ledger.release import PublicRelease
 from ledger.requests import jsonable
+from ledger.rules import book
 from ledger.storage import AggregateCache, clone
 from ledger.stream import Stream, stream_id
 from ledger.unit import Unit
@@ -159,8 +160,23 @@ class Reading:
             "effective_date": jsonable(meta.get("effective_date")),
             "legal_basis": jsonable(meta.get("legal_basis")),
             "reason": meta.get("reason"),
-            "warnings": meta.get("warnings", []),
+            "findings": findings_of(meta),
+            "warnings": [{k: f[k] for k in ("rule", "message", "message_id")} for f in findings_of(meta)],
             "derived": meta.get("derived_from") is not None,
             "leaf_hash": leaf,
             "provenance": provenance.of_event(meta, event.data),
         }
+
+
+def findings_of(meta: dict[str, Any]) -> list[dict[str, Any]]:
+    """An event's findings as stored; an event recorded before findings shows its warnings as findings
+    (their rule's regulation and article from the rulebook, severity `warning`, no facts)."""
+    if "findings" in meta:
+        return meta["findings"]
+    out = []
+    for w in meta.get("warnings") or []:
+        rule = book.RULES.get(w.get("rule"))
+        out.append({"rule": w.get("rule"), "severity": "warning", "regulation": rule.regulation if rule else None,
+                    "article": rule.article if rule else None, "message": w.get("message"),
+                    "message_id": w.get("message_id"), "facts": {}})
+    return out

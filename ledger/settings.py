@@ -84,6 +84,14 @@ def _witnesses(text: str) -> str:
     return text
 
 
+def _rules(text: str) -> Path:
+    """A rules file must load: its compliance rules switched or re-graded, no validation rule named."""
+    from ledger.rules.book import load_overrides
+
+    load_overrides(text)
+    return Path(text)
+
+
 def _log_level(text: str) -> str:
     if text.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise ValueError(f"expected DEBUG, INFO, WARNING or ERROR, got {text!r}")
@@ -142,6 +150,9 @@ SETTINGS: tuple[Setting, ...] = (
             "trusted (1 behind one nginx); 0 uses the peer address", _count(0, 10)),
     Setting("JEJAK_REDIS_URL", "", "Redis for the portal's rate limits, shared by every worker "
             "(`redis://127.0.0.1:6379/0`); empty keeps the counts per process", str, secret=True),
+    Setting("JEJAK_RULES", None, "a TOML or JSON file switching compliance rules off or re-grading them "
+            "(`[rules.transfer_tenure]` `enabled = false`, `severity = \"info\"`); validation rules cannot be",
+            _rules, "(none: every rule as the rulebook declares it)"),
     Setting("JEJAK_LOG_LEVEL", "INFO", "level of Jejak's JSON log lines (INFO logs every request)", _log_level),
     Setting("PROMETHEUS_MULTIPROC_DIR", None, "directory where gunicorn's workers share their metrics; "
             "`jejak serve` makes a fresh one when unset", _directory, "a new temporary directory per `jejak serve`"),

@@ -36,7 +36,7 @@ class Unit(Stream):
 
 
 def decide(unit: Unit | None, type_: str, data: dict[str, Any], meta: dict[str, Any],
-           batch: Any) -> list[rules.Warning]:
+           batch: Any) -> list[rules.Finding]:
     """Check a unit event against the rules; `batch` (writing's `_Batch`) knows the names units hold."""
     code = meta["subject"]
     if type_ == "UnitRegistered":

@@ -27,6 +27,7 @@ from ledger.integrity import type_name, utc_text
 from ledger.reading import AGGREGATES, Reading
 from ledger.sealing import DisclosureBox
 from ledger.requests import Request, parse_request, request_hash
+from ledger.rules.book import Rulebook
 from ledger.storage import AggregateCache, recent_leaves
 from ledger.stream import Stream, stream_id
 from ledger.unit import Unit
@@ -85,6 +86,7 @@ class Writing:
     clock: Callable[[], datetime]  # set by the Ledger; `save` comes from `Application`, the reads from `Reading`
     disclosure_box: Callable[[], DisclosureBox]  # the Ledger's, over the personal-data key
     aggregates: AggregateCache | None
+    rulebook: Rulebook  # the deployment's switches on compliance rules (`JEJAK_RULES`)
 
     def record(self, bodies: list[Any], actor: str, *, batch: bool = False, source: str | None = None,
                idempotency_key: str | None = None,
@@ -200,7 +202,7 @@ class Writing:
             warnings = release_rules.decide(agg, cls.__name__, data, meta)
         else:
             warnings = feedback_rules.decide(agg, cls.__name__, data, meta, batch)
-        meta["warnings"] = [w.as_dict() for w in warnings]
+        meta["findings"] = self.rulebook.stored(warnings)  # hashed with the event, as all its meta
         # The rules saw the plain values; the event keeps only their commitments (ledger.personal).
         target = agg.fact(data["event_id"])["type"] if cls.__name__ == "Corrected" else None
         batch.disclosures += [(d, self.disclosure_box().seal(d.commitment, d.salt, d.value))

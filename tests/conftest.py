@@ -233,6 +233,18 @@ class HRBodies:
         return self.record(ledger, *bodies)
 
     @staticmethod
+    def finds(ledger, body, *rules):
+        """Assert `body` is recorded with exactly the findings of `rules` (none when no rule is named),
+        each citing its regulation in both languages; return the recorded event."""
+        receipt = ledger.record([body], "clerk")[0][0]
+        event = ledger.event(receipt["event_id"])
+        assert [f["rule"] for f in event["findings"]] == list(rules), event["findings"]
+        for f in event["findings"]:
+            assert f["regulation"] and f["article"] and f["severity"] in ("info", "warning", "serious")
+            assert f["message"] and f["message_id"] and f["message"] != f["message_id"]
+        return event
+
+    @staticmethod
     def refuses(ledger, body, rule, field=None):
         """Assert `body` is refused naming `rule` (both languages) and that nothing was stored."""
         from ledger.errors import RuleViolated

@@ -174,13 +174,15 @@ class Career:
             return
         approver = self.city.approver(p)
         taken = 0
-        if rng.random() < 0.65:
+        due = p.appointed + timedelta(days=366)  # cuti tahunan after 1 year of service (PP 11/2017 art. 311)
+        if rng.random() < 0.65 and max(lo, due) < hi:
+            lo_annual = max(lo, due)
             for _ in range(rng.randint(1, 2)):
                 days = rng.randint(1, 6)
                 if taken + days > 12:
                     break
                 taken += days
-                self.leave(p, "tahunan", workday_between(rng, lo, hi), days, approver)
+                self.leave(p, "tahunan", workday_between(rng, lo_annual, hi), days, approver)
         if rng.random() < 0.06:
             self.leave(p, "sakit", workday_between(rng, lo, hi), rng.randint(1, 4), approver)
         age = year - p.birth.year

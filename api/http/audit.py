@@ -40,6 +40,7 @@ def audit():
     result = page(queries.audit, args, "audit", "position", "before_position")
     _with_leaf_hashes(result["items"])
     _with_provenance(result["items"])
+    _with_findings(result["items"])
     for row in result["items"]:  # values recorded before commitments: withheld by the same rule
         for i, c in enumerate(row.get("changes") or []):
             name = (c.get("field") or "").rsplit(".", 1)[-1]
@@ -73,6 +74,14 @@ def _with_provenance(rows: list[dict[str, Any]]) -> None:
     found = {e["position"]: e["provenance"] for e in services().ledger.events_at([r["position"] for r in rows])}
     for row in rows:
         row["provenance"] = found.get(row["position"])
+
+
+def _with_findings(rows: list[dict[str, Any]]) -> None:
+    """Each row's findings as stored in its event (hashed with it), read from the ledger like its leaf hash."""
+    if rows:
+        stored = {e["position"]: e["findings"] for e in services().ledger.events_at([r["position"] for r in rows])}
+        for row in rows:
+            row["findings"] = stored.get(row["position"], [])
 
 
 @bp.get("/v1/audit/flags")

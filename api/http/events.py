@@ -13,7 +13,7 @@ from api.http.personal import reveal_events
 from api.body import read_json
 from api.bootstrap import services
 from api.errors import RETRY_AFTER_SECONDS, ApiError
-from api.http.schemas import Event, EventTypes, Feed, FeedArgs, Receipt, Receipts, load_args
+from api.http.schemas import Event, EventTypes, Feed, FeedArgs, Receipt, Receipts, Rules, load_args
 from ledger.errors import Malformed, NotFound, VersionConflict
 from ledger.requests import catalogue_schema
 
@@ -113,6 +113,13 @@ def post_batch():
 def event_types():
     """The catalogue: every event type, its stream kind and the JSON Schema of its body."""
     return EventTypes().dump({"items": catalogue_schema()})
+
+
+@bp.get("/v1/rules")
+@require_role("recorder", "inspector", "auditor")
+def rulebook():
+    """The rulebook: every rule with its tier, regulation, article, severity and statement."""
+    return Rules().dump({"items": services().ledger.rulebook.items()})
 
 
 @bp.get("/v1/events/<event_id>")

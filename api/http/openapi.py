@@ -43,6 +43,8 @@ ENDPOINTS: dict[str, dict[str, dict[str, Any]]] = {
         roles=WRITE, parameters=[IDEMPOTENCY], body={"$ref": ref("Batch")}, errors=WRITE_ERRORS)},
     "/v1/event-types": {"get": operation(
         "listEventTypes", "events", "The event catalogue with JSON Schemas", {200: s.EventTypes}, roles=READ)},
+    "/v1/rules": {"get": operation(
+        "listRules", "events", "The rulebook: validation and compliance rules", {200: s.Rules}, roles=READ)},
     "/v1/events/{event_id}": {"get": operation(
         "getEvent", "events", "One event (recorders: their own)", {200: s.Event}, roles=READ, errors=(404,))},
     "/v1/feed": {"get": operation(

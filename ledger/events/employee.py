@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ledger import rules
 from ledger.events.base import EVENT_ID, LedgerCreated, LedgerEvent, POSITION, RATING, UNIT_CODE, catalogued
-from ledger.fields import Choice, Date, Int, List, Money, Nip, Obj, Str, Year
+from ledger.fields import Choice, Date, Int, List, Money, Nip, NipOrOfficial, Obj, Str, Year
 
 
 @catalogued
@@ -31,7 +31,8 @@ class EmployeeAppointed(LedgerCreated):
 
 @catalogued
 class PromotionGranted(LedgerEvent):
-    """Kenaikan pangkat: the employee rises one golongan step from the TMT."""
+    """Kenaikan pangkat: the employee rises one golongan step (penyesuaian ijazah: to the first grade of
+    the diploma named in `education_level`) from the TMT."""
 
     STREAM = "employee"
     TMT = True
@@ -39,7 +40,8 @@ class PromotionGranted(LedgerEvent):
     DATA = {
         "from_grade": Str(max_length=6),
         "to_grade": Str(max_length=6),
-        "kind": Choice(["reguler", "pilihan", "penghargaan", "penyesuaian_ijazah", "pengabdian"]),
+        "kind": Choice(["reguler", "pilihan", "penghargaan", "penyesuaian_ijazah", "pengabdian", "anumerta"]),
+        "education_level": Choice(rules.EDUCATION_LEVELS, required=False),
     }
 
 
@@ -71,7 +73,7 @@ class PerformancePlanned(LedgerEvent):
     DATA = {
         "year": Year(),
         "approach": Choice(["kuantitatif", "kualitatif"]),
-        "evaluator": Nip(),
+        "evaluator": NipOrOfficial(),
         "evaluator_superior": Nip(required=False),
         "results": List(Obj({"indicator": Str(), "target": Str(max_length=200)}), min_items=1, max_items=50),
     }
@@ -88,7 +90,7 @@ class PerformanceEvaluated(LedgerEvent):
         "results_rating": RATING,
         "behaviour_rating": RATING,
         "predikat": Choice(rules.PREDIKAT),
-        "evaluator": Nip(),
+        "evaluator": NipOrOfficial(),
         "evaluated_on": Date(required=False),
     }
 

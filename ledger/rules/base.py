@@ -1,21 +1,12 @@
-"""What every rule shares: the Warning a *(check)* rule returns instead of refusing, and counting years."""
+"""What every rule shares: the Finding a compliance rule returns instead of refusing, and counting years."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
+from ledger.rules.book import Finding
 
-@dataclass(frozen=True)
-class Warning:
-    """A *(check)* rule that did not hold: stored with the event, never refusing it."""
-
-    rule: str
-    message: str
-    message_id: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"rule": self.rule, "message": self.message, "message_id": self.message_id}
+Warning = Finding  # the name the rules used before findings replaced warnings
 
 
 def _add_years(d: date, years: int) -> date:
@@ -23,3 +14,20 @@ def _add_years(d: date, years: int) -> date:
         return d.replace(year=d.year + years)
     except ValueError:
         return d.replace(year=d.year + years, day=28)
+
+
+def age_on(born: date, on: date) -> int:
+    """Whole years of age on a date."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def months_later(d: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    month = d.month - 1 + months
+    year, month = d.year + month // 12, month % 12 + 1
+    for day in (d.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")

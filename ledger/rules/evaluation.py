@@ -6,6 +6,28 @@ from datetime import date, timedelta
 
 from ledger.errors import RuleViolated
 from ledger.rules.base import Warning
+from ledger.rules import book
+
+SKP = "PermenPANRB 6/2022"
+book.validation("predikat_matrix", SKP, "lampiran", "Predikat follows the hasil kerja x perilaku kerja matrix exactly.",
+                "Predikat mengikuti matriks hasil kerja x perilaku kerja.")
+book.validation("evaluation_period", SKP, "pasal 10", "A monthly evaluation names month 1-12, a quarterly one quarter "
+                "1-4, an annual one none.", "Penilaian bulanan menyebut bulan 1-12, triwulanan 1-4, tahunan tidak.")
+book.validation("evaluator_not_self", SKP, "pasal 8", "The evaluator is never the evaluated person, nor decides "
+                "their own objection.", "Pejabat penilai bukan pegawai yang dinilai dan tidak memutus keberatannya sendiri.")
+book.validation("evaluation_needs_plan", SKP, "pasal 7", "An evaluation needs that year's SKP plan.",
+                "Penilaian memerlukan rencana SKP tahun itu.")
+book.compliance("evaluator_hierarchy", SKP, "pasal 8", "warning", "The evaluator holds the post that evaluates "
+                "the evaluated post.", "Pejabat penilai menduduki jabatan yang menilai jabatan pegawai yang dinilai.")
+book.compliance("evaluator_active", SKP, "pasal 8", "serious", "The evaluator is an active ASN when evaluating.",
+                "Pejabat penilai adalah ASN yang aktif saat menilai.")
+book.validation("objection_within_14_days", "PP 30/2019", "art. 59", "An objection is filed within 14 days of "
+                "the evaluation.", "Keberatan diajukan paling lama 14 hari setelah penilaian.")
+book.validation("objection_decision_final", "PP 30/2019", "art. 59", "The decision on an objection is final.",
+                "Keputusan atas keberatan bersifat final.")
+book.compliance("objection_decided_by_evaluator", "PP 30/2019", "art. 59", "serious",
+                "An objection is decided by the evaluator's superior, never by the evaluator.",
+                "Keberatan diputus oleh atasan pejabat penilai, bukan oleh pejabat penilai.")
 
 RATINGS = ["di_atas", "sesuai", "di_bawah"]
 PREDIKAT = ["sangat_baik", "baik", "butuh_perbaikan", "kurang", "sangat_kurang"]
@@ -35,8 +57,16 @@ EVALUATOR_HIERARCHY = {
     "jf_terampil": {"pengawas", "administrator", "jpt_pratama"},
     "jf_mahir": {"pengawas", "administrator", "jpt_pratama"},
     "jf_penyelia": {"pengawas", "administrator", "jpt_pratama"},
-    "jpt_pratama": {"jpt_madya"},  # head of OPD by the Sekda (a JPT madya post)
+    # JPT Pratama (a kota's Sekda among them) by the regional head, who holds no NIP; a JPT Madya
+    # evaluates them where there is one (a province's Sekda).
+    "jpt_pratama": {"kepala_daerah", "jpt_madya"},
 }
+REGIONAL_HEADS = ("wali kota", "walikota", "bupati", "gubernur")
+
+
+def official_post(title: str) -> str:
+    """The post of an evaluator named without NIP: the regional head (`kepala_daerah`) or another official."""
+    return "kepala_daerah" if any(h in title.lower() for h in REGIONAL_HEADS) else "pejabat_lain"
 
 
 def check_predikat(results_rating: str, behaviour_rating: str, predikat: str) -> None:
@@ -59,7 +89,7 @@ def check_period(kind: str, number: int | None) -> None:
                            field="data.period.number")
 
 
-def check_evaluator_not_self(subject: str, evaluator: str) -> None:
+def check_evaluator_not_self(subject: str, evaluator: object) -> None:
     """The evaluator (pejabat penilai kinerja) is never the evaluated person (PermenPANRB 6/2022)."""
     if subject == evaluator:
         raise RuleViolated("evaluator_not_self", "the evaluator cannot be the evaluated employee",
@@ -83,3 +113,19 @@ def check_objection_window(evaluated_on: date, filed_on: date) -> None:
                            f"an objection is filed within 14 days of the evaluation of {evaluated_on}, got {filed_on}",
                            f"keberatan diajukan paling lama 14 hari setelah penilaian {evaluated_on}, diterima {filed_on}",
                            field="data.filed_on")
+
+
+def evaluator_active_finding(evaluator: object, status: str | None) -> Warning | None:
+    """The evaluator is an active ASN (PermenPANRB 6/2022 art. 8): a separated one is a finding."""
+    if status != "separated":
+        return None
+    return Warning("evaluator_active", f"the evaluator {evaluator} has separated from the service",
+                   f"pejabat penilai {evaluator} sudah berhenti dari dinas", {"evaluator": evaluator})
+
+
+def objection_decider_finding(decided_by: str, evaluator: object) -> Warning | None:
+    """An objection is decided by the evaluator's superior, never by the evaluator (PP 30/2019 art. 59)."""
+    if evaluator is None or decided_by != evaluator:
+        return None
+    return Warning("objection_decided_by_evaluator", f"the objection was decided by the evaluator {evaluator}",
+                   f"keberatan diputus oleh pejabat penilai {evaluator} sendiri", {"evaluator": evaluator})

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from ledger.errors import RuleViolated
+from ledger.rules import book
+
+book.validation("feedback_step_order", "Perpres 76/2013", "art. 15", "A ticket goes Received -> Verified -> "
+                "Dispositioned -> Responded -> Closed, or is rejected.",
+                "Tiket berjalan Diterima -> Diverifikasi -> Didisposisikan -> Ditanggapi -> Ditutup, atau ditolak.")
 
 FEEDBACK_NEXT = {
     "received": {"verified", "rejected"},

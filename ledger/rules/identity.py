@@ -5,6 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 from ledger.errors import RuleViolated
+from ledger.rules.base import Warning
+from ledger.rules import book
+
+NIP_RULE = ("Perka BKN 22/2007", "art. 2")
+book.validation("nip_format", *NIP_RULE, "An NIP or NI PPPK has 18 digits.", "NIP atau NI PPPK terdiri dari 18 angka.")
+book.validation("nip_birth_date", *NIP_RULE, "Digits 1-8 are a real birth date, the one given with the appointment.",
+                "Angka 1-8 adalah tanggal lahir yang sah, sama dengan yang diberikan saat pengangkatan.")
+book.validation("nip_tmt_cpns", *NIP_RULE, "Digits 9-14 are a real TMT CPNS month, not before age 18.",
+                "Angka 9-14 adalah bulan TMT CPNS yang sah, tidak sebelum usia 18 tahun.")
+book.validation("nip_gender", *NIP_RULE, "Digit 15 of a PNS NIP is 1 (male) or 2 (female).",
+                "Angka ke-15 NIP PNS adalah 1 (laki-laki) atau 2 (perempuan).")
+book.compliance("nip_gender_matches", *NIP_RULE, "serious", "The gender given matches digit 15 of the NIP.",
+                "Jenis kelamin yang diberikan sesuai dengan angka ke-15 NIP.")
 
 
 def _parse_ymd(digits: str) -> date | None:
@@ -48,3 +61,28 @@ def check_birth_date_matches(nip: str, birth_date: date, field: str = "data.birt
     if encoded != birth_date:
         raise RuleViolated("nip_birth_date", f"birth date {birth_date} differs from {encoded} in the NIP",
                            f"tanggal lahir {birth_date} berbeda dengan {encoded} pada NIP", field=field)
+
+
+def gender_finding(nip: str, employment_type: str, gender: str | None) -> Warning | None:
+    """Digit 15 of a PNS NIP (1 male, 2 female) agrees with the gender given (Perka BKN 22/2007 art. 2)."""
+    if employment_type != "pns" or gender is None:
+        return None
+    encoded = {"1": "l", "2": "p"}.get(nip[14])
+    if encoded == gender:
+        return None
+    return Warning("nip_gender_matches", f"gender {gender!r} differs from digit 15 of the NIP ({nip[14]})",
+                   f"jenis kelamin {gender!r} berbeda dengan angka ke-15 NIP ({nip[14]})",
+                   {"gender": gender, "nip_digit_15": nip[14]})
+
+
+def born_of(nip: str) -> date | None:
+    """The birth date digits 1-8 of an NIP or NI PPPK encode."""
+    return _parse_ymd(nip[:8])
+
+
+def cpns_month(nip: str) -> date | None:
+    """The TMT CPNS month digits 9-14 of a PNS NIP encode: where service counts from."""
+    try:
+        return date(int(nip[8:12]), int(nip[12:14]), 1)
+    except ValueError:
+        return None

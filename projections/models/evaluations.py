@@ -30,6 +30,13 @@ evaluation = Table(
 )
 
 
+def who(evaluator: Any) -> str:
+    """An evaluator as the table keeps it: the NIP, or a named official as `title: name` (no NIP)."""
+    if isinstance(evaluator, dict):
+        return f"{evaluator['title']}: {evaluator['name']}"[:64]
+    return evaluator
+
+
 def rows(nip: str, stream: Any, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     plans: dict[int, str] = {}
@@ -37,13 +44,13 @@ def rows(nip: str, stream: Any, facts: list[dict[str, Any]]) -> list[dict[str, A
     for f in facts:
         t, d = f["type"], f["data"]
         if t == "PerformancePlanned":
-            plans[d["year"]] = d["evaluator"]
+            plans[d["year"]] = who(d["evaluator"])
         elif t == "PerformanceEvaluated":
             p = d["period"]
             out[f["id"]] = {"event_id": f["id"], "nip": nip, "year": p["year"], "kind": p["kind"],
                             "number": p.get("number"), "results_rating": d["results_rating"],
                             "behaviour_rating": d["behaviour_rating"], "predikat": d["predikat"],
-                            "original_predikat": d["predikat"], "evaluator": d["evaluator"],
+                            "original_predikat": d["predikat"], "evaluator": who(d["evaluator"]),
                             "plan_evaluator": plans.get(p["year"]), "evaluated_on": stream.valid_date(f),
                             "objection": None, "position": f.get("p")}
         elif t == "ObjectionFiled" and d["evaluation_event_id"] in out:

@@ -13,6 +13,8 @@ tables agree):
   (or imported) and is recomputed whenever the unit's stream changes.
 - `off_hours_burst`: at least 20 events recorded by one actor within one off-hours block
   (18:00 to 07:00 WIB, the block named by the date it starts); one flag per actor and block.
+- `finding`: an event recorded with a finding of the rulebook's compliance tier, one row per
+  (event, rule) in `proj_finding`, so `?rule=` lists the events with that finding.
 
 Annulling an event removes the flags about its business content (hierarchy, backdating,
 promotion); a correction of its TMT re-judges backdating. Flags about the act of recording
@@ -26,13 +28,14 @@ from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, Connection, Date, DateTime, Index, String, Table, select
 
+from ledger.reading import findings_of
 from ledger.stream import WIB
 from projections import values
 from projections.source import FIX_TYPES, Event
 from projections.tables import Projection, insert_rows, metadata
 
 KINDS = ["self_action", "evaluator_hierarchy", "backdated", "promotion_without_two_baik",
-         "realisation_beyond_allocation", "off_hours_burst"]
+         "realisation_beyond_allocation", "off_hours_burst", "finding"]
 BACKDATING_DAYS = 90
 MIGRATION_SOURCES = {"migrasi-simpeg"}  # the initial load of serving ASN carries their old TMTs by design
 BURST_THRESHOLD = 20
@@ -68,6 +71,22 @@ off_hours = Table(
 )
 
 
+finding = Table(
+    "proj_finding", metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("rule", String(60), primary_key=True),
+    Column("severity", String(10), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("unit", String(40)),
+    Column("actor", String(200)),
+    Column("recorded_at", DateTime, nullable=False),
+    Column("event_id", String(36), nullable=False),
+    Column("detail", JSON, nullable=False),
+    Index("proj_finding_rule", "rule", "position"),
+    Index("proj_finding_event", "event_id"),
+)
+
+
 def flag_id(position: int, kind: str) -> int:
     return position * 16 + KINDS.index(kind)
 
@@ -93,7 +112,7 @@ class RedFlags(Projection):
     """Flags per event, per unit budget year, and per actor's off-hours block."""
 
     name = "red_flags"
-    tables = [flag, off_hours]
+    tables = [flag, off_hours, finding]
 
     def __init__(self) -> None:
         self.memo = values.Memo()
@@ -102,6 +121,7 @@ class RedFlags(Projection):
         new: list[dict[str, Any]] = []
         blocks: set[tuple[str, date]] = set()
         late: list[dict[str, Any]] = []
+        found: list[dict[str, Any]] = []
         for e in chunk.events:
             before, after = self.memo.step_event(chunk, e)
             unit = e.subject if e.kind == "unit" else after.get("unit") or before.get("unit")
@@ -109,12 +129,17 @@ class RedFlags(Projection):
                 self._insert(conn, new)
                 new = []
             new += self._event_flags(conn, e, unit, chunk)
+            found = self._found(conn, e, unit, found)
             block = off_hours_block(e.recorded_at)
             if block is not None and e.meta.get("derived_from") is None:
                 late.append({"position": e.position, "actor": e.meta["actor"], "block": block,
                              "recorded_at": e.recorded_at, "unit": unit})
                 blocks.add((e.meta["actor"], block))
         self._insert(conn, new)
+        if found:
+            conn.execute(finding.delete().where(finding.c.position.between(found[0]["position"],
+                                                                           found[-1]["position"])))
+            insert_rows(conn, finding, found)
         if late:  # one delete and one insert per chunk; bursts below read them back
             conn.execute(off_hours.delete().where(off_hours.c.position.between(late[0]["position"],
                                                                                late[-1]["position"])))
@@ -123,6 +148,16 @@ class RedFlags(Projection):
             self._budget_flags(conn, t)
         for actor, block in sorted(blocks):
             self._burst(conn, actor, block)
+
+    @staticmethod
+    def _found(conn: Connection, e: Event, unit: str | None, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The event's rows of findings added to `found`; an annulment voids its target's (its content's)."""
+        if e.type == "Annulled":
+            found = [r for r in found if r["event_id"] != e.data["event_id"]]
+            conn.execute(finding.delete().where(finding.c.event_id == e.data["event_id"]))
+        return found + [{"position": e.position, "rule": f["rule"], "severity": f["severity"], "subject": e.subject,
+                         "unit": unit, "actor": e.meta["actor"], "recorded_at": e.recorded_at,
+                         "event_id": e.event_id, "detail": {"type": e.type, **f}} for f in findings_of(e.meta)]
 
     @staticmethod
     def _insert(conn: Connection, rows: list[dict[str, Any]]) -> None:
@@ -142,7 +177,7 @@ class RedFlags(Projection):
         who = [r for r in ("actor", "on_behalf_of") if m.get(r) and m[r] == e.subject]
         if who:
             out.append(self._flag(e, "self_action", unit, [e.position], {"roles": who, "type": e.type}))
-        for w in m.get("warnings") or []:
+        for w in findings_of(m):
             kind = WARNING_KINDS.get(w.get("rule"))
             if kind:
                 out.append(self._flag(e, kind, unit, [e.position], {"type": e.type, "warning": w}))

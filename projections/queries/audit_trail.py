@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from projections.models.audit_index import audit as audit_table
-from projections.models.red_flags import KINDS, flag
+from projections.models.red_flags import KINDS, finding, flag, flag_id
 from projections.queries.shapes import _iso, _limit, _naive, _utc
 
 
@@ -65,11 +65,16 @@ def audit_event(engine: Engine, position: int) -> dict[str, Any] | None:
     return found[0] if found else None
 
 
-def flags(engine: Engine, *, kind: str | None = None, unit: str | None = None, since: Any = None,
-          after_id: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
-    """Red flags, oldest first by id (anchor position); each lists the positions of its events."""
+def flags(engine: Engine, *, kind: str | None = None, rule: str | None = None, unit: str | None = None,
+          since: Any = None, after_id: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    """Red flags, oldest first by id (anchor position); each lists the positions of its events.
+    `rule` (or `kind=finding`) lists the events recorded with that rulebook finding (any, for the kind)."""
     if kind is not None and kind not in KINDS:
         raise ValueError(f"kind: one of {', '.join(KINDS)}, got {kind!r}")
+    if rule is not None and kind not in (None, "finding"):
+        raise ValueError("rule: lists findings; give no other kind")
+    if rule is not None or kind == "finding":
+        return _findings(engine, rule, unit, since, after_id, limit)
     q = select(flag)
     if kind is not None:
         q = q.where(flag.c.kind == kind)
@@ -85,3 +90,25 @@ def flags(engine: Engine, *, kind: str | None = None, unit: str | None = None, s
         return [{"id": r.id, "kind": r.kind, "subject": r.subject, "unit": r.unit, "actor": r.actor,
                  "recorded_at": _utc(r.recorded_at), "event_id": r.event_id, "positions": r.positions,
                  "detail": r.detail} for r in conn.execute(q)]
+
+
+def _findings(engine: Engine, rule: str | None, unit: str | None, since: Any, after_id: int | None,
+              limit: int) -> list[dict[str, Any]]:
+    """Findings as flags of kind `finding`: one per event and rule, anchored (and paged) at the event's position.
+    Without a rule an event with two findings shows both under one id, and a page ending between them
+    resumes after that event: ask by rule to page exactly."""
+    q = select(finding)
+    if rule is not None:
+        q = q.where(finding.c.rule == rule)
+    if unit is not None:
+        q = q.where(finding.c.unit == unit)
+    lo = _naive(since, "since")
+    if lo is not None:
+        q = q.where(finding.c.recorded_at >= lo)
+    if after_id is not None:
+        q = q.where(finding.c.position > after_id // 16)
+    q = q.order_by(finding.c.position, finding.c.rule).limit(_limit(limit))
+    with engine.connect() as conn:
+        return [{"id": flag_id(r.position, "finding"), "kind": "finding", "subject": r.subject, "unit": r.unit,
+                 "actor": r.actor, "recorded_at": _utc(r.recorded_at), "event_id": r.event_id,
+                 "positions": [r.position], "detail": r.detail} for r in conn.execute(q)]

@@ -160,23 +160,39 @@ def test_a_penalty_kind_must_belong_to_its_level(ledger, hr, level, good, bad):
     assert [p["kind"] for p in ledger.state("employee", NIP)["penalties"].values()] == [good]
 
 
-def test_annual_leave_beyond_18_days_a_year_is_refused(ledger, hr):
-    hr.employee(ledger, hr.leave(start="2025-03-03", end="2025-03-14", days=10))
-    hr.refuses(ledger, hr.leave(start="2025-06-02", end="2025-06-13", days=9), "annual_leave_cap", field="data.days")
-    hr.record(ledger, hr.leave(start="2025-06-02", end="2025-06-13", days=8))
-    assert ledger.state("employee", NIP)["leave_days"] == {2025: 18}
+def test_annual_leave_beyond_18_days_a_year_is_recorded_with_its_finding_pp_11_2017(ledger, hr):
+    hr.employee(ledger, hr.leave(start="2024-03-04", end="2024-03-11", days=6),  # 6 days carried over
+                hr.leave(start="2025-03-03", end="2025-03-14", days=10))
+    hr.finds(ledger, hr.leave(start="2025-06-02", end="2025-06-13", days=8))
+    event = hr.finds(ledger, hr.leave(start="2025-07-01", end="2025-07-02", days=1), "annual_leave_cap")
+    assert event["findings"][0]["facts"]["allowance"] == 18 and event["findings"][0]["facts"]["days_in_year"] == 19
+    assert ledger.state("employee", NIP)["leave_days"] == {2024: 6, 2025: 19}
 
 
-def test_important_reason_leave_beyond_a_month_is_refused(ledger, hr):
+def test_24_days_of_annual_leave_after_two_unused_years_are_lawful_perban_bkn_24_2017(ledger, hr):
+    hr.employee(ledger)  # TMT CPNS 2010-01; no cuti tahunan in 2023 nor 2024
+    hr.finds(ledger, hr.leave(start="2025-06-02", end="2025-07-04", days=24))
+    hr.finds(ledger, hr.leave(start="2025-08-04", end="2025-08-04", days=1), "annual_leave_cap")
+
+
+def test_annual_leave_in_the_first_year_of_service_is_recorded_with_its_finding_pp_11_2017(ledger, hr):
+    hr.employee(ledger, nip="199001012025011001", tmt="2025-01-01")
+    hr.finds(ledger, hr.leave(start="2025-06-02", end="2025-06-06", days=5, nip="199001012025011001"),
+             "annual_leave_service")
+
+
+def test_important_reason_leave_beyond_a_month_is_recorded_with_its_finding_pp_11_2017(ledger, hr):
     hr.employee(ledger)
-    hr.refuses(ledger, hr.leave("alasan_penting", "2025-06-01", "2025-07-01", 22), "important_reason_leave_cap")
-    hr.record(ledger, hr.leave("alasan_penting", "2025-06-01", "2025-06-30", 21))
+    hr.finds(ledger, hr.leave("alasan_penting", "2025-06-01", "2025-06-30", 21))
+    hr.finds(ledger, hr.leave("alasan_penting", "2025-08-01", "2025-08-31", 22), "important_reason_leave_cap")
 
 
-def test_long_leave_needs_five_years_of_service(ledger, hr):
-    hr.employee(ledger, tmt="2021-03-01")
-    hr.refuses(ledger, hr.leave("besar", "2026-01-05", "2026-02-27", 40), "long_leave_service")
-    hr.record(ledger, hr.leave("besar", "2026-03-02", "2026-04-24", 40))
+def test_long_leave_before_five_years_of_service_is_recorded_with_its_finding_pp_11_2017(ledger, hr):
+    hr.employee(ledger, hr.leave("besar", "2015-03-02", "2015-04-24", 40))  # NIP: TMT CPNS 2010-01
+    other = "198503122021031003"
+    hr.record(ledger, hr.appoint(nip=other, tmt="2021-03-01"))
+    hr.finds(ledger, hr.leave("besar", "2026-01-05", "2026-02-27", 40, nip=other), "long_leave_service")
+    hr.finds(ledger, hr.leave("besar", "2026-03-02", "2026-04-24", 40, nip=other))
 
 
 def test_pppk_get_no_long_leave(ledger, hr):

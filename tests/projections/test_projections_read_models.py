@@ -227,3 +227,15 @@ def test_status_reports_lag_until_caught_up(world):
     assert projections.catch_up(ledger) == head
     assert {(r["position"], r["lag"]) for r in projections.status(ledger)} == {(head, 0)}
     assert projections.catch_up(ledger) == 0
+
+
+def test_an_evaluation_by_the_wali_kota_shows_the_named_official_and_its_audit_the_plan(world):
+    ledger, projections = world
+    wali_kota = {"name": "Amir Hamzah", "title": "Wali Kota Binjai"}
+    s.record(ledger, s.appoint(C := s.nip(9), "DINKES", "jpt_pratama", grade="IV/c"))
+    s.record(ledger, s.plan(C, wali_kota))
+    s.record(ledger, s.evaluate(C, wali_kota))
+    [row] = queries.evaluations(seen(ledger, projections), C)
+    assert row["evaluator"] == row["plan_evaluator"] == "Wali Kota Binjai: Amir Hamzah"
+    [planned] = [r for r in queries.audit(projections.engine, subject=C) if r["type"] == "PerformancePlanned"]
+    assert planned["changes"] == [{"field": "skp_plan.2025.evaluator", "before": None, "after": wali_kota}]

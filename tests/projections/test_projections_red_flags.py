@@ -185,3 +185,28 @@ def test_flags_can_be_paged_and_filtered_by_unit(world):
     with pytest.raises(ValueError, match="kind"):
         queries.flags(projections.engine, kind="nonsense")
 
+
+
+def test_findings_are_listed_by_rule_and_an_annulment_voids_them_live_as_rebuilt(world, database_url):
+    ledger, projections = world
+    two_steps = s.record(ledger, s.promote(A, "III/a", "III/b", kind="pilihan"))  # no two Baik years
+    s.record(ledger, s.promote(BOSS, "III/a", "III/b", kind="pengabdian"))  # no predikat asked: no finding
+    projections.catch_up(ledger)
+    [found] = queries.flags(projections.engine, rule="promotion_two_baik_years")
+    assert found["kind"] == "finding" and found["positions"] == [two_steps["position"]] and found["unit"] == "DINKES"
+    assert found["detail"]["regulation"] == "PP 99/2000" and found["detail"]["type"] == "PromotionGranted"
+    assert queries.flags(projections.engine, kind="finding") == [found]
+    assert queries.flags(projections.engine, rule="evaluator_hierarchy") == []
+    with pytest.raises(ValueError, match="rule"):
+        queries.flags(projections.engine, kind="backdated", rule="promotion_two_baik_years")
+    s.record(ledger, s.annul(A, two_steps["event_id"]))
+    assert flags_of(ledger, projections, "finding") == []
+    kept = s.record(ledger, s.promote(BOSS, "III/b", "III/c", kind="reguler"))
+    assert [f["event_id"] for f in flags_of(ledger, projections, "finding")] == [kept["event_id"]]
+    rebuilt = Projections(database_url)
+    try:
+        live = s.dump(projections.engine, ["red_flags"])
+        rebuilt.rebuild(ledger)
+        assert s.dump(rebuilt.engine, ["red_flags"]) == live and live["proj_finding"]
+    finally:
+        rebuilt.close()

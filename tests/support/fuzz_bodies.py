@@ -55,6 +55,8 @@ def strategy(schema: dict[str, Any], name: str = "", known: dict[str, list[Any]]
 
 
 def _strategy(schema: dict[str, Any], known: dict[str, list[Any]]) -> Any:
+    if "oneOf" in schema:  # an evaluator: a NIP or a named official {name, title}
+        return st.one_of(*[_strategy(s, known) for s in schema["oneOf"]])
     if "const" in schema:
         return st.just(schema["const"])
     if "enum" in schema:
@@ -97,6 +99,8 @@ def _breakers(schema: dict[str, Any], value: Any) -> list[tuple[str, Any]]:
     """(how, broken value) pairs, each outside `schema` while everything around it stays valid."""
     kind = schema.get("type")
     out: list[tuple[str, Any]] = []
+    if "oneOf" in schema:
+        return [("a number for any of the alternatives", 12345), ("a list for any of the alternatives", ["x"])]
     if "const" in schema:
         return [("unknown type", "NoSuchEvent"), ("type not a string", 7)]
     if "enum" in schema:

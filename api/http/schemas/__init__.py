@@ -10,11 +10,12 @@ from api.http.schemas.base import MAX_PAGE, Args, Day, Error, ErrorBody, Health,
 from api.http.schemas.employees import (STATUSES, EmployeeListArgs, EmployeeState, EmployeeStateArgs, Penalty,
                                         Position, RosterPage, RosterRow)
 from api.http.schemas.integrity import Checkpoint, ConsistencyProof, InclusionProof, PublicKey, PublicKeys
-from api.http.schemas.events import EVENT_TYPES, Event, EventPage, EventType, EventTypes, Feed, FeedArgs, Receipt, Receipts
+from api.http.schemas.events import (EVENT_TYPES, Event, EventPage, EventType, EventTypes, Feed, FeedArgs, Finding,
+                                     Receipt, Receipts, Rule, Rules)
 from api.http.schemas.units import Budget, BudgetArgs, UnitState
 
 __all__ = ["MAX_PAGE", "STATUSES", "Moment", "Day", "Args", "PageArgs", "EmployeeListArgs", "EmployeeStateArgs",
            "BudgetArgs", "FeedArgs", "AuditArgs", "FlagArgs", "load_args", "ErrorBody", "Error", "Receipt", "Receipts",
            "Event", "EventPage", "Feed", "EventType", "EventTypes", "Position", "Penalty", "EmployeeState", "RosterRow",
            "RosterPage", "Budget", "UnitState", "Change", "AuditRow", "AuditPage", "Flag", "FlagPage", "Health",
-           "EVENT_TYPES", "FLAG_KINDS", "Checkpoint", "InclusionProof", "ConsistencyProof", "PublicKey", "PublicKeys"]
+           "EVENT_TYPES", "FLAG_KINDS", "Finding", "Rule", "Rules", "Checkpoint", "InclusionProof", "ConsistencyProof", "PublicKey", "PublicKeys"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from api.http.schemas.base import Moment, PageArgs, _text
-from api.http.schemas.events import Provenance
+from api.http.schemas.events import Finding, Provenance
 from projections.models.red_flags import KINDS
 
 FLAG_KINDS = tuple(KINDS)
@@ -23,6 +23,7 @@ class AuditArgs(PageArgs):
 
 class FlagArgs(PageArgs):
     kind = _text(64, metadata={"enum": list(FLAG_KINDS)})  # the read model refuses others, naming them
+    rule = _text(60, metadata={"description": "events recorded with this rulebook finding (GET /v1/rules)"})
     unit = _text(64)
     since = Moment()
 
@@ -59,6 +60,8 @@ class AuditRow(Schema):
     erased_at = fields.Dict(keys=fields.String(), values=fields.String(),
                             metadata={"description": "per erased field, when it was erased"})
     provenance = fields.Nested(Provenance, required=True)
+    findings = fields.List(fields.Nested(Finding), metadata={
+        "description": "the rulebook's findings stored with the event (GET /v1/rules)"})
 
 
 class AuditPage(Schema):

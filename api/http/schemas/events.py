@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from api.http.schemas.base import Args, _limit
 from ledger.requests import catalogue_schema
+from ledger.rules.book import SEVERITIES, TIERS
 
 EVENT_TYPES = tuple(item["type"] for item in catalogue_schema())
 
@@ -43,6 +44,32 @@ class Provenance(Schema):
                        "on_behalf_of, correlation_id, legal_basis, effective_date"})
 
 
+class Finding(Schema):
+    rule = fields.String(required=True)
+    severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
+    regulation = fields.String(allow_none=True, required=True)
+    article = fields.String(allow_none=True, required=True)
+    message = fields.String(required=True)
+    message_id = fields.String(required=True)
+    facts = fields.Dict(metadata={"description": "the facts the rule used"})
+
+
+class Rule(Schema):
+    rule = fields.String(required=True)
+    tier = fields.String(required=True, validate=validate.OneOf(TIERS))
+    regulation = fields.String(required=True)
+    article = fields.String(required=True)
+    severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES),
+                             metadata={"description": "as this deployment grades it (JEJAK_RULES)"})
+    statement = fields.String(required=True)
+    statement_id = fields.String(required=True)
+    enabled = fields.Boolean(required=True, metadata={"description": "false when this deployment switched it off"})
+
+
+class Rules(Schema):
+    items = fields.List(fields.Nested(Rule), required=True)
+
+
 class Event(Receipt):
     stream = fields.String(required=True)
     stream_id = fields.String(required=True)
@@ -55,7 +82,9 @@ class Event(Receipt):
     effective_date = fields.String(allow_none=True)
     legal_basis = fields.Dict(allow_none=True)
     reason = fields.String(allow_none=True)
-    warnings = fields.List(fields.Dict())
+    findings = fields.List(fields.Nested(Finding), metadata={
+        "description": "the rulebook's compliance findings, stored and hashed with the event"})
+    warnings = fields.List(fields.Dict(), metadata={"description": "older name of findings: rule and texts only"})
     derived = fields.Boolean()
     masked = fields.List(fields.String(), metadata={"description": "personal data fields withheld"})
     erased = fields.List(fields.String(), metadata={"description": "personal fields erased (PersonalDataErased)"})

@@ -17,7 +17,7 @@ from ledger.rules import PNS_GRADES, allowed_promotion_months
 
 TODAY = date(2026, 11, 28)
 WIB = timezone(timedelta(hours=7))
-EXPECTED_WARNINGS = {"evaluator_hierarchy", "promotion_two_baik_years", "transfer_tenure"}
+EXPECTED_FINDINGS = {"evaluator_hierarchy", "promotion_two_baik_years", "transfer_tenure"}
 POSTED = ("type", "subject", "data", "effective_date", "legal_basis", "reason", "on_behalf_of", "correlation_id",
           "source")
 
@@ -37,6 +37,7 @@ def build(url: str) -> tuple[object, list[dict], dict[str, list[dict]]]:
         projections = Projections(url)
         projections.rebuild(ledger)
         flags = {kind: queries.flags(projections.engine, kind=kind, limit=1000) for kind in KINDS}
+        flags |= {f"rule:{rule}": queries.flags(projections.engine, rule=rule, limit=1000) for rule in EXPECTED_FINDINGS}
         projections.close()
     finally:
         ledger.close()
@@ -79,11 +80,15 @@ def test_every_generated_event_is_accepted_again_by_a_fresh_ledger(demo, tmp_pat
         fresh.close()
 
 
-def test_only_the_deliberate_anomalies_raise_warnings(demo):
-    _, feed, _ = demo
-    rules = Counter(w["rule"] for e in feed for w in e["warnings"])
-    assert set(rules) <= EXPECTED_WARNINGS
-    assert rules["evaluator_hierarchy"] >= 1 and rules["promotion_two_baik_years"] >= 1
+def test_only_the_deliberate_anomalies_raise_findings_and_each_is_flagged_by_rule(demo):
+    _, feed, flags = demo
+    rules = Counter(f["rule"] for e in feed for f in e["findings"])
+    assert set(rules) <= EXPECTED_FINDINGS, rules  # the city's lawful actions raise no other rule
+    assert rules["evaluator_hierarchy"] >= 1 and rules["promotion_two_baik_years"] >= 1, rules
+    assert all(f["regulation"] and f["article"] for e in feed for f in e["findings"])
+    for rule in EXPECTED_FINDINGS:  # each finding is listed under its rule for the inspectors
+        listed = flags[f"rule:{rule}"]
+        assert len(listed) == min(rules[rule], 1000) and {f["detail"]["rule"] for f in listed} <= {rule}
 
 
 def test_the_planted_anomalies_are_in_the_ledger(demo):

@@ -19,6 +19,7 @@ MATRIX = [
     ("post event", "POST", "/v1/events", WRITERS),
     ("post batch", "POST", "/v1/events/batch", WRITERS),
     ("event types", "GET", "/v1/event-types", EVERYONE),
+    ("rulebook", "GET", "/v1/rules", EVERYONE),
     ("employee state", "GET", f"/v1/employees/{NIP}", EVERYONE),
     ("employee valid_at", "GET", f"/v1/employees/{NIP}?valid_at=2020-01-01", EVERYONE),
     ("employee as_of", "GET", f"/v1/employees/{NIP}?as_of=2100-01-01T00:00:00Z", {"auditor", "admin"}),
