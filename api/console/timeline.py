@@ -46,11 +46,17 @@ def all_history(ledger: Any, nip: str) -> list[dict[str, Any]]:
             return events
 
 
+def shown(value: Any) -> Any:
+    """A changed value as one line of text: a post {type, title} reads "pelaksana · Staf"."""
+    if isinstance(value, dict):
+        return " · ".join(str(v) for v in value.values() if v is not None)
+    return value
+
+
 def withheld(changes: list[dict[str, Any]], show_personal: bool) -> list[dict[str, Any]]:
     """Changes as this reader may see them: a personal field's values never reach an inspector's page."""
-    if show_personal:
-        return changes
-    return [{"field": c["field"], "withheld": True} if c["field"] in PERSONAL else c for c in changes]
+    return [{"field": c["field"], "withheld": True} if c["field"] in PERSONAL and not show_personal else
+            {**c, "before": shown(c["before"]), "after": shown(c["after"])} for c in changes]
 
 
 def names(engine: Any, nips: set[str]) -> dict[str, str]:
