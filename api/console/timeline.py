@@ -25,18 +25,6 @@ def findings(event: dict[str, Any]) -> list[dict[str, Any]]:
     return list(event.get("findings") or event.get("warnings") or [])
 
 
-def changes_by_position(engine: Any, nip: str) -> dict[int, list[dict[str, Any]]]:
-    found: dict[int, list[dict[str, Any]]] = {}
-    before = None
-    while True:
-        rows = queries.audit(engine, subject=nip, before_position=before, limit=PAGE)
-        for row in rows:
-            found[row["position"]] = row["changes"]
-        if len(rows) < PAGE:
-            return found
-        before = rows[-1]["position"]
-
-
 def all_history(ledger: Any, nip: str) -> list[dict[str, Any]]:
     events: list[dict[str, Any]] = []
     while True:
@@ -74,7 +62,7 @@ def timeline(ledger: Any, engine: Any, nip: str, show_personal: bool, as_of: dat
     events = all_history(ledger, nip)
     if as_of is not None:
         events = [e for e in events if _moment(e["recorded_at"]) <= as_of]
-    changes = changes_by_position(engine, nip)
+    changes = queries.subject_changes(engine, nip)
     who = names(engine, {e["on_behalf_of"] for e in events})
     rows = []
     for e in events:

@@ -58,6 +58,20 @@ def audit(engine: Engine, **filters: Any) -> list[dict[str, Any]]:
         return _with_changes(conn, conn.execute(q).all())
 
 
+def subject_changes(engine: Engine, subject: str) -> dict[int, list[dict[str, Any]]]:
+    """Every field change of a subject's events, by position: the console's timeline diffs in one query."""
+    from projections.models.audit_index import audit_change
+
+    q = (select(audit_change.c.position, audit_change.c.field, audit_change.c.before, audit_change.c.after)
+         .join(audit_table, audit_table.c.position == audit_change.c.position)
+         .where(audit_table.c.subject == subject).order_by(audit_change.c.position, audit_change.c.seq))
+    changes: dict[int, list[dict[str, Any]]] = {}
+    with engine.connect() as conn:
+        for c in conn.execute(q):
+            changes.setdefault(c.position, []).append({"field": c.field, "before": c.before, "after": c.after})
+    return changes
+
+
 def audit_event(engine: Engine, position: int) -> dict[str, Any] | None:
     with engine.connect() as conn:
         rows = conn.execute(select(audit_table).where(audit_table.c.position == position)).all()
