@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, g, redirect, render_template, request
 
 from api.bootstrap import services
+from api.console import openapi as console_openapi
 from api.console.sessions import Session, SessionStore, timeouts
 from api.keys import api_keys
 
@@ -30,6 +31,7 @@ def _setup(state: Any) -> None:
     app = state.app
     idle, absolute = timeouts(app.config)
     app.extensions["jejak_console_sessions"] = SessionStore(app.extensions["jejak"].url, idle, absolute)
+    app.config.setdefault("OPENAPI_PATHS", {}).update(console_openapi.OPENAPI_PATHS)
 
 
 @bp.after_request

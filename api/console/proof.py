@@ -33,10 +33,14 @@ def canonical(position: int) -> bytes | None:
     return leaf_input(n.id, n.originator_id, n.originator_version, n.topic, n.state)
 
 
-@bp.get("/bukti/<int:position>")
+@bp.get("/bukti/<number>")
 @signed_in("auditor")
-def proof(position: int):
+def proof(number: str):
     """The JSON the badge checks: canonical bytes, inclusion proof, and the checkpoint covering them."""
+    if not number.isdigit() or len(number) > 18:
+        raise Refused(400, "position", "a ledger position is a whole number from 1",
+                      "posisi buku besar adalah bilangan bulat mulai 1")
+    position = int(number)
     bytes_ = canonical(position) if position >= 1 else None
     if bytes_ is None:
         raise Refused(404, "position", f"no event at position {position}", f"tidak ada peristiwa di posisi {position}")
