@@ -117,3 +117,24 @@ def test_after_sign_in_the_console_returns_only_to_its_own_pages(app, tokens):
         resp = client.post("/console/masuk", data={"csrf_token": pre_token(client), "token": tokens["auditor"],
                                                    "next": target})
         assert resp.headers["Location"] == expected, target
+
+
+def test_behind_a_trusted_proxy_the_cookie_is_secure_when_the_proxy_says_https(database_url, monkeypatch):
+    """nginx terminates TLS and says so in X-Forwarded-Proto; trusted like its X-Forwarded-For, or the
+    session cookie would travel without Secure on a deployment that only ever speaks HTTPS."""
+    from api import create_app
+
+    monkeypatch.setenv("JEJAK_TRUSTED_PROXIES", "1")
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True})
+    try:
+        token = app.extensions["jejak"].keys.create("auditor-proxied", "auditor")
+        client = app.test_client()
+        proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "10.1.2.3"}
+        page = client.get("/console/masuk", headers=proxied).get_data(as_text=True)
+        import re
+        pre = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        resp = client.post("/console/masuk", data={"csrf_token": pre, "token": token}, headers=proxied)
+        cookie = next(c for c in resp.headers.getlist("Set-Cookie") if c.startswith("jejak_console="))
+        assert "Secure" in cookie, cookie
+    finally:
+        app.extensions["jejak"].close()
