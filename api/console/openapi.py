@@ -60,6 +60,9 @@ OPENAPI_PATHS: dict[str, Any] = {
         "parameters": _query("as_of", "valid_at", "from", "to")}},
     "/console/bukti/{number}": {"get": _op("consoleProof", "Console: what the proof badge checks (auditors)", 303, 400,
                                              403, 404, json=PROOF)},
+    "/console/temuan": {"get": {**_op("consoleFindings", "Console: red flags filtered by kind, unit and period",
+                                      303, 400, 403),
+                                "parameters": _query("kind", "unit", "since", "until", "after")}},
     "/console/kunci": {"get": _op("consolePinKey", "Console: pin the log's public key in this browser (auditors)",
                                   303, 403)},
 }

@@ -80,7 +80,7 @@ def audit_event(engine: Engine, position: int) -> dict[str, Any] | None:
 
 
 def flags(engine: Engine, *, kind: str | None = None, unit: str | None = None, since: Any = None,
-          after_id: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
+          until: Any = None, after_id: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
     """Red flags, oldest first by id (anchor position); each lists the positions of its events."""
     if kind is not None and kind not in KINDS:
         raise ValueError(f"kind: one of {', '.join(KINDS)}, got {kind!r}")
@@ -89,9 +89,11 @@ def flags(engine: Engine, *, kind: str | None = None, unit: str | None = None, s
         q = q.where(flag.c.kind == kind)
     if unit is not None:
         q = q.where(flag.c.unit == unit)
-    lo = _naive(since, "since")
+    lo, hi = _naive(since, "since"), _naive(until, "until")
     if lo is not None:
         q = q.where(flag.c.recorded_at >= lo)
+    if hi is not None:
+        q = q.where(flag.c.recorded_at <= hi)
     if after_id is not None:
         q = q.where(flag.c.id > after_id)
     q = q.order_by(flag.c.id).limit(_limit(limit))
