@@ -196,7 +196,8 @@ def test_no_console_page_has_serious_or_critical_accessibility_violations(page, 
     sign_in(page, server, "auditor")
     for name, path in (("search", f"/console/pegawai?q={nip[:8]}"), ("employee", f"/console/pegawai/{nip}"),
                        ("employee-dates", f"/console/pegawai/{nip}?valid_at=2024-01-01&from=2023-06-01&to=2025-06-01"),
-                       ("pin", "/console/kunci"), ("inbox", "/console/temuan?kind=backdated"), ("error", f"/console/pegawai/{nip}?valid_at=kemarin")):
+                       ("pin", "/console/kunci"), ("inbox", "/console/temuan?kind=backdated"),
+                       ("error", f"/console/pegawai/{nip}?valid_at=kemarin")):
         page.goto(server["base"] + path)
         found[name] = serious_violations(page, source)
     assert {name: v for name, v in found.items() if v} == {}
