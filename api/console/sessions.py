@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from api.db import make_engine
 
+TOUCH_EVERY = 60.0  # seconds: a session's last-seen time is written at most this often (every write is a lock)
 IDLE_MINUTES_DEFAULT = "30"
 SESSION_HOURS_DEFAULT = "8"
 
@@ -105,7 +106,9 @@ class SessionStore:
             if (now - row.last_seen_at > self.idle or now - row.created_at > self.absolute or role != row.role):
                 conn.execute(console_sessions.delete().where(console_sessions.c.id_hash == key))
                 return None
-            conn.execute(console_sessions.update().where(console_sessions.c.id_hash == key).values(last_seen_at=now))
+            if now - row.last_seen_at >= min(TOUCH_EVERY, self.idle / 2):
+                conn.execute(console_sessions.update().where(console_sessions.c.id_hash == key)
+                             .values(last_seen_at=now))
         return Session(session_id, row.principal, row.role)
 
     def close(self, session_id: str) -> None:

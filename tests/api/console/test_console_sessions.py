@@ -138,3 +138,17 @@ def test_behind_a_trusted_proxy_the_cookie_is_secure_when_the_proxy_says_https(d
         assert "Secure" in cookie, cookie
     finally:
         app.extensions["jejak"].close()
+
+
+def test_a_request_before_the_idle_timeout_keeps_the_session_alive(app, services, tokens):
+    store = app.extensions["jejak_console_sessions"]
+    engine, table = sessions_table(services)
+    client, _ = sign_in(app, tokens["auditor"])
+    key = __import__("hashlib").sha256(client.get_cookie("jejak_console", path="/console").value.encode()).hexdigest()
+    almost = time.time() - store.idle + 30
+    with engine.begin() as conn:
+        conn.execute(table.update().where(table.c.id_hash == key).values(last_seen_at=almost))
+    assert client.get("/console/pegawai").status_code == 200
+    with engine.connect() as conn:
+        seen = conn.execute(sa.select(table.c.last_seen_at).where(table.c.id_hash == key)).scalar()
+    assert seen > almost + 25  # touched: the idle clock starts again
