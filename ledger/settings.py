@@ -148,6 +148,10 @@ SETTINGS: tuple[Setting, ...] = (
             "the ledger than this", _count(0)),
     Setting("JEJAK_TRUSTED_PROXIES", "0", "reverse proxies in front of `jejak serve` whose X-Forwarded-For is "
             "trusted (1 behind one nginx); 0 uses the peer address", _count(0, 10)),
+    Setting("JEJAK_CONSOLE_IDLE_MINUTES", "30", "a console session ends after this many minutes without a request",
+            _positive),
+    Setting("JEJAK_CONSOLE_SESSION_HOURS", "8", "a console session ends this many hours after sign-in, however "
+            "busy", _positive),
     Setting("JEJAK_REDIS_URL", "", "Redis for the portal's rate limits, shared by every worker "
             "(`redis://127.0.0.1:6379/0`); empty keeps the counts per process", str, secret=True),
     Setting("JEJAK_RULES", None, "a TOML or JSON file switching compliance rules off or re-grading them "

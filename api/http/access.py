@@ -62,7 +62,7 @@ def write_access_log(response: Response) -> Response:
     notes = g.pop("access_notes", None)
     if not notes or not 200 <= response.status_code < 300:
         return response
-    name, role = current_principal()
+    name, role = g.get("access_principal") or current_principal()  # the console names its session's principal
     route = request.url_rule.rule if request.url_rule is not None else request.path
     rid = g.get("request_id")
     entries = [access_log.entry(name, role, subject, fields, route, rid) for subject, fields in notes.items()]

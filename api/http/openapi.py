@@ -22,7 +22,9 @@ TAGS = [("events", "Recording events and reading them back"), ("employees", "Emp
         ("units", "Unit state and training budgets"), ("audit", "Who changed what, and red flags"),
         ("integrity", "Signed checkpoints, Merkle proofs, keys and audit bundles"),
         ("public", "Public aggregates, feedback and the public checkpoint: no token"),
-        ("portal", "The public portal's pages (HTML, Bahasa Indonesia)"), ("service", "Health and this description")]
+        ("portal", "The public portal's pages (HTML, Bahasa Indonesia)"),
+        ("console", "The auditors' and inspectors' console (HTML behind a session cookie)"),
+        ("service", "Health and this description")]
 IDEMPOTENCY = {"in": "header", "name": "Idempotency-Key", "required": False,
                "description": "the same key and body replay the original receipts (200)",
                "schema": {"type": "string", "pattern": r"^[\x21-\x7e]{1,200}$"}}
@@ -89,6 +91,8 @@ def _tidy(schema: Any) -> Any:
 def _components(spec: APISpec) -> None:
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer",
                                                "description": "a token from `jejak keys create`"})
+    spec.components.security_scheme("jejak_console", {"type": "apiKey", "in": "cookie", "name": "jejak_console",
+                                                      "description": "the console's session (sign in at /console/masuk)"})
     spec.components.schema("Error", schema=s.Error)
     for name in ("Checkpoint", "InclusionProof", "ConsistencyProof", "PublicKeys"):
         spec.components.schema(name, schema=getattr(s, name))

@@ -58,6 +58,20 @@ def audit(engine: Engine, **filters: Any) -> list[dict[str, Any]]:
         return _with_changes(conn, conn.execute(q).all())
 
 
+def subject_changes(engine: Engine, subject: str) -> dict[int, list[dict[str, Any]]]:
+    """Every field change of a subject's events, by position: the console's timeline diffs in one query."""
+    from projections.models.audit_index import audit_change
+
+    q = (select(audit_change.c.position, audit_change.c.field, audit_change.c.before, audit_change.c.after)
+         .join(audit_table, audit_table.c.position == audit_change.c.position)
+         .where(audit_table.c.subject == subject).order_by(audit_change.c.position, audit_change.c.seq))
+    changes: dict[int, list[dict[str, Any]]] = {}
+    with engine.connect() as conn:
+        for c in conn.execute(q):
+            changes.setdefault(c.position, []).append({"field": c.field, "before": c.before, "after": c.after})
+    return changes
+
+
 def audit_event(engine: Engine, position: int) -> dict[str, Any] | None:
     with engine.connect() as conn:
         rows = conn.execute(select(audit_table).where(audit_table.c.position == position)).all()
@@ -66,7 +80,7 @@ def audit_event(engine: Engine, position: int) -> dict[str, Any] | None:
 
 
 def flags(engine: Engine, *, kind: str | None = None, rule: str | None = None, unit: str | None = None,
-          since: Any = None, after_id: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
+          since: Any = None, until: Any = None, after_id: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
     """Red flags, oldest first by id (anchor position); each lists the positions of its events.
     `rule` (or `kind=finding`) lists the events recorded with that rulebook finding (any, for the kind)."""
     if kind is not None and kind not in KINDS:
@@ -74,15 +88,17 @@ def flags(engine: Engine, *, kind: str | None = None, rule: str | None = None, u
     if rule is not None and kind not in (None, "finding"):
         raise ValueError("rule: lists findings; give no other kind")
     if rule is not None or kind == "finding":
-        return _findings(engine, rule, unit, since, after_id, limit)
+        return _findings(engine, rule, unit, since, until, after_id, limit)
     q = select(flag)
     if kind is not None:
         q = q.where(flag.c.kind == kind)
     if unit is not None:
         q = q.where(flag.c.unit == unit)
-    lo = _naive(since, "since")
+    lo, hi = _naive(since, "since"), _naive(until, "until")
     if lo is not None:
         q = q.where(flag.c.recorded_at >= lo)
+    if hi is not None:
+        q = q.where(flag.c.recorded_at <= hi)
     if after_id is not None:
         q = q.where(flag.c.id > after_id)
     q = q.order_by(flag.c.id).limit(_limit(limit))
@@ -92,7 +108,7 @@ def flags(engine: Engine, *, kind: str | None = None, rule: str | None = None, u
                  "detail": r.detail} for r in conn.execute(q)]
 
 
-def _findings(engine: Engine, rule: str | None, unit: str | None, since: Any, after_id: int | None,
+def _findings(engine: Engine, rule: str | None, unit: str | None, since: Any, until: Any, after_id: int | None,
               limit: int) -> list[dict[str, Any]]:
     """Findings as flags of kind `finding`: one per event and rule, anchored (and paged) at the event's position.
     Without a rule an event with two findings shows both under one id, and a page ending between them
@@ -102,9 +118,11 @@ def _findings(engine: Engine, rule: str | None, unit: str | None, since: Any, af
         q = q.where(finding.c.rule == rule)
     if unit is not None:
         q = q.where(finding.c.unit == unit)
-    lo = _naive(since, "since")
+    lo, hi = _naive(since, "since"), _naive(until, "until")
     if lo is not None:
         q = q.where(finding.c.recorded_at >= lo)
+    if hi is not None:
+        q = q.where(finding.c.recorded_at <= hi)
     if after_id is not None:
         q = q.where(finding.c.position > after_id // 16)
     q = q.order_by(finding.c.position, finding.c.rule).limit(_limit(limit))

@@ -71,3 +71,14 @@ def evaluations(engine: Engine, nip: str) -> list[dict[str, Any]]:
                  "original_predikat": r.original_predikat, "evaluator": r.evaluator,
                  "plan_evaluator": r.plan_evaluator, "evaluated_on": _iso(r.evaluated_on),
                  "objection": r.objection, "position": r.position} for r in conn.execute(q)]
+
+
+def find_employees(engine: Engine, text: str, limit: int = 50) -> list[dict[str, Any]]:
+    """Employees whose NIP starts with `text` or whose name contains it (any case), in NIP order."""
+    from sqlalchemy import func, or_
+
+    needle = text.strip().lower()
+    q = select(roster).where(or_(roster.c.nip.startswith(needle, autoescape=True),
+                                 func.lower(roster.c.name).contains(needle, autoescape=True)))
+    with engine.connect() as conn:
+        return [_employee(r) for r in conn.execute(q.order_by(roster.c.nip).limit(_limit(limit)))]
