@@ -71,6 +71,9 @@ def event_store_env(url: str | None = None) -> dict[str, str]:
             "POSTGRES_POOL_SIZE": str(setting_int("JEJAK_POOL_SIZE", 5, minimum=1)),
             "POSTGRES_MAX_OVERFLOW": "10",
             "POSTGRES_CONNECT_TIMEOUT": "5",
+            # A pooled connection is checked before use: after a restart the first request does not
+            # inherit a connection the server has already ended.
+            "POSTGRES_PRE_PING": "y",
         }
     path = sqlite_path(url)
     lock_timeout = setting_int("JEJAK_LOCK_TIMEOUT", 10)

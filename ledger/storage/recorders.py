@@ -14,11 +14,12 @@ import threading
 from typing import Any, Sequence
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import SQL, Identifier, PostgresApplicationRecorder  # psycopg's, via the library
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from ledger import integrity
+from ledger.storage.retrying import Outcome, retry_read, retry_write
 
 LEDGER_TABLES = [
     "CREATE TABLE IF NOT EXISTS jejak_leaves ("
@@ -214,32 +215,70 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         super()._create_table(curs)
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """Insert the events with their leaves, nodes and idempotency claim; again on a lost connection.
+
+        (The library's own insert_events retries too; this override had lost that.) An attempt that lost
+        its connection before COMMIT wrote nothing. One that lost it during COMMIT may have committed: the
+        events' own event ids are then looked up in jejak_leaves, and if they are there their positions
+        are the answer, so an event is never recorded twice (and the idempotency claim, committed with
+        them, answers the client's own retry).
+        """
         if not stored_events:
             return []
-        # get_connection() turns psycopg's errors into the library's (IntegrityError on a conflict).
-        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            self._lock_table(curs)
-            curs.execute(self._max_sql)
-            start = curs.fetchone()["m"] + 1
-            ids = list(range(start, start + len(stored_events)))
-            curs.executemany(self._insert_sql, [
-                (s.originator_id, s.originator_version, s.topic, s.state, i)
-                for i, s in zip(ids, stored_events)])
-            self._notify_channel(curs)
-            after_insert(Cursor(curs, postgres=True), list(zip(ids, stored_events)), kwargs.get("idempotency"))
-        return ids
 
-    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        def attempt(outcome: Outcome) -> Sequence[int]:
+            # get_connection() turns psycopg's errors into the library's (IntegrityError on a conflict).
+            with self.datastore.get_connection() as conn:
+                with conn.transaction():
+                    with conn.cursor() as curs:
+                        self._lock_table(curs)
+                        curs.execute(self._max_sql)
+                        start = curs.fetchone()["m"] + 1
+                        ids = list(range(start, start + len(stored_events)))
+                        curs.executemany(self._insert_sql, [
+                            (s.originator_id, s.originator_version, s.topic, s.state, i)
+                            for i, s in zip(ids, stored_events)])
+                        self._notify_channel(curs)
+                        after_insert(Cursor(curs, postgres=True), list(zip(ids, stored_events)),
+                                     kwargs.get("idempotency"))
+                    outcome.committing = True
+            return ids
+
+        return retry_write(attempt, lambda: self._committed_positions(stored_events), (IntegrityError,))
+
+    def _committed_positions(self, stored_events: Sequence[StoredEvent]) -> list[int] | None:
+        """The positions of these events if an earlier attempt committed them, else None."""
+        wanted = [integrity.stored_event_id(s.state) for s in stored_events]
+        found = dict(self._query("SELECT event_id, position FROM jejak_leaves WHERE event_id = ANY(?)", (wanted,)))
+        if not found:
+            return None
+        assert len(found) == len(wanted), "a transaction committed in part: run `jejak verify`"
+        _recent.leaves = {}  # not this attempt's: the writer reads the receipts back
+        return [found[w] for w in wanted]
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             return Cursor(curs, postgres=True).execute(sql, params).fetchall()
 
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return retry_read(lambda: self._query(sql, params))
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         """Run one `?`-placeholder write statement in its own committed transaction."""
-        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            Cursor(curs, postgres=True).execute(sql, params)
+        self.execute_many([(sql, params)])
 
     def execute_many(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
-        """Run `?`-placeholder write statements in one committed transaction: all or none."""
-        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            for sql, params in statements:
-                Cursor(curs, postgres=True).execute(sql, params)
+        """Run `?`-placeholder write statements in one committed transaction: all or none.
+
+        They are inserts into append-only tables keyed by what they say (checkpoints, keys,
+        cosignatures): after a lost COMMIT, a retry that finds its rows already there is done.
+        """
+        def attempt(outcome: Outcome) -> None:
+            with self.datastore.get_connection() as conn:
+                with conn.transaction():
+                    with conn.cursor() as curs:
+                        for sql, params in statements:
+                            Cursor(curs, postgres=True).execute(sql, params)
+                    outcome.committing = True
+
+        retry_write(attempt, lambda: None, (IntegrityError,), on_conflict_after_unknown=True)
