@@ -189,6 +189,9 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
     postgres = True
 
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
+        # POSTGRES_SCHEMA: the library qualifies its own tables; Jejak's (jejak_*, their triggers and
+        # function) follow the connections' search_path, set to the same schema before the pool opens.
+        datastore.pool.kwargs["options"] = f"-c search_path={datastore.schema}"
         super().__init__(datastore, events_table_name=events_table_name)
         self.sql_create_statements.extend(SQL(s.format(blob="BYTEA")) for s in LEDGER_TABLES)
         self.sql_create_statements.append(SQL(PG_REFUSE_FUNCTION))
@@ -207,6 +210,13 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
             SQL("SELECT pg_advisory_xact_lock(hashtext({0}))").format(
                 f"jejak-writer:{datastore.schema}.{events_table_name}"),
         ]
+
+    def create_table(self) -> None:
+        # The schema first, on its own: the library creates its composite types before its tables.
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(SQL("SELECT pg_advisory_xact_lock(hashtext('jejak-create-tables'))"))
+            curs.execute(SQL("CREATE SCHEMA IF NOT EXISTS {0}").format(Identifier(self.datastore.schema)))
+        super().create_table()
 
     def _create_table(self, curs: Any) -> None:
         # Processes opening the ledger at once (gunicorn workers, verify workers) would race on
