@@ -106,7 +106,10 @@ class Services:
 def build_services(url: str | None = None) -> Services:
     url = database_url(url)
     ledger = Ledger(url)
-    return Services(url=url, ledger=ledger, projections=Projections(url), keys=KeyStore(url),
+    # One pool for the events (the ledger's) and one engine for everything else (read models and keys) per
+    # process: the connection budget in docs/DEPLOY.md counts on it.
+    projections = Projections(url)
+    return Services(url=url, ledger=ledger, projections=projections, keys=KeyStore(url, projections.engine),
                     checkpointer=checkpointer_from_env(ledger.recorder, url))
 
 

@@ -60,12 +60,15 @@ def _now() -> str:
 class KeyStore:
     """The `api_keys` table in the ledger's own database; looked up on every request, never cached."""
 
-    def __init__(self, url: str) -> None:
-        self.engine = make_engine(url)
+    def __init__(self, url: str, engine: sa.Engine | None = None) -> None:
+        """With `engine`, the keys share it (a server worker's one read-model engine) and leave it open on close."""
+        self.owned = engine is None
+        self.engine = make_engine(url) if engine is None else engine
         metadata.create_all(self.engine, checkfirst=True)
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self.owned:
+            self.engine.dispose()
 
     def create(self, name: str, role: str) -> str:
         """Create a key and return its token: the only time the token exists in clear."""
