@@ -28,6 +28,7 @@ from ledger.stream import stream_id
 
 KINDS = ("employee", "unit", "internship", "feedback")
 PAGE = 1000
+ZIP_LEVEL = 1  # zlib's fastest: hex proofs still shrink by half, at several times level 6's speed
 README = """Jejak audit bundle
 ==================
 events.jsonl    one event per line: its leaf v2 canonical bytes (docs/INTEGRITY.md), the stored state included
@@ -110,6 +111,13 @@ def _prepare(recorder: Any, checkpointer: Checkpointer) -> tuple[dict[str, Any],
     return checkpoint, keys[checkpoint["key_id"]]
 
 
+def _proof_line(proof: dict[str, Any]) -> bytes:
+    """json.dumps(proof, separators=(",", ":")) + newline, byte for byte, without its per-call cost."""
+    path = ",".join(f'"{h}"' for h in proof["audit_path"])
+    return (f'{{"leaf_index":{proof["leaf_index"]},"tree_size":{proof["tree_size"]},'
+            f'"leaf_hash":"{proof["leaf_hash"]}","audit_path":[{path}]}}\n').encode()
+
+
 def _proven(recorder: Any, size: int, subject: str | None, since: str | None,
             until: str | None) -> Iterator[tuple[int, int, bytes, bytes]]:
     """Per page of chosen events: (last position, count, events.jsonl lines, proofs.jsonl lines)."""
@@ -123,7 +131,7 @@ def _proven(recorder: Any, size: int, subject: str | None, since: str | None,
                 raise ValidationFailed(f"position {position}: the event differs from its recorded leaf; "
                                        "run `jejak verify` before exporting", field="position")
             events.append(line + b"\n")
-            proofs.append(json.dumps(proof, separators=(",", ":")).encode() + b"\n")
+            proofs.append(_proof_line(proof))
         yield chunk[-1][0], len(chunk), b"".join(events), b"".join(proofs)
 
 
@@ -155,7 +163,7 @@ def export(recorder: Any, checkpointer: Checkpointer, out: Path, *, subject: str
                     progress(last, size)
         tmp.unlink(missing_ok=True)
         create_private_file(tmp)  # the bundle holds personal data: readable by its owner only
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as z:
             z.write(events_file, "events.jsonl")
             z.write(proofs_file, "proofs.jsonl")
             _finish(z, checkpoint, pem)
@@ -201,7 +209,8 @@ def stream(recorder: Any, checkpointer: Checkpointer, *, subject: str | None = N
 
     def chunks() -> Iterator[bytes]:
         sink = _Sink()
-        with tempfile.TemporaryFile() as proofs, zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as z:
+        with tempfile.TemporaryFile() as proofs, \
+                zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as z:
             with z.open("events.jsonl", "w", force_zip64=True) as events:
                 for _, _, event_lines, proof_lines in itertools.chain([first] if first else [], proven):
                     events.write(event_lines)

@@ -14,35 +14,66 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from ledger.errors import NotFound
-from ledger.integrity.tree import Node, fold, inclusion_ranges, subtrees
+from ledger.integrity.tree import Node, fold, subtrees
 
+SHARED_FROM = 10  # a proof's hashes from this level up are the same for 1,024 neighbouring leaves
 KEEP_FROM = 8  # levels kept between pages: at 1 M events, about 8 k nodes of 32 bytes
 
 
 class ProofPages:
-    """Inclusion proofs against one tree size, page by page (positions in increasing order)."""
+    """Inclusion proofs against one tree size, page by page (positions in increasing order).
+
+    Each hash of a proof is the hash of a leaf range; neighbouring leaves share most of their ranges,
+    so each range is hashed once (`memo`, hex) and the ranges of the upper levels are kept between pages.
+    """
 
     def __init__(self, recorder: Any, size: int) -> None:
         self.recorder, self.size = recorder, size
         self.kept: dict[Node, bytes] = {}
+        self.memo: dict[tuple[int, int], str] = {}
 
     def page(self, positions: list[int]) -> dict[int, dict[str, Any]]:
-        """{position: {leaf_index, tree_size, leaf_hash, audit_path}} as `StoredTree.inclusion` gives them."""
+        """{position: {leaf_index, tree_size, leaf_hash, audit_path}} as `StoredTree.inclusion` gives them.
+
+        Leaf i's path holds, at each level L, its ancestor's sibling range, clipped to the tree size and
+        left out when it would be empty (RFC 9162's PATH for a left-complete tree, the same ranges as
+        `inclusion_ranges`); that range depends only on (L, i >> L), the key of `memo`.
+        """
         if not positions:
             return {}
-        needed: list[tuple[int, list[list[Node]]]] = []
-        wanted: set[Node] = set()
+        n, memo, plan = self.size, self.memo, []
+        top = (n - 1).bit_length()
+        low = range(min(SHARED_FROM, top))
+        new: dict[tuple[int, int], list[Node]] = {}
+        shared: dict[int, list[tuple[int, int]]] = {}  # the levels >= SHARED_FROM depend on i >> SHARED_FROM only
+
+        def keys_of(i: int, levels: range) -> list[tuple[int, int]]:
+            keys = []
+            for level in levels:
+                a = i >> level
+                start = (a ^ 1) << level
+                if start < n:
+                    keys.append((level, a))
+                    if (level, a) not in memo and (level, a) not in new:
+                        new[(level, a)] = subtrees(start, min(start + (1 << level), n))
+            return keys
+
         for p in positions:
-            per_range = [subtrees(lo, hi) for lo, hi in inclusion_ranges(p - 1, self.size)]
-            needed.append((p, per_range))
-            wanted.add((0, p - 1))
-            wanted.update(n for nodes in per_range for n in nodes)
+            high = (p - 1) >> SHARED_FROM
+            if high not in shared:
+                shared[high] = keys_of(p - 1, range(SHARED_FROM, top))
+            plan.append((p, keys_of(p - 1, low), high))
+        wanted = {(0, p - 1) for p in positions}
+        for nodes in new.values():
+            wanted.update(nodes)
         found = self._fetch(wanted)
-        out = {}
-        for p, per_range in needed:
-            out[p] = {"leaf_index": p - 1, "tree_size": self.size, "leaf_hash": found[(0, p - 1)].hex(),
-                      "audit_path": [fold([found[n] for n in nodes]).hex() for nodes in per_range]}
-        self.kept = {n: h for n, h in found.items() if n[0] >= KEEP_FROM}
+        for k, nodes in new.items():
+            memo[k] = fold([found[x] for x in nodes]).hex()
+        tails = {high: [memo[k] for k in keys] for high, keys in shared.items()}
+        out = {p: {"leaf_index": p - 1, "tree_size": n, "leaf_hash": found[(0, p - 1)].hex(),
+                   "audit_path": [memo[k] for k in keys] + tails[high]} for p, keys, high in plan}
+        self.kept = {x: h for x, h in found.items() if x[0] >= KEEP_FROM}
+        self.memo = {k: h for k, h in memo.items() if k[0] >= KEEP_FROM}
         return out
 
     def _fetch(self, nodes: set[Node]) -> dict[Node, bytes]:

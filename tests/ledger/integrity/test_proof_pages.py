@@ -18,9 +18,11 @@ def filled(ledger):
     return ledger
 
 
-@pytest.mark.parametrize("keep_from", [1, 3, proof_pages.KEEP_FROM])
-def test_proofs_by_page_are_the_proofs_one_by_one_for_every_size_and_page_length(filled, monkeypatch, keep_from):
-    monkeypatch.setattr(proof_pages, "KEEP_FROM", keep_from)  # upper-level nodes carried from page to page
+@pytest.mark.parametrize("keep_from, shared_from", [(1, 1), (3, 2), (proof_pages.KEEP_FROM, proof_pages.SHARED_FROM)])
+def test_proofs_by_page_are_the_proofs_one_by_one_for_every_size_and_page_length(filled, monkeypatch, keep_from,
+                                                                                  shared_from):
+    monkeypatch.setattr(proof_pages, "KEEP_FROM", keep_from)  # upper-level hashes carried from page to page
+    monkeypatch.setattr(proof_pages, "SHARED_FROM", shared_from)  # and shared by neighbouring leaves
     tree = StoredTree(filled.recorder)
     for size in (1, 2, 7, 16, 37, 64, 70):
         expected = {p: tree.inclusion(p, size) for p in range(1, size + 1)}
