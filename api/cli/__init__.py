@@ -28,9 +28,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from api.cli import backup, config, demo, integrity, projections, serve, witness
+    from api.cli import backup, config, demo, integrity, migrate, projections, serve, witness
 
-    for module in (serve, config, projections, integrity, backup, demo, witness):
+    for module in (serve, config, migrate, projections, integrity, backup, demo, witness):
         for command in module.COMMANDS:
             main.add_command(command)
 
