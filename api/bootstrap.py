@@ -13,6 +13,7 @@ from flask import current_app
 from api.keys import KeyStore
 from ledger.application import Ledger
 from ledger.integrity.checkpoints import Checkpointer, checkpointer_from_env
+from ledger.storage.retrying import connection_lost
 from ledger.config import database_url
 from projections.runner import Projections
 
@@ -55,8 +56,12 @@ class Catcher:
             self.wanted.clear()
             try:
                 self.catch_up()
-            except Exception:  # noqa: BLE001 - the next poke or read retries; never kill the thread
-                log.exception("background projection catch-up failed; reads will catch up themselves")
+            except Exception as exc:  # noqa: BLE001 - the next poke or read retries; never kill the thread
+                if connection_lost(exc):  # a restart or failover: expected, and retried; no traceback
+                    log.warning("background projection catch-up lost its database connection; it is retried")
+                    self.wanted.set()
+                else:
+                    log.exception("background projection catch-up failed; reads will catch up themselves")
 
     def stop(self) -> None:
         self.stopping = True
