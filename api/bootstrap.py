@@ -13,6 +13,7 @@ from flask import current_app
 from api.keys import KeyStore
 from ledger.application import Ledger
 from ledger.integrity.checkpoints import Checkpointer, checkpointer_from_env
+from ledger.storage.retrying import connection_lost
 from ledger.config import database_url
 from projections.runner import Projections
 
@@ -55,8 +56,12 @@ class Catcher:
             self.wanted.clear()
             try:
                 self.catch_up()
-            except Exception:  # noqa: BLE001 - the next poke or read retries; never kill the thread
-                log.exception("background projection catch-up failed; reads will catch up themselves")
+            except Exception as exc:  # noqa: BLE001 - the next poke or read retries; never kill the thread
+                if connection_lost(exc):  # a restart or failover: expected, and retried; no traceback
+                    log.warning("background projection catch-up lost its database connection; it is retried")
+                    self.wanted.set()
+                else:
+                    log.exception("background projection catch-up failed; reads will catch up themselves")
 
     def stop(self) -> None:
         self.stopping = True
@@ -106,7 +111,10 @@ class Services:
 def build_services(url: str | None = None) -> Services:
     url = database_url(url)
     ledger = Ledger(url)
-    return Services(url=url, ledger=ledger, projections=Projections(url), keys=KeyStore(url),
+    # One pool for the events (the ledger's) and one engine for everything else (read models and keys) per
+    # process: the connection budget in docs/DEPLOY.md counts on it.
+    projections = Projections(url)
+    return Services(url=url, ledger=ledger, projections=projections, keys=KeyStore(url, projections.engine),
                     checkpointer=checkpointer_from_env(ledger.recorder, url))
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ledger.config import database_url, is_postgres
+from ledger.config import database_url, is_postgres, sqlalchemy_postgres_url
 
 
 def sqlalchemy_url(url: str) -> str:
     if is_postgres(url):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
+        return sqlalchemy_postgres_url(url)
     return url
 
 

@@ -10,6 +10,7 @@ from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
 from ledger.errors import LedgerError
+from ledger.storage.retrying import connection_lost
 
 log = logging.getLogger("jejak.api")
 
@@ -99,15 +100,19 @@ def is_busy(exc: BaseException) -> bool:
     return False
 
 
-def _busy_response():
-    resp, status = error_response(
-        "database_busy", f"database: busy (another transaction holds the lock); nothing was changed; "
-        f"retry after {RETRY_AFTER_SECONDS} s", status=503)
+def _busy_response(lost: bool = False):
+    why = ("database: unavailable (its connections were ended, as by a restart, and retries did not reach it); "
+           "retry with the same Idempotency-Key" if lost else
+           "database: busy (another transaction holds the lock); nothing was changed; retry")
+    resp, status = error_response("database_busy", f"{why} after {RETRY_AFTER_SECONDS} s", status=503)
     resp.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return resp, status
 
 
 def _unexpected(exc: Exception):
+    if connection_lost(exc):
+        log.warning("database connection lost: %s; answered 503", type(exc).__name__)
+        return _busy_response(lost=True)
     if is_busy(exc):
         log.warning("database busy: %s; answered 503", type(exc).__name__)
         return _busy_response()

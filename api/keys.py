@@ -8,10 +8,12 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 import sqlalchemy as sa
 
 from api.db import make_engine
+from ledger.storage.retrying import retry_read
 
 ROLES = ("recorder", "inspector", "auditor", "admin")
 NAME_PATTERN = r"[a-z0-9][a-z0-9._-]{0,63}"
@@ -58,12 +60,15 @@ def _now() -> str:
 class KeyStore:
     """The `api_keys` table in the ledger's own database; looked up on every request, never cached."""
 
-    def __init__(self, url: str) -> None:
-        self.engine = make_engine(url)
+    def __init__(self, url: str, engine: sa.Engine | None = None) -> None:
+        """With `engine`, the keys share it (a server worker's one read-model engine) and leave it open on close."""
+        self.owned = engine is None
+        self.engine = make_engine(url) if engine is None else engine
         metadata.create_all(self.engine, checkfirst=True)
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self.owned:
+            self.engine.dispose()
 
     def create(self, name: str, role: str) -> str:
         """Create a key and return its token: the only time the token exists in clear."""
@@ -99,9 +104,13 @@ class KeyStore:
     def authenticate(self, token: str) -> Principal | None:
         """The principal of a live token, or None; the stored hash is compared in constant time."""
         wanted = token_hash(token)
-        with self.engine.connect() as conn:
-            row = conn.execute(sa.select(api_keys.c.name, api_keys.c.role, api_keys.c.token_hash)
-                               .where(api_keys.c.token_hash == wanted, api_keys.c.revoked_at.is_(None))).first()
+
+        def look() -> Any:
+            with self.engine.connect() as conn:
+                return conn.execute(sa.select(api_keys.c.name, api_keys.c.role, api_keys.c.token_hash)
+                                    .where(api_keys.c.token_hash == wanted, api_keys.c.revoked_at.is_(None))).first()
+
+        row = retry_read(look)  # every request starts here: the first to meet a restarted database retries
         if row is None or not hmac.compare_digest(row.token_hash, wanted):
             return None
         if row.name in RESERVED_PRINCIPALS:  # stored before the reservation: an impostor of the system

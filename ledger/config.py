@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -53,6 +54,31 @@ def database_url(url: str | None = None) -> str:
     return url or os.environ.get("JEJAK_DATABASE_URL") or DEFAULT_URL
 
 
+SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+def postgres_schema() -> str:
+    """JEJAK_POSTGRES_SCHEMA: the PostgreSQL schema that holds every table of this ledger (default public).
+
+    It is the `eventsourcing` library's POSTGRES_SCHEMA for the events, and the first (only) entry of the
+    search_path of every connection, so Jejak's own tables and the read models follow it too.
+    """
+    text = os.environ.get("JEJAK_POSTGRES_SCHEMA", "").strip() or "public"
+    if not SCHEMA_NAME.fullmatch(text):
+        raise ConfigurationError(f"JEJAK_POSTGRES_SCHEMA={text!r}: expected a lower-case name such as jejak_binjai "
+                                 "(a-z, 0-9 and _, not starting with a digit, at most 63)")
+    return text
+
+
+def sqlalchemy_postgres_url(url: str) -> str:
+    """A psycopg SQLAlchemy URL whose connections use the ledger's schema, unless `url` names its own
+    search_path (as `jejak verify --projections` does for its scratch schema)."""
+    sa_url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    if "options=" in sa_url:
+        return sa_url
+    return sa_url + ("&" if "?" in sa_url else "?") + f"options=-csearch_path%3D{postgres_schema()}"
+
+
 def is_postgres(url: str) -> bool:
     return url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://"))
 
@@ -81,6 +107,10 @@ def event_store_env(url: str | None = None) -> dict[str, str]:
             "POSTGRES_POOL_SIZE": str(setting_int("JEJAK_POOL_SIZE", 5, minimum=1)),
             "POSTGRES_MAX_OVERFLOW": "10",
             "POSTGRES_CONNECT_TIMEOUT": "5",
+            # A pooled connection is checked before use: after a restart the first request does not
+            # inherit a connection the server has already ended.
+            "POSTGRES_PRE_PING": "y",
+            "POSTGRES_SCHEMA": postgres_schema(),
         }
     path = sqlite_path(url)
     lock_timeout = setting_int("JEJAK_LOCK_TIMEOUT", 10, minimum=1)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit, urlunsplit
 
-from ledger.config import DEFAULT_URL, is_postgres, sqlite_path, whole_number
+from ledger.config import DEFAULT_URL, SCHEMA_NAME, is_postgres, sqlite_path, whole_number
 
 
 class SettingError(ValueError):
@@ -29,6 +29,13 @@ def _url(text: str) -> str:
     if is_postgres(text):
         return text
     sqlite_path(text)  # raises ValueError naming the expected shapes
+    return text
+
+
+def _schema(text: str) -> str:
+    if not SCHEMA_NAME.fullmatch(text):
+        raise ValueError(f"{text!r}: expected a lower-case name such as jejak_binjai (a-z, 0-9 and _, "
+                         "not starting with a digit, at most 63)")
     return text
 
 
@@ -126,6 +133,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("JEJAK_LOCK_TIMEOUT", lambda v: "5" if is_postgres(v["JEJAK_DATABASE_URL"]) else "10",
             "seconds a writer waits for the ledger's write lock before `503 database_busy`", _count(1),
             "10 (SQLite), 5 (PostgreSQL)"),
+    Setting("JEJAK_POSTGRES_SCHEMA", "public", "PostgreSQL schema of every table of this ledger (events, jejak_*, "
+            "read models, keys): the library's POSTGRES_SCHEMA and each connection's search_path", _schema),
     Setting("JEJAK_POOL_SIZE", "5", "PostgreSQL connections per process (10 more on overflow)", _count(1)),
     Setting("JEJAK_AGGREGATE_CACHE", "2000", "streams each process keeps decoded; 0 turns the cache off", _count(0)),
     Setting("JEJAK_PG_RANDOM_PAGE_COST", "1.1", "PostgreSQL planner's `random_page_cost` for the read models "

@@ -9,7 +9,7 @@ import sqlalchemy
 from eventsourcing import persistence as es_persistence
 from sqlalchemy import event
 
-from ledger.config import is_postgres, sqlite_path
+from ledger.config import is_postgres, sqlalchemy_postgres_url, sqlite_path
 
 SQLITE_BUSY_MS = 30000
 TRANSIENT = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
@@ -19,7 +19,7 @@ TRANSIENT = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
 def make_engine(url: str) -> sqlalchemy.Engine:
     """An engine on the events' own database: the same SQLite file, or the same PostgreSQL."""
     if is_postgres(url):
-        sa_url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        sa_url = sqlalchemy_postgres_url(url)
         engine = sqlalchemy.create_engine(sa_url, pool_size=3, max_overflow=5, pool_pre_ping=True)
 
         @event.listens_for(engine, "connect")

@@ -19,7 +19,7 @@ import sqlalchemy
 from sqlalchemy import select, update
 
 from ledger.config import database_url as env_database_url
-from projections import indexes
+from projections import indexes, versions
 from projections.engine import TRANSIENT, make_engine
 from projections.models.audit_index import AuditIndex
 from projections.models.evaluations import Evaluations
@@ -65,13 +65,16 @@ class Projections:
         self._unanalyzed = 0
         stale = self._stale()
         metadata.create_all(self.engine)
+        versions.add_version_column(self.engine)
         with self.engine.begin() as conn:
             known = set(conn.execute(select(tracking.c.name)).scalars())
-            missing = [{"name": n, "position": 0} for n in NAMES if n not in known]
+            missing = [{"name": n, "position": 0, "version": self.projections[n].version}
+                       for n in NAMES if n not in known]
             if missing:
                 conn.execute(tracking.insert(), missing)
             if stale:
                 conn.execute(update(tracking).where(tracking.c.name.in_(stale)).values(position=0))
+        versions.reset_changed(self.engine, self.projections)
         self.ensure_indexes()  # a rebuild that was interrupted may have left them dropped
 
     def _stale(self) -> list[str]:

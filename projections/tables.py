@@ -6,7 +6,7 @@ import json
 from json.encoder import encode_basestring_ascii
 from typing import Any, Callable, Iterable
 
-from sqlalchemy import JSON, BigInteger, Column, Connection, MetaData, String, Table
+from sqlalchemy import JSON, BigInteger, Column, Connection, Integer, MetaData, String, Table
 
 metadata = MetaData()
 
@@ -14,6 +14,8 @@ tracking = Table(
     "proj_tracking", metadata,
     Column("name", String(40), primary_key=True),
     Column("position", BigInteger, nullable=False),
+    # The read model's `version` its rows were built with (projections/versions.py).
+    Column("version", Integer, nullable=False, server_default="1"),
 )
 
 _dumps = json.JSONEncoder().encode  # what json.dumps(value) does, minus its keyword checks
@@ -95,6 +97,9 @@ class Projection:
     """One read model: its tables, and how a chunk of events changes them."""
 
     name: str = ""
+    # Raise it when what the read model stores changes without its columns changing: the next open
+    # rebuilds it (projections/versions.py).
+    version: int = 1
     tables: list[Table] = []
     # True when `apply` finds rows only by primary key: a rebuild from zero may then drop the secondary
     # indexes while it fills the tables. False when `apply` deletes or reads by an indexed column, which

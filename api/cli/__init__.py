@@ -28,9 +28,11 @@ def main() -> None:
 
 
 def _register() -> None:
-    from api.cli import access, backup, config, demo, integrity, projections, releases, rules, serve, signing, witness
+    from api.cli import (access, backup, config, demo, integrity, migrate, projections, releases, rules, serve,
+                         signing, witness)
 
-    for module in (serve, config, projections, integrity, signing, backup, demo, witness, access, releases, rules):
+    for module in (serve, config, migrate, projections, integrity, signing, backup, demo, witness, access, releases,
+                   rules):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -38,6 +38,9 @@ def serve(host: str, port: int, workers: int | None, threads: int, timeout: int)
     url = database(create=True)
     try:  # create every table once, here, so the workers never race to create them
         build_services(url).close()
+        from api.migrate import upgrade
+
+        upgrade(url)  # then the schema's migrations (api/migrations), once, before the workers fork
     except Exception as exc:  # noqa: BLE001 - any connection problem is a configuration error
         raise click.ClickException(f"JEJAK_DATABASE_URL={url!r}: cannot open the database ({exc})") from exc
     _prepare_signing_key()

@@ -14,63 +14,19 @@ import threading
 from typing import Any, Sequence
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import SQL, Identifier, PostgresApplicationRecorder  # psycopg's, via the library
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from ledger import integrity
+from ledger.storage.retrying import Outcome, retry_read, retry_write
 
 # Here, not imported from ledger.unit_names: storage stays below the domain modules.
 UNIT_NAME_INSERT = ("INSERT INTO jejak_unit_names (normalised, code) SELECT ?, ? WHERE NOT EXISTS"
                     " (SELECT 1 FROM jejak_unit_names WHERE normalised = ? AND code = ?)")
 
 from ledger.storage.append_only import APPEND_ONLY, PG_REFUSE_FUNCTION, pg_append_only, sqlite_append_only
-
-LEDGER_TABLES = [
-    "CREATE TABLE IF NOT EXISTS jejak_leaves ("
-    " position BIGINT PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, stream_id TEXT NOT NULL,"
-    " version BIGINT NOT NULL, leaf_hash {blob} NOT NULL)",
-    "CREATE UNIQUE INDEX IF NOT EXISTS jejak_leaves_stream_version ON jejak_leaves (stream_id, version)",
-    "CREATE TABLE IF NOT EXISTS jejak_nodes ("
-    " level INTEGER NOT NULL, idx BIGINT NOT NULL, hash {blob} NOT NULL, PRIMARY KEY (level, idx))",
-    "CREATE TABLE IF NOT EXISTS jejak_idempotency ("
-    " principal TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, positions TEXT NOT NULL,"
-    " PRIMARY KEY (principal, key))",
-    "CREATE TABLE IF NOT EXISTS jejak_checkpoints ("
-    " tree_size BIGINT NOT NULL, issued_at TEXT NOT NULL, root_hash TEXT NOT NULL, key_id TEXT NOT NULL,"
-    " signed_text TEXT NOT NULL, signature TEXT NOT NULL, PRIMARY KEY (tree_size, issued_at))",
-    "CREATE TABLE IF NOT EXISTS jejak_signing_keys ("
-    " key_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, created_at TEXT NOT NULL,"
-    " endorses TEXT NOT NULL, endorsement TEXT NOT NULL)",
-    # The C2SP signed note of each checkpoint (c2sp.org/tlog-checkpoint), signed with the same key.
-    "CREATE TABLE IF NOT EXISTS jejak_checkpoint_notes ("
-    " tree_size BIGINT NOT NULL, issued_at TEXT NOT NULL, note TEXT NOT NULL, PRIMARY KEY (tree_size, issued_at))",
-    # Witness cosignature lines (c2sp.org/tlog-cosignature) over a checkpoint's note body.
-    "CREATE TABLE IF NOT EXISTS jejak_cosignatures ("
-    " tree_size BIGINT NOT NULL, root_hash TEXT NOT NULL, witness TEXT NOT NULL, line TEXT NOT NULL,"
-    " received_at TEXT NOT NULL, PRIMARY KEY (tree_size, root_hash, witness))",
-    # A rotation endorsed by the key it replaces: the old key signs the new key's id.
-    "CREATE TABLE IF NOT EXISTS jejak_key_rotations ("
-    " new_key_id TEXT NOT NULL, old_key_id TEXT NOT NULL, created_at TEXT NOT NULL, signature TEXT NOT NULL,"
-    " PRIMARY KEY (new_key_id, old_key_id))",
-    # Personal values kept apart from the events (ledger.personal): sealed (salt, value) per commitment,
-    # deleted by an erasure, which leaves a tombstone naming the erasing event.
-    "CREATE TABLE IF NOT EXISTS jejak_disclosures ("
-    " commitment TEXT PRIMARY KEY, event_id TEXT NOT NULL, position BIGINT NOT NULL, subject TEXT NOT NULL,"
-    " field TEXT NOT NULL, path TEXT NOT NULL, sealed {blob} NOT NULL){without_rowid}",
-    "CREATE TABLE IF NOT EXISTS jejak_erasures ("
-    " commitment TEXT PRIMARY KEY, erased_by TEXT NOT NULL, erased_at TEXT NOT NULL, event_id TEXT NOT NULL,"
-    " subject TEXT NOT NULL, field TEXT NOT NULL, path TEXT NOT NULL){without_rowid}",
-    # Who read whom (ledger/storage/access_log.py): hash-chained rows numbered 1, 2, 3, ...
-    "CREATE TABLE IF NOT EXISTS jejak_access_log ("
-    " id BIGINT PRIMARY KEY, at TEXT NOT NULL, principal TEXT NOT NULL, role TEXT NOT NULL,"
-    " subject TEXT NOT NULL, fields TEXT NOT NULL, route TEXT NOT NULL, request_id TEXT NOT NULL,"
-    " prev_hash TEXT NOT NULL, row_hash TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS jejak_access_log_subject ON jejak_access_log (subject, id)",
-    "CREATE INDEX IF NOT EXISTS jejak_access_log_principal ON jejak_access_log (principal, id)",
-    # Every unit name ever registered, normalised (ledger/unit_names.py): a lookalike is refused.
-    "CREATE TABLE IF NOT EXISTS jejak_unit_names (normalised TEXT PRIMARY KEY, code TEXT NOT NULL)",
-]
+from ledger.storage.schema import LEDGER_TABLES  # noqa: E402 (re-exported: the migrations' baseline reads it)
 
 class Cursor:
     """One SQL dialect for the ledger's own tables: `?` placeholders on both backends."""
@@ -208,6 +164,9 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
     postgres = True
 
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
+        # POSTGRES_SCHEMA: the library qualifies its own tables; Jejak's (jejak_*, their triggers and
+        # function) follow the connections' search_path, set to the same schema before the pool opens.
+        datastore.pool.kwargs["options"] = f"-c search_path={datastore.schema}"
         super().__init__(datastore, events_table_name=events_table_name)
         self.sql_create_statements.extend(SQL(s.format(blob="BYTEA", without_rowid="")) for s in LEDGER_TABLES)
         self.sql_create_statements.append(SQL(PG_REFUSE_FUNCTION))
@@ -227,6 +186,13 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
                 f"jejak-writer:{datastore.schema}.{events_table_name}"),
         ]
 
+    def create_table(self) -> None:
+        # The schema first, on its own: the library creates its composite types before its tables.
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(SQL("SELECT pg_advisory_xact_lock(hashtext('jejak-create-tables'))"))
+            curs.execute(SQL("CREATE SCHEMA IF NOT EXISTS {0}").format(Identifier(self.datastore.schema)))
+        super().create_table()
+
     def _create_table(self, curs: Any) -> None:
         # Processes opening the ledger at once (gunicorn workers, verify workers) would race on
         # CREATE OR REPLACE FUNCTION ("tuple concurrently updated", deadlocks): take turns.
@@ -234,37 +200,74 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         super()._create_table(curs)
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """Insert the events with their leaves, nodes and idempotency claim; again on a lost connection.
+
+        (The library's own insert_events retries too; this override had lost that.) An attempt that lost
+        its connection before COMMIT wrote nothing. One that lost it during COMMIT may have committed: the
+        events' own event ids are then looked up in jejak_leaves, and if they are there their positions
+        are the answer, so an event is never recorded twice (and the idempotency claim, committed with
+        them, answers the client's own retry).
+        """
         if not stored_events:
             return []
-        # get_connection() turns psycopg's errors into the library's (IntegrityError on a conflict).
-        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            self._lock_table(curs)
-            curs.execute(self._max_sql)
-            start = curs.fetchone()["m"] + 1
-            ids = list(range(start, start + len(stored_events)))
-            curs.executemany(self._insert_sql, [
-                (s.originator_id, s.originator_version, s.topic, s.state, i)
-                for i, s in zip(ids, stored_events)])
-            self._notify_channel(curs)
-            after_insert(Cursor(curs, postgres=True), list(zip(ids, stored_events)), kwargs.get("idempotency"),
-                         kwargs.get("disclosures", ()), kwargs.get("erasures", ()),
-                         kwargs.get("unit_names", ()))
-        return ids
 
-    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        def attempt(outcome: Outcome) -> Sequence[int]:
+            # get_connection() turns psycopg's errors into the library's (IntegrityError on a conflict).
+            with self.datastore.get_connection() as conn:
+                with conn.transaction():
+                    with conn.cursor() as curs:
+                        self._lock_table(curs)
+                        curs.execute(self._max_sql)
+                        start = curs.fetchone()["m"] + 1
+                        ids = list(range(start, start + len(stored_events)))
+                        curs.executemany(self._insert_sql, [
+                            (s.originator_id, s.originator_version, s.topic, s.state, i)
+                            for i, s in zip(ids, stored_events)])
+                        self._notify_channel(curs)
+                        after_insert(Cursor(curs, postgres=True), list(zip(ids, stored_events)),
+                                     kwargs.get("idempotency"), kwargs.get("disclosures", ()),
+                                     kwargs.get("erasures", ()), kwargs.get("unit_names", ()))
+                    outcome.committing = True
+            return ids
+
+        return retry_write(attempt, lambda: self._committed_positions(stored_events), (IntegrityError,))
+
+    def _committed_positions(self, stored_events: Sequence[StoredEvent]) -> list[int] | None:
+        """The positions of these events if an earlier attempt committed them, else None."""
+        wanted = [integrity.stored_event_id(s.state) for s in stored_events]
+        found = dict(self._query("SELECT event_id, position FROM jejak_leaves WHERE event_id = ANY(?)", (wanted,)))
+        if not found:
+            return None
+        assert len(found) == len(wanted), "a transaction committed in part: run `jejak verify`"
+        _recent.leaves = {}  # not this attempt's: the writer reads the receipts back
+        return [found[w] for w in wanted]
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             return Cursor(curs, postgres=True).execute(sql, params).fetchall()
 
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return retry_read(lambda: self._query(sql, params))
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         """Run one `?`-placeholder write statement in its own committed transaction."""
-        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            Cursor(curs, postgres=True).execute(sql, params)
+        self.execute_many([(sql, params)])
 
     def execute_many(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
-        """Run `?`-placeholder write statements in one committed transaction: all or none."""
-        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            for sql, params in statements:
-                Cursor(curs, postgres=True).execute(sql, params)
+        """Run `?`-placeholder write statements in one committed transaction: all or none.
+
+        They are inserts into append-only tables keyed by what they say (checkpoints, keys,
+        cosignatures): after a lost COMMIT, a retry that finds its rows already there is done.
+        """
+        def attempt(outcome: Outcome) -> None:
+            with self.datastore.get_connection() as conn:
+                with conn.transaction():
+                    with conn.cursor() as curs:
+                        for sql, params in statements:
+                            Cursor(curs, postgres=True).execute(sql, params)
+                    outcome.committing = True
+
+        retry_write(attempt, lambda: None, (IntegrityError,), on_conflict_after_unknown=True)
 
     def scrub_after_erasure(self) -> None:
         """VACUUM the disclosures, so the erased rows' space is reclaimed (outside any transaction). WAL

@@ -113,3 +113,31 @@ def test_the_openapi_document_describes_the_integrity_endpoints(api):
     paths = client.get("/openapi.json").json["paths"]
     assert {"/v1/ledger/checkpoint", "/v1/ledger/proof/inclusion", "/v1/ledger/proof/consistency",
             "/v1/ledger/public-key", "/v1/ledger/export"} <= set(paths)
+
+
+def test_a_whole_ledger_export_is_sent_page_by_page_while_it_is_made_and_verifies_offline(api):
+    from ledger.integrity import bundle
+
+    client, tokens, tmp_path = api
+    for start in range(0, 2500, 500):
+        client.post("/v1/events/batch", json={"events": units(start, 500)}, headers=bearer(tokens["admin"]))
+    client.post("/v1/events/batch", json={"events": units(2500, 5)}, headers=bearer(tokens["admin"]))  # a checkpoint
+    resp = client.get("/v1/ledger/export", headers=bearer(tokens["auditor"]), buffered=False)
+    assert resp.status_code == 200 and resp.mimetype == "application/zip" and resp.is_streamed
+    assert resp.headers.get("Content-Length") is None
+    chunks = [c for c in resp.response if c]
+    resp.close()
+    tree_size = int(client.get("/v1/ledger/checkpoint", headers=bearer(tokens["auditor"])).json["tree_size"])
+    assert len(chunks) >= tree_size // bundle.PAGE, "the bundle came in one piece: it was built before it was sent"
+    path = tmp_path / "whole.zip"
+    path.write_bytes(b"".join(chunks))
+    pem = client.get("/v1/ledger/public-key").json["public_key"].encode()
+    problems, summary = verify_bundle(str(path), pem)
+    assert problems == [] and summary["events"] == tree_size >= 2500
+
+
+def test_an_export_refused_before_its_first_byte_is_a_clear_error(api):
+    client, tokens, _ = api
+    post(client, tokens, units(0, 5))
+    resp = client.get("/v1/ledger/export?subject=NO-SUCH-UNIT", headers=bearer(tokens["auditor"]))
+    assert resp.status_code == 404 and list(resp.json["error"]["fields"]) == ["subject"]
