@@ -103,7 +103,11 @@ def reveal(recorder: Any, box: Callable[[], DisclosureBox], docs: list[dict[str,
         if masked:
             doc["masked"] = sorted(set(doc.get("masked") or []) | set(masked))
         if erased:
-            doc.update(erased=erased, erased_by=erased_by, erased_at=erased_at)
+            # CONTRACT.md: `erased_by` is the erasing event's id (the latest, when several erased parts
+            # of one document); `erasures` names the event and time for each erased path.
+            latest = max(erased, key=lambda p: erased_at[p])
+            doc.update(erased=erased, erased_by=erased_by[latest], erased_at=erased_at[latest],
+                       erasures={p: {"by": erased_by[p], "at": erased_at[p]} for p in erased})
     return revealed
 
 

@@ -130,9 +130,10 @@ def test_erasing_a_contact_and_an_intern_identity_keeps_every_proof_and_leaves_n
     ledger.reveal(docs, lambda field: True)
     received, started = docs
     assert received["data"]["contact_encrypted"] is None and received["erased"] == ["data.contact_encrypted"]
-    assert received["erased_by"] == {"data.contact_encrypted": receipts[0]["event_id"]}
+    assert received["erased_by"] == receipts[0]["event_id"]
+    assert received["erasures"]["data.contact_encrypted"]["by"] == receipts[0]["event_id"]
     assert received["data"]["message"] == "Antrian terlalu lama"
-    assert started["data"]["intern_name"] is None and started["erased_by"]["data.intern_name"] == receipts[1]["event_id"]
+    assert started["data"]["intern_name"] is None and started["erasures"]["data.intern_name"]["by"] == receipts[1]["event_id"]
 
 
 def test_an_erasure_refuses_fields_that_are_not_personal_and_events_of_another_subject(ledger, world, hr):

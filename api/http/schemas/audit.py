@@ -55,10 +55,11 @@ class AuditRow(Schema):
     changes = fields.List(fields.Nested(Change), required=True)
     masked = fields.List(fields.String(), metadata={"description": "personal values withheld from this role"})
     erased = fields.List(fields.String(), metadata={"description": "personal fields erased (PersonalDataErased)"})
-    erased_by = fields.Dict(keys=fields.String(), values=fields.String(),
-                            metadata={"description": "per erased field, the id of the event that erased it"})
-    erased_at = fields.Dict(keys=fields.String(), values=fields.String(),
-                            metadata={"description": "per erased field, when it was erased"})
+    erased_by = fields.String(metadata={"description": "the id of the PersonalDataErased event that erased them "
+                                                    "(the latest, when several did)"})
+    erased_at = fields.String(metadata={"description": "when that erasure was recorded"})
+    erasures = fields.Dict(keys=fields.String(), values=fields.Dict(), metadata={
+        "description": "per erased path: {by: the erasing event's id, at: when}"})
     provenance = fields.Nested(Provenance, required=True)
     findings = fields.List(fields.Nested(Finding), metadata={
         "description": "the rulebook's findings stored with the event (GET /v1/rules)"})

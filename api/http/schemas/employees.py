@@ -59,10 +59,11 @@ class EmployeeState(Schema):
                          metadata={"description": "fields withheld from this role (null here): personal fields, "
                                                 "and for recorders predikat, penalties, training and separation"})
     erased = fields.List(fields.String(), metadata={"description": "personal fields erased (PersonalDataErased)"})
-    erased_by = fields.Dict(keys=fields.String(), values=fields.String(),
-                            metadata={"description": "per erased field, the id of the event that erased it"})
-    erased_at = fields.Dict(keys=fields.String(), values=fields.String(),
-                            metadata={"description": "per erased field, when it was erased"})
+    erased_by = fields.String(metadata={"description": "the id of the PersonalDataErased event that erased them "
+                                                    "(the latest, when several did)"})
+    erased_at = fields.String(metadata={"description": "when that erasure was recorded"})
+    erasures = fields.Dict(keys=fields.String(), values=fields.Dict(), metadata={
+        "description": "per erased path: {by: the erasing event's id, at: when}"})
     version = fields.Integer(required=True)
     last_position = fields.Integer(required=True, allow_none=True)
     as_of = fields.String(allow_none=True)
