@@ -61,9 +61,12 @@ def postgres_schema() -> str:
     """JEJAK_POSTGRES_SCHEMA: the PostgreSQL schema that holds every table of this ledger (default public).
 
     It is the `eventsourcing` library's POSTGRES_SCHEMA for the events, and the first (only) entry of the
-    search_path of every connection, so Jejak's own tables and the read models follow it too.
+    search_path of every connection, so Jejak's own tables and the read models follow it too. The library's
+    own name, POSTGRES_SCHEMA, is read when JEJAK_POSTGRES_SCHEMA is unset: otherwise the library alone
+    would follow it and the events would sit in one schema while Jejak's tables sat in another.
     """
-    text = os.environ.get("JEJAK_POSTGRES_SCHEMA", "").strip() or "public"
+    text = (os.environ.get("JEJAK_POSTGRES_SCHEMA", "").strip() or os.environ.get("POSTGRES_SCHEMA", "").strip()
+            or "public")
     if not SCHEMA_NAME.fullmatch(text):
         raise ConfigurationError(f"JEJAK_POSTGRES_SCHEMA={text!r}: expected a lower-case name such as jejak_binjai "
                                  "(a-z, 0-9 and _, not starting with a digit, at most 63)")

@@ -110,3 +110,14 @@ def test_a_schema_name_that_is_not_a_plain_lower_case_name_is_refused_by_name(va
         event_store_env("postgresql://postgres@127.0.0.1:5432/jejak")
     with pytest.raises(SettingError, match="^JEJAK_POSTGRES_SCHEMA: "):
         load({"JEJAK_POSTGRES_SCHEMA": value})
+
+
+def test_the_librarys_own_postgres_schema_setting_moves_jejaks_tables_with_the_events(monkeypatch):
+    """POSTGRES_SCHEMA alone (the eventsourcing library's name) must not split a ledger across two schemas."""
+    from ledger.config import postgres_schema
+
+    monkeypatch.delenv("JEJAK_POSTGRES_SCHEMA", raising=False)
+    monkeypatch.setenv("POSTGRES_SCHEMA", "jejak_binjai")
+    assert postgres_schema() == "jejak_binjai"
+    monkeypatch.setenv("JEJAK_POSTGRES_SCHEMA", "jejak_medan")  # Jejak's own name wins when both are set
+    assert postgres_schema() == "jejak_medan"
