@@ -19,26 +19,9 @@ from typing import Any, Iterator
 
 from ledger.errors import ValidationFailed
 from ledger.requests import jsonable
+from ledger.personal_fields import FIELD_NAMES, PERSONAL_FIELDS, SEEN_BY, role_may_see  # noqa: F401 (one list)
 
 SALT_BYTES = 16  # 128 bits: guessing the salt is out of reach, so is guessing the value behind it
-
-# Event type -> the personal fields of its `data`. A `Corrected` of one of these types holds the same
-# names under `data.fields`. Only optional fields are ever added, so older events keep their meaning.
-PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
-    "EmployeeAppointed": ("nik", "birth_date", "address", "contact"),
-    "FeedbackReceived": ("message", "contact_encrypted"),
-    "InternshipStarted": ("intern_name", "student_number"),
-    "LeaveGranted": ("health_detail",),
-}
-FIELD_NAMES = frozenset(name for names in PERSONAL_FIELDS.values() for name in names)
-# Which personal fields each role sees (docs/PERSONAL_DATA.md): auditors and admins all; inspectors only
-# the birth date, which the NIP they see begins with anyway; recorders and the public none.
-SEEN_BY = {"auditor": FIELD_NAMES, "admin": FIELD_NAMES, "inspector": frozenset({"birth_date"}),
-           "recorder": frozenset(), "public": frozenset()}
-
-
-def role_may_see(role: str, field: str) -> bool:
-    return field in SEEN_BY.get(role, frozenset())
 HEX64 = re.compile(r"[0-9a-f]{64}")
 
 

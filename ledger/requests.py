@@ -71,6 +71,9 @@ def parse_request(body: Any, actor: str, source: str | None, idempotency_key: st
     if not isinstance(type_, str) or type_ not in CATALOGUE:
         raise ValidationFailed(f"type: unknown event type {type_!r}; see GET /v1/event-types", field="type")
     cls = CATALOGUE[type_]
+    if cls.RECORDED_BY is not None and actor != cls.RECORDED_BY:
+        raise ValidationFailed(f"type: {type_} is recorded only by the ledger's own {cls.RECORDED_BY} (jejak releases "
+                               "publish), never posted", field="type")
     subject = body.get("subject")
     if not isinstance(subject, str) or not re.fullmatch(SUBJECT_PATTERN, subject):
         raise ValidationFailed("subject: a NIP, unit code, intern id or ticket (letters, digits, / . _ -)",

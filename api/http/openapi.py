@@ -11,6 +11,7 @@ from flask import Blueprint, Flask, current_app
 
 from api.http import schemas as s
 from api.http.describe import operation, path_parameters
+from ledger.events import CATALOGUE
 from ledger.requests import catalogue_schema
 
 bp = Blueprint("openapi", __name__)
@@ -98,6 +99,8 @@ def _components(spec: APISpec) -> None:
         spec.components.schema(name, schema=getattr(s, name))
     bodies, mapping = [], {}
     for item in catalogue_schema():
+        if CATALOGUE[item["type"]].RECORDED_BY is not None:  # recorded by the ledger itself, never posted
+            continue
         name = f"Event_{item['type']}"
         spec.components.schema(name, {**_tidy(item["schema"]), "description": item["description"]})
         bodies.append({"$ref": ref(name)})

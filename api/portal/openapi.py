@@ -89,7 +89,9 @@ UNITS = {"type": "object", "description": "a release's content exactly as publis
                         "period": {"type": "string"}, "kind": {"type": "string", "enum": ["annual", "monthly"]},
                         "as_of": {"type": "string", "format": "date"}, "frozen_at": {"type": "string"},
                         "parameters": {"type": "object"}}}
-RELEASE_QUERY = [{"in": "query", "name": "release", "required": False, "schema": RELEASE_ID}]
+RELEASE_QUERY = [{"in": "query", "name": "release", "required": False, "schema": {
+    "type": "string", "pattern": r"^(R-[0-9]{4}(-[0-9]{2})?)?$",
+    "description": "a release id (R-2025, R-2026-08); absent or empty: the latest release"}}]
 RELEASES = {"type": "object", "properties": {
     "items": {"type": "array", "items": {"type": "object", "properties": {
         "id": RELEASE_ID, "period": {"type": "string"}, "published_at": {"type": "string", "format": "date-time"},
@@ -105,7 +107,8 @@ OPENAPI_PATHS: dict[str, Any] = {
     "/v1/public/releases": {"get": {**_op("listPublicReleases", "Published releases, oldest first", _json(RELEASES),
                                           400),
                                     "parameters": [{"in": "query", "name": "after", "required": False,
-                                                    "schema": {"type": "integer", "minimum": 0}}]}},
+                                                    "schema": {"type": "integer", "minimum": 0,
+                                                               "maximum": 999_999_999_999_999_999}}]}},
     "/v1/public/feedback": {"post": {
         **_op("sendFeedback", "Send feedback (aspirasi, pengaduan, permintaan informasi)", _json(RECEIVED), 400,
               status="201"),

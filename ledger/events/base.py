@@ -17,6 +17,7 @@ class LedgerEvent(AggregateEvent):
     meta: dict[str, Any]
 
     STREAM: ClassVar[str] = ""
+    RECORDED_BY: ClassVar[str | None] = None  # a system principal that alone may record this type (None: any)
     TMT: ClassVar[bool] = False
     LEGAL_BASIS: ClassVar[bool] = False
     DATA: ClassVar[dict[str, Field]] = {}

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ledger.events.base import EVENT_ID, LedgerEvent, catalogued
-from ledger.fields import FreeObj, List, Str
+from ledger.fields import Choice, FreeObj, List, Str
+from ledger.personal_fields import ERASABLE
 
 
 @catalogued
@@ -30,4 +31,4 @@ class PersonalDataErased(LedgerEvent):
     STREAM = "any"
     LEGAL_BASIS = True
     DATA = {"event_ids": List(item=EVENT_ID, min_items=1, max_items=1000, required=False),
-            "fields": List(item=Str(pattern=r"data\.[a-z_]{1,40}", max_length=60), min_items=1, max_items=20)}
+            "fields": List(item=Choice(list(ERASABLE)), min_items=1, max_items=20)}

@@ -15,7 +15,10 @@ class PublicReleasePublished(LedgerCreated):
     `content` is the canonical JSON text of the release (sorted keys, no spaces, UTF-8) and
     `content_hash` its SHA-256 in hex, so anyone holding what was served can prove it is what the
     ledger recorded, and the event's inclusion proof proves the record was never rewritten.
+    Only the publisher (`jejak releases publish`, principal `jejak-releases`) records one: a release is
+    computed by the ledger from what it knows, never asserted by a caller.
     """
+    RECORDED_BY = "jejak-releases"
 
     STREAM = "release"
     DATA = {

@@ -86,7 +86,7 @@ def flags(engine: Engine, *, kind: str | None = None, rule: str | None = None, u
     if kind is not None and kind not in KINDS:
         raise ValueError(f"kind: one of {', '.join(KINDS)}, got {kind!r}")
     if rule is not None and kind not in (None, "finding"):
-        raise ValueError("rule: lists findings; give no other kind")
+        return []  # `rule` selects findings: no red flag of another kind carries one
     if rule is not None or kind == "finding":
         return _findings(engine, rule, unit, since, until, after_id, limit)
     q = select(flag)

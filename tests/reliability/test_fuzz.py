@@ -43,6 +43,11 @@ SEED_EXTRA = [
 ]
 
 
+# A release's content is the publisher's canonical JSON of up to 4 MB (ledger/release.py checks it byte for
+# byte; tests/ledger/test_release_events.py): a text just over that limit is more than hypothesis can draw.
+NOT_DRAWN = ("PublicReleasePublished",)
+
+
 class Fuzz:
     """The catalogue and the seeded world the bodies draw on, and what the run counted.
 
@@ -75,11 +80,13 @@ class Fuzz:
             return fresh_nip(draw)
         if creates:
             return draw(generic)
+        if stream == "any":  # an erasure names the subject of any stream
+            return draw(st.one_of(st.sampled_from(sorted(s for kind in self.subjects.values() for s in kind)), generic))
         return draw(st.one_of(st.sampled_from(self.subjects[stream]), generic))
 
     def valid(self, draw: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         """(body, the schema it satisfies) for a type drawn from the catalogue."""
-        type_ = draw(st.sampled_from(sorted(self.types)))
+        type_ = draw(st.sampled_from(sorted(t for t in self.types if t not in NOT_DRAWN)))
         schema = self.types[type_]["schema"]
         if type_ in ("Corrected", "Annulled"):
             return self.fix(draw, type_, schema)
@@ -135,7 +142,9 @@ def check_round_trip(client: Any, headers: dict[str, str], body: dict[str, Any],
     assert (event["type"], event["subject"], event["position"]) == (body["type"], body["subject"],
                                                                     receipt["position"])
     if body["type"] != "Corrected":  # corrected values are stored typed, e.g. dates
-        assert event["data"] == body["data"], (event["data"], body["data"])
+        # A ticket's random public number is the ledger's, added when the caller gave none (issue 16).
+        data = {k: v for k, v in event["data"].items() if k != "public_number" or k in body["data"]}
+        assert data == body["data"], (event["data"], body["data"])
     for name in PROVENANCE:
         assert event[name] == body.get(name), (name, event[name], body.get(name))
 

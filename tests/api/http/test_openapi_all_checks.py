@@ -84,6 +84,11 @@ def test_every_schemathesis_check_passes_on_every_operation(app, tokens, seeded,
                                                          if k not in HEADERS_WHEN_VALID} or None)
     checks, failures = every_check(), []
     for operation in [result.ok() for result in schema.get_all_operations()]:
+        if operation.path.startswith("/console"):
+            # HTML pages behind a session cookie and a CSRF token, not the bearer-token API: a request
+            # without the cookie is sent to sign in (303). tests/api/console covers them (sessions, CSRF,
+            # expiry, roles, axe-core in chromium).
+            continue
         try:
             run_operation(operation, auth(tokens["admin"]), mode, checks)
         except Unsatisfiable:  # nothing in this operation can be made invalid (no parameters, no body)
