@@ -69,6 +69,8 @@ def test_sql_injection_in_any_parameter_is_only_ever_a_literal_value(app, admin)
     statuses: dict[int, int] = {}
     requests = 0
     for path, params in operations(client):
+        if path.startswith("/console"):  # behind a session cookie (303 to sign in); tests/api/console send these
+            continue
         for target, where in params:
             if where not in ("path", "query"):
                 continue

@@ -43,7 +43,7 @@ def test_a_keep_alive_client_gets_413_for_an_oversized_body_then_201_on_its_next
         # The rest of a refused body is not read: the server must say it closes, never promise keep-alive.
         assert headers.get("connection", "").lower() == "close", headers
         code = f"HYG{int(chunked)}"
-        status, _, body = _post(conn, live_server, json.dumps(unit(code, "Dinas Kebersihan")).encode(),
+        status, _, body = _post(conn, live_server, json.dumps(unit(code, f"Dinas Kebersihan {code}")).encode(),
                                 f"after-huge-{chunked}")
         assert status == 201, body
     finally:
