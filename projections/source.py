@@ -18,7 +18,7 @@ from typing import Any, Iterable
 from ledger.reading import AGGREGATES
 from ledger.stream import Stream, stream_id
 
-FIX_TYPES = ("Corrected", "Annulled")
+FIX_TYPES = ("Corrected", "Annulled", "PersonalDataErased")  # about other events: no effect of their own
 
 
 @dataclass(frozen=True, slots=True)

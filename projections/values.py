@@ -226,7 +226,7 @@ def changes(before: dict[str, Any], after: dict[str, Any], fact: dict[str, Any],
             facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Field-level changes of one event: the fixed fields of a correction, then every audited value."""
     out = []
-    if fact["type"] in FIX_TYPES:
+    if fact["type"] in FIX_TYPES and "event_id" in fact["data"]:  # an erasure names no one event
         target_id = fact["data"]["event_id"]
         target = next((f for f in facts if f["id"] == target_id), None)
         if fact["type"] == "Annulled":
