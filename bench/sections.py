@@ -266,3 +266,15 @@ def access_log(backend: str, size: dict[str, Any], repeat: int) -> dict[str, Any
 
     r = rounds(repeat, one)
     return {"params": {"reads": size["access_reads"]}, "figures": r["median"], "rounds": r["rounds"]}
+
+
+def releases(backend: str, size: dict[str, Any], repeat: int) -> dict[str, Any]:
+    """Compute and audit last year's public release of the demo city (issue 16), beside reading its streams once."""
+    from bench import releases as rel
+
+    period = str(time.gmtime().tm_year - 1)
+    with database(backend) as url:
+        rel.load_demo(url, size["release_employees"], 2)
+        r = rounds(repeat, lambda _: rel.figures_of(rel.measure(url, period)))
+    return {"params": {"employees": size["release_employees"], "years": 2, "period": period},
+            "figures": r["median"], "rounds": r["rounds"]}

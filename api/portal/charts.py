@@ -3,7 +3,9 @@
 Each chart is an accessible image (`role="img"`, a title and a description) and
 every number it draws is also in a table beside it on the page. Suppressed values
 (groups of fewer than 5 people) are drawn as a hatched stub labelled "< 5", never
-as a zero-length bar.
+as a zero-length bar. Charts are laid out for a phone: 360 units wide, drawn at
+that width on a 390 px screen (text 13 px, so never under 12 px), each label on its
+own line above its bar, long names wrapped rather than cut, bars sorted by value.
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ from markupsafe import Markup, escape
 
 SUPPRESSED_LABEL = "< 5"
 PALETTE = ["#1f5f8b", "#2e7d32", "#b26a00", "#8e2453", "#5d4a9c", "#00695c", "#6d4c41"]
+WIDTH = 360  # viewBox units; the stylesheet draws a chart at most 30rem wide and at least its column's width
+CHAR = 8.2  # a generous width of one character of 13 px text (DejaVu Sans capitals), so estimates never clip
+VALUE_CHAR = 9.2  # the values are bold
+LINE = 17
 
 
 @dataclass(frozen=True)
@@ -39,10 +45,37 @@ def format_number(value: float) -> str:
     return f"{value:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
 
 
-def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> Markup:
+def by_value(bars: list[Bar]) -> list[Bar]:
+    """Largest first; suppressed bars (an unknown 0 to 4) last; ties by label."""
+    return sorted(bars, key=lambda b: (b.value is None, -(b.value or 0), b.label))
+
+
+def wrap(text: str, width: float = WIDTH) -> list[str]:
+    """Words into lines that fit `width` at 13 px; a word longer than a line is split, never cut."""
+    most = max(4, int(width // CHAR))
+    lines: list[str] = []
+    for word in text.split():
+        while len(word) > most:
+            lines.append(word[:most])
+            word = word[most:]
+        if lines and len(lines[-1]) + 1 + len(word) <= most:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _label(x: float, y: float, lines: list[str]) -> str:
+    if len(lines) == 1:
+        return f'<text x="{x}" y="{y}" class="lbl">{escape(lines[0])}</text>'
+    spans = "".join(f'<tspan x="{x}" dy="{0 if i == 0 else LINE}">{escape(s)}</tspan>' for i, s in enumerate(lines))
+    return f'<text x="{x}" y="{y}" class="lbl">{spans}</text>'
+
+
+def _svg(height: float, title: str, desc: str, body: list[str]) -> Markup:
     tid = f"c{zlib.crc32((title + desc).encode()):08x}"
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-            f'width="100%" role="img" aria-labelledby="{tid}" preserveAspectRatio="xMinYMin meet">')
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height:.0f}" '
+            f'role="img" aria-labelledby="{tid}" preserveAspectRatio="xMinYMin meet">')
     meta = f'<title id="{tid}">{escape(title)}</title><desc>{escape(desc)}</desc>'
     pattern = ('<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
                'patternTransform="rotate(45)"><rect width="6" height="6" fill="#eee"/>'
@@ -51,82 +84,76 @@ def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> Mar
 
 
 def hbar(bars: list[Bar], title: str, maximum: float | None = None, unit: str = "",
-         color: str = PALETTE[0], label_width: int = 190) -> Markup:
-    """Horizontal bars, one per row: suited to long OPD names."""
-    row, width = 26, 640
-    plot = width - label_width - 90
+         color: str = PALETTE[0]) -> Markup:
+    """Horizontal bars sorted by value, each under its label: long OPD names wrap instead of being cut."""
+    bars = by_value(bars)
+    room = max([VALUE_CHAR * len(b.shown + unit) for b in bars] + [30]) + 8
+    plot = WIDTH - room
     top = max([b.value for b in bars if b.value is not None] + [maximum or 0, 1])
-    body = []
-    for i, b in enumerate(bars):
-        y = i * row + 4
-        body.append(f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end" class="lbl">'
-                    f'{escape(_clip(b.label, 30))}</text>')
+    body, y = [], 0.0
+    for b in bars:
+        lines = wrap(b.label)
+        body.append(_label(2, y + 13, lines))
+        y += LINE * len(lines)
         if b.value is None:
-            body.append(f'<rect x="{label_width}" y="{y + 2}" width="24" height="{row - 10}" fill="url(#hatch)"/>')
-            x_text = label_width + 30
+            body.append(f'<rect x="0" y="{y:.0f}" width="24" height="14" fill="url(#hatch)"/>')
+            x_text = 30.0
         else:
             w = max(1.0, plot * b.value / top) if b.value > 0 else 0
-            body.append(f'<rect x="{label_width}" y="{y + 2}" width="{w:.1f}" height="{row - 10}" fill="{color}"/>')
-            x_text = label_width + w + 6
-        body.append(f'<text x="{x_text:.1f}" y="{y + 15}" class="val">{escape(b.shown)}{escape(unit)}</text>')
-    height = max(row, len(bars) * row + 8)
+            body.append(f'<rect x="0" y="{y:.0f}" width="{w:.1f}" height="14" fill="{color}"/>')
+            x_text = w + 6
+        body.append(f'<text x="{x_text:.1f}" y="{y + 12:.0f}" class="val">{escape(b.shown)}{escape(unit)}</text>')
+        y += 24
     desc = "; ".join(f"{b.label}: {b.shown}{unit}" for b in bars)
-    return _svg(width, height, title, desc, body)
+    return _svg(max(y, LINE), title, desc, body)
 
 
-def paired_bars(rows: list[tuple[str, float, float]], title: str, names: tuple[str, str],
-                label_width: int = 190) -> Markup:
-    """Two bars per row (e.g. budget allocated vs realised), sharing one scale."""
-    row, width = 34, 640
-    plot = width - label_width - 150
+def paired_bars(rows: list[tuple[str, float, float]], title: str, names: tuple[str, str]) -> Markup:
+    """Two bars per row (e.g. budget allocated vs realised) on one scale, rows sorted by the first value."""
+    rows = sorted(rows, key=lambda r: (-r[1], -r[2], r[0]))
+    money = [f"Rp {format_number(v)}" for _, a, b in rows for v in (a, b)]
+    plot = WIDTH - max([VALUE_CHAR * len(m) for m in money] + [30]) - 8
     top = max([max(a, b) for _, a, b in rows] + [1])
-    body = [
-        f'<rect x="{label_width}" y="4" width="12" height="10" fill="{PALETTE[0]}"/>'
-        f'<text x="{label_width + 16}" y="13" class="lbl">{escape(names[0])}</text>'
-        f'<rect x="{label_width + 150}" y="4" width="12" height="10" fill="{PALETTE[2]}"/>'
-        f'<text x="{label_width + 166}" y="13" class="lbl">{escape(names[1])}</text>'
-    ]
-    for i, (label, a, b) in enumerate(rows):
-        y = 22 + i * row
-        body.append(f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end" class="lbl">'
-                    f'{escape(_clip(label, 30))}</text>')
-        for j, (v, color) in enumerate(((a, PALETTE[0]), (b, PALETTE[2]))):
+    body = [f'<rect x="0" y="3" width="12" height="12" fill="{PALETTE[0]}"/>'
+            f'<text x="16" y="14" class="lbl">{escape(names[0])}</text>'
+            f'<rect x="170" y="3" width="12" height="12" fill="{PALETTE[2]}"/>'
+            f'<text x="186" y="14" class="lbl">{escape(names[1])}</text>']
+    y = 26.0
+    for label, a, b in rows:
+        lines = wrap(label)
+        body.append(_label(2, y + 13, lines))
+        y += LINE * len(lines)
+        for v, color in ((a, PALETTE[0]), (b, PALETTE[2])):
             w = plot * v / top
-            yy = y + j * 13
-            body.append(f'<rect x="{label_width}" y="{yy}" width="{w:.1f}" height="11" fill="{color}"/>')
-            body.append(f'<text x="{label_width + w + 6:.1f}" y="{yy + 10}" class="val">'
-                        f'Rp {format_number(v)}</text>')
+            body.append(f'<rect x="0" y="{y:.0f}" width="{w:.1f}" height="13" fill="{color}"/>'
+                        f'<text x="{w + 6:.1f}" y="{y + 11:.0f}" class="val">Rp {format_number(v)}</text>')
+            y += 16
+        y += 8
     desc = "; ".join(f"{label}: {names[0]} Rp {format_number(a)}, {names[1]} Rp {format_number(b)}"
                      for label, a, b in rows)
-    return _svg(width, 26 + len(rows) * row, title, desc, body)
+    return _svg(y, title, desc, body)
 
 
 def stacked_bar(parts: list[Bar], title: str) -> Markup:
-    """One 100 % bar split into parts (e.g. predikat distribution); suppressed parts get a hatched slot."""
-    width, height, bar_h = 640, 70, 28
+    """One 100 % bar split into parts in their own order (predikat is a scale, not a ranking); the legend
+    lists one part a line, suppressed parts with a hatched swatch."""
+    bar_h = 26
     counted = sum(p.value for p in parts if p.value is not None) or 1
-    slots = [p for p in parts if p.value is None]
-    free = width - 24 * len(slots)
+    free = WIDTH - 24 * sum(1 for p in parts if p.value is None)
     body, x = [], 0.0
     for i, p in enumerate(parts):
-        color = PALETTE[i % len(PALETTE)]
         if p.value is None:
             body.append(f'<rect x="{x:.1f}" y="0" width="24" height="{bar_h}" fill="url(#hatch)"/>')
             x += 24
         elif p.value > 0:
             w = free * p.value / counted
-            body.append(f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="{bar_h}" fill="{color}"/>')
+            body.append(f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="{bar_h}" fill="{PALETTE[i % len(PALETTE)]}"/>')
             x += w
-    lx = 0
+    y = bar_h + 10
     for i, p in enumerate(parts):
         fill = "url(#hatch)" if p.value is None else PALETTE[i % len(PALETTE)]
-        label = f"{p.label}: {p.shown}"
-        body.append(f'<rect x="{lx}" y="{bar_h + 14}" width="10" height="10" fill="{fill}"/>'
-                    f'<text x="{lx + 14}" y="{bar_h + 23}" class="lbl">{escape(label)}</text>')
-        lx += 14 + 7 * len(label) + 16
+        body.append(f'<rect x="0" y="{y}" width="12" height="12" fill="{fill}"/>'
+                    f'<text x="18" y="{y + 11}" class="lbl">{escape(f"{p.label}: {p.shown}")}</text>')
+        y += 20
     desc = "; ".join(f"{p.label}: {p.shown}" for p in parts)
-    return _svg(max(width, lx), height, title, desc, body)
-
-
-def _clip(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+    return _svg(y, title, desc, body)

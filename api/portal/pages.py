@@ -13,17 +13,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from api.portal import feedback as public_feedback, formguard, openapi as public_openapi, release_view
 from api.portal import view as public_view
 from api.portal.pagecache import PageCache
 from api.portal.contact_crypto import ContactBox, default_key_path
-from api.errors import ApiError, error_response
-from api.body import read_json
+from api.errors import ApiError, _http_error as http_error, error_response  # the API's JSON 404, unchanged
 from api.bootstrap import services
 from api.portal.ratelimit import PortalLimits, parse_rate, parse_trusted_proxies
-from ledger.errors import NotFound, ValidationFailed
+from ledger.errors import NotFound
 
 bp = Blueprint("public", __name__, template_folder="templates", static_folder="static",
                static_url_path="/portal-static")
@@ -90,7 +90,7 @@ def _once_per_change(key: tuple[Any, ...], compute: Any) -> Any:
 
 def _page(template: str, status: int = 200, cacheable: bool = False, **context: Any) -> tuple[str, int, dict]:
     """A rendered page; only the statistics pages may sit in shared caches (tickets never)."""
-    context.setdefault("generated_at", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"))
+    context.setdefault("generated_at", public_view.waktu(datetime.now(timezone.utc)))
     headers = {"Content-Language": "id", "Cache-Control": "public, max-age=60" if cacheable else "no-store",
                **SECURITY_HEADERS}
     return render_template(template, **context), status, headers
@@ -130,7 +130,24 @@ def _api_error(exc: ApiError):
 def _not_found(exc: NotFound):
     if not _is_page():
         return error_response(exc.code, exc.message, exc.fields)
-    return _error_page(404, "Tidak ditemukan", "Halaman atau data yang Anda cari tidak ada.")
+    return _missing_page()
+
+
+def _missing_page():
+    return _error_page(404, "Tidak ditemukan",
+                       "Halaman atau data yang Anda cari tidak ada. Periksa alamatnya, atau mulai dari ringkasan kota.")
+
+
+# Paths of the API and the other front doors: an unknown one there answers the API's JSON error.
+NOT_PORTAL = ("/v1/", "/console", "/docs", "/openapi", "/healthz", "/readyz", "/metrics")
+
+
+@bp.app_errorhandler(HTTPNotFound)
+def _unknown_path(exc: HTTPNotFound):
+    """An unknown page is a page in Bahasa Indonesia for a citizen's browser, not the API's JSON error."""
+    if request.path.startswith(NOT_PORTAL) or request.blueprint not in (None, bp.name):
+        return http_error(exc)
+    return _missing_page()
 
 
 # --- pages -------------------------------------------------------------------
@@ -233,60 +250,3 @@ def _checked_ticket(ticket: str) -> str:
     if not re.fullmatch(TICKET, ticket):
         raise NotFound(f"ticket: no ticket {ticket!r}", field="ticket")
     return ticket
-
-
-# --- JSON --------------------------------------------------------------------
-
-@bp.get("/v1/public/units")
-def units_json():
-    """A release's figures (`?release=`, else the latest) exactly as published: every OPD's and the city's."""
-    release = release_view.checked(request.args.get("release"))
-    body = _once_per_change(("units_json", release), lambda: public_view.units_json(_engine(), release))
-    return current_app.response_class(body, mimetype="application/json") if isinstance(body, str) else jsonify(body)
-
-
-@bp.get("/v1/public/units/<code>")
-def unit_json(code: str):
-    """One OPD's figures in a release (`?release=`, else the latest)."""
-    release = release_view.checked(request.args.get("release"))
-    return jsonify(_once_per_change(("unit_json", code, release),
-                                    lambda: public_view.unit_json_for(_engine(), code, release)))
-
-
-@bp.get("/v1/public/releases")
-def releases_json():
-    """Every published release in publication order: id, period, published_at, content_hash, ledger position."""
-    from projections import queries
-
-    after = request.args.get("after", "0")
-    if not re.fullmatch(r"[0-9]{1,18}", after):
-        raise ValidationFailed("after: the next_cursor of the previous page (a position)", field="after")
-    items, cursor = queries.releases(_engine(), int(after), 100)
-    return jsonify({"items": items, "next_cursor": cursor})
-
-
-@bp.post("/v1/public/feedback")
-def feedback_json():
-    """Submit feedback: 201 with the ticket; contact is sealed, and never stored when anonymous."""
-    _limit("PUBLIC_FEEDBACK_RATE")
-    if request.mimetype != "application/json":  # a cross-site page can post text/plain, never JSON
-        raise ApiError("unsupported_media_type", "Content-Type: send the feedback as application/json",
-                       field="Content-Type")
-    body = read_json()
-    if not isinstance(body, dict):
-        raise ValidationFailed("body: send a JSON object", field="body")
-    try:
-        ticket = public_feedback.submit(services(), current_app.extensions["jejak_contact_box"], body, "portal_api")
-    except public_feedback.Refusal as refusal:
-        raise ValidationFailed(refusal.message(), fields=refusal.english()) from None
-    resp = jsonify({"ticket": ticket, "status": "received"})
-    resp.status_code = 201
-    resp.headers["Location"] = url_for("public.ticket_json", ticket=ticket)
-    return resp
-
-
-@bp.get("/v1/public/feedback/<ticket>")
-def ticket_json(ticket: str):
-    """A ticket's status, step times and public response only."""
-    return jsonify(public_view.ticket_json(public_view.ticket(_engine(), _checked_ticket(ticket))))
-

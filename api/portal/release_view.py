@@ -46,6 +46,17 @@ def chosen(engine: Any, release_id: str | None = None, year: int | None = None) 
     return found
 
 
+def years(engine: Any) -> list[int]:
+    """The years some release was published for: what the year selector offers."""
+    from projections import queries
+
+    items, after = queries.releases(engine, 0, 1000)
+    while after is not None:
+        more, after = queries.releases(engine, after, 1000)
+        items += more
+    return sorted({int(r["period"][:4]) for r in items})
+
+
 def label(item: dict[str, Any]) -> str:
     """How a page names a release: "Rilis R-2026-08 (Agustus 2026)"."""
     period = item["period"]

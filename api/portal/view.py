@@ -131,8 +131,7 @@ def view(code: str, name: str | None, stats: dict[str, Any], year: int | None = 
     fb = stats["feedback"]
     hours = _n(fb.get("median_response_hours"))
     return {
-        "code": code, "name": name or code, "year": ty or by or today().year, "chosen_year": year,
-        "years": sorted({int(y) for section in ("training", "predikat", "budget") for y in stats[section]}),
+        "code": code, "name": name or code, "year": ty or by or today().year,
         "headcount": {"total": _n(hc["total"]),
                       "by_position_type": [(t, _n(by_type[t])) for t in order if t in by_type]},
         "training": {"year": ty or today().year, "people": people, "attained": met, "not_attained": below,
@@ -162,10 +161,10 @@ def city(engine: Any, year: int | None = None, release: str | None = None) -> di
         return None
     item, text = found
     content = release_view.figures(text)
-    out = view("BINJAI", "Kota Binjai", content["city"])
-    out["units"] = [view(u["code"], u.get("name"), u) for u in content["items"]]
-    out["release"] = {**item, "label": release_view.label(item), "as_of": content["as_of"]}
-    return out
+    y = int(item["period"][:4])
+    out = view("BINJAI", "Kota Binjai", content["city"], y)
+    out["units"] = [view(u["code"], u.get("name"), u, y) for u in content["items"]]
+    return {**out, **_release_context(engine, item, content, year)}
 
 
 def unit(engine: Any, code: str, year: int | None = None, release: str | None = None) -> dict[str, Any]:
@@ -175,9 +174,15 @@ def unit(engine: Any, code: str, year: int | None = None, release: str | None = 
     item, text = found
     content = release_view.figures(text)
     u = release_view.unit_of(content, code)
-    out = view(u["code"], u.get("name"), u)
-    out["release"] = {**item, "label": release_view.label(item), "as_of": content["as_of"]}
-    return out
+    return {**view(u["code"], u.get("name"), u, int(item["period"][:4])),
+            **_release_context(engine, item, content, year)}
+
+
+def _release_context(engine: Any, item: dict[str, Any], content: dict[str, Any], chosen: int | None) -> dict[str, Any]:
+    """What the page says about its release: which, as of when, monthly or annual, and the years to choose."""
+    return {"release": {**item, "label": release_view.label(item), "as_of": content["as_of"]},
+            "monthly": content.get("kind") == "monthly", "chosen_year": chosen,
+            "years": release_view.years(engine)}
 
 
 def unit_choices(engine: Any) -> list[dict[str, str]]:

@@ -1,16 +1,11 @@
 """The portal in a real browser (Debian's chromium via Playwright) against a real `jejak serve` process.
 
-One server and one browser for the module; each test opens a page or two, checks
+One server and one browser for the session (`server`, `browser` in conftest.py); each test opens a page or two, checks
 what a citizen sees against the read model, and saves a screenshot to test-artifacts/.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,65 +13,8 @@ import requests
 
 import public_world  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 SUPPRESSED = "< 5 (disembunyikan)"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`jejak serve` (two gunicorn workers) on a free port, over demo data plus the small world."""
-    tmp = tmp_path_factory.mktemp("portal")
-    url = f"sqlite:///{tmp / 'jejak.db'}"
-    public_world.load_demo(url, tmp, releases=False)
-    public_world.load(url)
-    port = free_port()
-    env = {**os.environ, "JEJAK_DATABASE_URL": url, "JEJAK_SIGNING_KEY": str(tmp / "signing.key"),
-           "JEJAK_CONTACT_KEY": str(tmp / "contact.key")}
-    published = subprocess.run([str(Path(sys.executable).parent / "jejak"), "releases", "publish"], env=env,
-                               capture_output=True, text=True, cwd=tmp)  # this year's months, world included
-    assert published.returncode == 0 and published.stdout, published.stderr
-    log = open(tmp / "server.log", "w")
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "jejak"), "serve", "--port", str(port),
-                             "--workers", "2", "--threads", "2"],
-                            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            if proc.poll() is not None:
-                pytest.fail(f"jejak serve exited with {proc.returncode}: {(tmp / 'server.log').read_text()}")
-            try:
-                if requests.get(base + "/healthz", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.1)
-        else:
-            pytest.fail(f"jejak serve did not answer: {(tmp / 'server.log').read_text()}")
-        yield {"base": base, "url": url, "contact_key": tmp / "contact.key"}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; .ci/run does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

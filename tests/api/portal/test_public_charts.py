@@ -15,7 +15,7 @@ def test_a_suppressed_bar_is_hatched_and_labelled_under_five_while_zero_stays_ze
     svg = hbar([Bar("Dinas A", 12), Bar("Dinas B", None), Bar("Dinas C", 0)], "Jumlah ASN")
     root = ET.fromstring(str(svg))
     assert root.get("role") == "img" and root.find(f"{SVG}title").text == "Jumlah ASN"
-    assert texts(svg)[1::2] == ["12", "< 5", "0"]
+    assert texts(svg)[1::2] == ["12", "0", "< 5"]  # sorted by value; a suppressed one (0 to 4) last
     fills = [r.get("fill") for r in root.iter(f"{SVG}rect") if r.get("fill") != "#eee"]
     assert fills.count("url(#hatch)") == 1
     assert "Dinas B: < 5" in root.find(f"{SVG}desc").text
@@ -35,3 +35,13 @@ def test_numbers_use_indonesian_digit_grouping():
 def test_a_distribution_keeps_suppressed_parts_visible_in_its_legend():
     svg = stacked_bar([Bar("Baik", 5), Bar("Kurang", None)], "Predikat")
     assert "Kurang: < 5" in texts(svg) and "Baik: 5" in texts(svg)
+
+
+def test_bars_are_sorted_by_value_and_long_names_wrap_instead_of_being_cut():
+    name = "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia Kota Binjai"
+    svg = hbar([Bar("Kecil", 3), Bar(name, 40), Bar("Tengah", 12)], "Jumlah ASN")
+    root = ET.fromstring(str(svg))
+    values = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "val"]
+    assert values == ["40", "12", "3"]
+    lines = [s.text for s in root.iter(f"{SVG}tspan")]
+    assert len(lines) >= 2 and " ".join(lines) == name and "…" not in str(svg)
