@@ -103,3 +103,22 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture
+def at(browser):
+    """A page at a given viewport width; it fails the test on any console error but the ones it expects."""
+    opened = []
+
+    def open_at(width: int, expect_status: int | None = None):
+        context = browser.new_context(viewport={"width": width, "height": 800}, locale="id-ID")
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        opened.append((context, errors, expect_status))
+        return page
+
+    yield open_at
+    for context, errors, status in opened:
+        context.close()
+        assert [e for e in errors if not (status and f"status of {status}" in e)] == [], errors

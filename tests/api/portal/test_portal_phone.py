@@ -29,25 +29,6 @@ CHART_TEXT = """() => [...document.querySelectorAll('svg.chart')].flatMap(svg =>
 })"""
 
 
-@pytest.fixture
-def at(browser):
-    """A page at a given viewport width; it fails the test on any console error but the ones it expects."""
-    opened = []
-
-    def open_at(width: int, expect_status: int | None = None):
-        context = browser.new_context(viewport={"width": width, "height": 800}, locale="id-ID")
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        opened.append((context, errors, expect_status))
-        return page
-
-    yield open_at
-    for context, errors, status in opened:
-        context.close()
-        assert [e for e in errors if not (status and f"status of {status}" in e)] == [], errors
-
-
 def release(base_url: str, release_id: str | None = None) -> dict:
     import requests
 
