@@ -93,6 +93,7 @@ class Audit:
         self.hidden = hidden - set(self.known)
         self._parts: dict[Cell, Cell] = {}
         self._models: dict[Cell, tuple[Any, dict[Cell, int]]] = {}
+        self._seen: dict[Cell, tuple[Any, Any]] = {}  # per part: the least and greatest value of each cell in any solution
         self._link()
 
     def _find(self, c: Cell) -> Cell:
@@ -138,17 +139,58 @@ class Audit:
             h.addRow(lower, upper, len(free), np.array([j for j, _ in free], dtype=np.int32),
                      np.array([float(k) for _, k in free]))
         self._models[part] = (h, index)
+        self._seen[part] = (np.full(len(index), np.inf), np.full(len(index), -np.inf))
+        self._spread(h, part, len(index))
         return h, index
+
+    def _spread(self, h: Any, part: Cell, n: int) -> None:
+        """Two solves that push every cell of the part down at once, then up: their solutions are the
+        witnesses that settle most cells of `protects` without a solve of their own."""
+        every = np.arange(n, dtype=np.int32)
+        h.changeColsCost(n, every, np.ones(n))
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            h.changeObjectiveSense(sense)
+            h.run()
+            if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                self._witness(h, part)
+        h.changeColsCost(n, every, np.zeros(n))
+
+    def _witness(self, h: Any, part: Cell) -> None:
+        x = np.asarray(h.getSolution().col_value)
+        lo, hi = self._seen[part]
+        np.minimum(lo, x, out=lo)
+        np.maximum(hi, x, out=hi)
 
     def protects(self, cell: Cell, value: int) -> bool:
         """`protected(value, *interval(cell))`, solving no more than needed: the true value lies in the
-        interval and 0 bounds it below, so the maximum alone can already decide."""
+        interval and 0 bounds it below, so the maximum alone can already decide. Every optimal solution of the
+        part is a feasible point, so the values the cell took in earlier solves (and its true value) lie in its
+        interval: when they already span the width the rule asks, the cell is protected without a solve."""
+        need = max(2 * MIN_SPREAD, 2 * SHARE * value) - 1e-6
+        _, index = self._model(cell)
+        lo, top = self._seen[self._find(cell)]
+        j = index[cell]
+        if max(top[j], value) - min(lo[j], value) >= need:
+            return True
         hi = self._solve(cell, (highspy.ObjSense.kMaximize,))[0]
-        if hi - 0 < max(2 * MIN_SPREAD, 2 * SHARE * value) - 1e-6:
+        if hi - 0 < need:
             return False
         if value == 0 or math.isinf(hi):
             return True
         return protected(value, self._solve(cell, (highspy.ObjSense.kMinimize,))[0], hi)
+
+    def protects_unknown(self, cell: Cell) -> bool:
+        """`protected(None, *interval(cell))` for a cell of an earlier release, whose true value is not at hand:
+        the rule then holds exactly when the minimum is 0 and the maximum at least 4 (or unbounded), which
+        witnesses (solutions at 0 and at 4 or more) can already show."""
+        if cell in self.known:
+            return False
+        _, index = self._model(cell)
+        lo, hi = self._seen[self._find(cell)]
+        j = index[cell]
+        if lo[j] <= 1e-9 and hi[j] >= 2 * MIN_SPREAD - 1e-6:
+            return True
+        return protected(None, *self.interval(cell))
 
     def interval(self, cell: Cell) -> tuple[float, float]:
         """The least and greatest value of a suppressed cell consistent with everything published."""
@@ -168,6 +210,7 @@ class Audit:
             status = h.getModelStatus()
             if status == highspy.HighsModelStatus.kOptimal:
                 out.append(h.getInfo().objective_function_value)
+                self._witness(h, self._find(cell))
             elif sense == highspy.ObjSense.kMaximize and status in (
                     highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
                 out.append(math.inf)  # the true values are a feasible point, so this is unbounded

@@ -120,5 +120,5 @@ def check(content: dict[str, Any], hidden: set[Cell], earlier: list[tuple[dict[C
     touched = {audit.part(c) for c in hidden if c in audit.hidden}
     for values, _ in earlier:
         bad += [c for c, v in values.items() if v is None and c in audit.hidden and audit.part(c) in touched
-                and not protected(None, *audit.interval(c))]
+                and not audit.protects_unknown(c)]
     return ["/".join(c) for c in bad]

@@ -110,3 +110,27 @@ def test_each_suppressed_cell_stays_uncertain_by_half_its_true_value(demo_city):
         truth = cells(figures(source, Period(b["period"])))
         exposed += [c for c, v in cells(b).items() if v is None and not protected(truth[c], *audit.interval(c))]
     assert exposed == []
+
+
+def test_the_audits_shortcut_from_earlier_solutions_decides_every_cell_as_solving_it_does(demo_city):
+    """`protects` and `protects_unknown` skip a cell's own solves when earlier solutions already span the
+    width the rule asks; over every published release they must answer as the full interval does."""
+    from projections.releases import Period
+    from projections.releases.audit import Audit, protected
+    from projections.releases.figures import Source, figures
+    from projections.releases.table import cells, rows
+
+    bodies = published(demo_city.app.test_client())
+    services = demo_city.app.extensions["jejak"]
+    source = Source(services.ledger, services.read_models())
+    system = [(cells(b), rows(b)) for b in bodies]
+    quick, full = Audit(system), Audit(system)
+    decided, hidden = [], sorted(full.hidden)
+    for b in bodies:
+        truth = cells(figures(source, Period(b["period"])))
+        for c, v in cells(b).items():
+            if v is None and c in full.hidden:
+                decided.append((quick.protects(c, truth[c]), protected(truth[c], *full.interval(c))))
+    unknown = [(quick.protects_unknown(c), protected(None, *full.interval(c))) for c in hidden]
+    assert len(decided) > 50 and all(a == b for a, b in decided + unknown)
+    assert any(not b for _, b in unknown)  # the conservative rule does refuse some cells: the test can fail
