@@ -60,7 +60,8 @@ class Bulk:
                 try:  # parsed, then decided, as `record` does each request
                     reqs = [self._parse(b, j if p.batch else None, p.actor, p.source, p.idempotency_key, ())
                             for j, b in enumerate(p.bodies)]
-                    wanted.append([self._decide(r, touched, j if p.batch else None) for j, r in enumerate(reqs)])
+                    wanted.append([self._decide(r, touched, j if p.batch else None, once=True)
+                                   for j, r in enumerate(reqs)])
                 except LedgerError as exc:
                     raise BulkStopped(i, exc) from None
             rank = {eid: n for n, eid in enumerate(e for w in wanted for e in w)}

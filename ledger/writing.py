@@ -173,15 +173,16 @@ class Writing:
         except LedgerError as exc:
             raise exc.prefixed(f"events[{index}]") if index is not None else exc
 
-    def _decide(self, req: Request, batch: _Batch, index: int | None) -> str:
+    def _decide(self, req: Request, batch: _Batch, index: int | None, *, once: bool = False) -> str:
         try:
-            return self._decide_one(req, batch)
+            return self._decide_one(req, batch, once)
         except LedgerError as exc:
             raise exc.prefixed(f"events[{index}]") if index is not None else exc
 
-    def _decide_one(self, req: Request, batch: _Batch) -> str:
-        # Copies: a retry after a conflict decides again from the request as posted.
-        cls, meta, data = req.cls, dict(req.meta), copy.deepcopy(req.data)
+    def _decide_one(self, req: Request, batch: _Batch, once: bool = False) -> str:
+        # Copies: a retry after a conflict decides again from the request as posted (the bulk path
+        # parses again for each attempt: `once`, no copy needed).
+        cls, meta, data = req.cls, dict(req.meta), (req.data if once else copy.deepcopy(req.data))
         personal.refuse_markers(data)
         kind = cls.STREAM
         erasing = cls.__name__ == "PersonalDataErased"
