@@ -137,3 +137,26 @@ def test_a_refused_posting_in_a_bulk_records_nothing_of_that_bulk(ledger):
         ledger.record_bulk([Posting([unit], "clerk"), Posting([again], "clerk")])
     assert stopped.value.index == 1 and stopped.value.error is not None
     assert ledger.head() == 0
+
+
+def test_a_key_claimed_by_a_racing_writer_during_a_bulk_is_answered_as_a_replay_and_recorded_once(database_url):
+    bulk, racer = Ledger(database_url), Ledger(database_url)
+    units = [{"type": "UnitRegistered", "subject": f"UJI-{i}", "data": {"name": f"Unit Uji {i}"}} for i in range(3)]
+    postings = [Posting([u], "siasn-sync", idempotency_key=f"k-{i}") for i, u in enumerate(units)]
+    outcomes: dict[int, tuple] = {}
+
+    def race(i: int) -> None:  # while the bulk decides, another writer records the last request itself
+        if i == 2:
+            racer.record([units[2]], "siasn-sync", idempotency_key="k-2")
+
+    def single(i: int, p: Posting) -> None:
+        outcomes[i] = bulk.record(p.bodies, p.actor, idempotency_key=p.idempotency_key)
+
+    try:
+        record_all(bulk, postings, single, race, lambda i, receipts: outcomes.__setitem__(i, (receipts, False)))
+        assert bulk.head() == 3 and sorted(outcomes) == [0, 1, 2]
+        assert outcomes[2][1] is True and [o[1] for i, o in sorted(outcomes.items()) if i < 2] == [False, False]
+        assert [e["subject"] for e in bulk.feed(0, 10)].count("UJI-2") == 1
+    finally:
+        bulk.close()
+        racer.close()
