@@ -65,6 +65,11 @@ def goals(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                 add(backend, f"as_of / valid_at p99 at {n:,} events (as_of warm and cold)", 5, replay, "ms",
                     False, "growth")
                 add(backend, f"proof p99 at {n:,} events", 5, proof, "ms", False, "growth")
+            if backend == "postgres" and n < 10_000_000:  # issue 21 asks for 10 M too: said, never left out
+                rows.append({"backend": backend, "goal": "audit, as_of, proof p99 at 10,000,000 events (not run this "
+                             "round: --growth-sizes 'postgres=1000000,10000000' --keep)", "target": "see above",
+                             "target_value": None, "reached": "not run", "unit": "", "ratio": "-", "met": False,
+                             "source": "growth"})
             lat = g["points"][-1]["latency"]
             if len(g["points"]) > 1:
                 first = g["points"][0]
