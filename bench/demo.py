@@ -47,6 +47,45 @@ def baseline(url: str, runs: list[list[str]]) -> float:
     return time.perf_counter() - start
 
 
+def served(backend: str, employees: int, years: int, port: int = 8765) -> dict[str, float]:
+    """`jejak demo` then `jejak serve` as a newcomer runs them (an empty database, a new key): seconds
+    until /healthz answers, and the demo process's peak memory (getrusage of the finished child)."""
+    import os
+    import resource
+    import subprocess
+    import sys
+    import tempfile
+    import urllib.request
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory(prefix="jejak-bench-served-") as tmp, database(backend) as url:
+        url = url if backend == "postgres" else f"sqlite:///{Path(tmp) / 'jejak.db'}"
+        env = {**os.environ, "JEJAK_DATABASE_URL": url, "JEJAK_SIGNING_KEY": str(Path(tmp) / "signing.key"),
+               "JEJAK_CONTACT_KEY": str(Path(tmp) / "contact.key")}
+        cli = [sys.executable, "-c", "from api.cli import main; main()"]
+        t0 = time.perf_counter()
+        subprocess.run([*cli, "demo", "--employees", str(employees), "--years", str(years)], env=env, cwd=tmp,
+                       check=True, stdout=subprocess.DEVNULL)
+        demo_s = time.perf_counter() - t0
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        server = subprocess.Popen([*cli, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=tmp,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+                    break
+                except OSError:
+                    if server.poll() is not None or time.perf_counter() - t0 > 900:
+                        raise RuntimeError("jejak serve did not answer /healthz") from None
+                    time.sleep(0.1)
+            total_s = time.perf_counter() - t0
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    return {"demo_s": round(demo_s, 2), "served_s": round(total_s, 2), "peak_mb": round(peak_mb)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, default=8000)
@@ -55,6 +94,8 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=None, help="approximate size in events (sets --employees)")
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--no-projections", action="store_true")
+    parser.add_argument("--served", action="store_true",
+                        help="also time `jejak demo` + `jejak serve` to /healthz at --employees/--years, peak memory")
     args = parser.parse_args()
     employees = max(200, args.events // EVENTS_PER_EMPLOYEE) if args.events else args.employees
     with database(args.backend) as url:
@@ -82,7 +123,7 @@ def main() -> None:
     total = plan_s + record_s + (project_s or 0)
     rows = [
         ["plan (generate in memory)", f"{len(events):,} events", f"{plan_s:.1f} s", f"{len(events) / plan_s:,.0f}/s"],
-        ["record through Ledger.record", f"{positions:,} positions", f"{record_s:.1f} s",
+        ["record through the bulk path", f"{positions:,} positions", f"{record_s:.1f} s",
          f"{positions / record_s:,.0f}/s"],
         ["rebuild projections", f"{positions:,} events", f"{project_s:.1f} s" if project_s else "skipped",
          f"{positions / project_s:,.0f}/s" if project_s else "-"],
@@ -99,6 +140,7 @@ def main() -> None:
         "projections_s": round(project_s, 2) if project_s else None, "total_s": round(total, 2),
         "baseline_raw_insert_s": round(raw_s, 2), "baseline_rows_per_s": round(len(events) / raw_s),
         "events_by_type": dict(world.plan.counts()),
+        "served": served(args.backend, args.employees, args.years) if args.served else None,
     })
     console.print(f"results: {path}")
 

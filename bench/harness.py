@@ -41,8 +41,8 @@ FULL = {"ingest_single": 1000, "ingest_batch": 5000, "http_single": 1000, "http_
         "projection_events": 30000, "read_events": 1000, "reads": 100, "integrity_events": 50000,
         "proof_samples": 1000, "growth_sizes": [10_000, 100_000, 1_000_000], "growth_samples": 200,
         "growth_employees": 8000, "growth_career": 1000, "demo_employees": 500, "portal_employees": 500,
-        "portal_requests": 30, "personal_appends": 500, "personal_reads": 500, "access_reads": 300,
-        "release_employees": 8000}
+        "demo_served": (8000, 5), "portal_requests": 30, "personal_appends": 500, "personal_reads": 500,
+        "access_reads": 300, "release_employees": 8000}
 QUICK = {"ingest_single": 20, "ingest_batch": 200, "http_single": 20, "http_batches": 1, "http_batch": 100,
          "projection_events": 300, "read_events": 60, "reads": 5, "integrity_events": 1000,
          "proof_samples": 20, "growth_sizes": [1000, 2000], "growth_samples": 5,
@@ -171,6 +171,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     cols, grows = growth_rows(results)
     if grows:
         table("Growth (p50 / p99 ms)", cols, grows)
+    console.print(f"Machine: {info['cpu']}, {info['cores']} cores, {info['ram_gb']} GB RAM; load average "
+                  f"{info['load_average'][0]:.2f} at start, {os.getloadavg()[0]:.2f} now (a shared machine: rough)")
     table("Goals", GOAL_COLUMNS, [goal_cells(g) for g in goal_rows])
     path = write_results("summary", summary)
     console.print(f"written {path} in {summary['duration_s'] / 60:.1f} min")

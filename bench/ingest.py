@@ -62,6 +62,40 @@ def jejak(url: str, events: int, batch: int, batch_events: int | None = None) ->
         ledger.close()
 
 
+# --- Jejak's bulk path (jejak import, the demo) ------------------------------------------------
+
+BULK_POSTINGS = 5  # requests of `batch` events per bulk transaction, as the demo records (5,000 events)
+
+
+def bulk(url: str, events: int, batch: int, projected: bool = False) -> float:
+    """Seconds to record `events` trainings through `Ledger.record_bulk` (BULK_POSTINGS requests of `batch`
+    to a transaction); with `projected`, each transaction followed by a catch-up of all read models."""
+    from ledger.bulk import Posting
+    from projections.runner import Projections
+
+    ledger = Ledger(url, clock=StepClock())
+    projections = Projections(url) if projected else None
+    try:
+        ledger.record(unit_bodies(), "bench", batch=True)
+        ledger.record([appointment(i) for i in range(EMPLOYEES)], "bench", batch=True)
+        if projections is not None:
+            projections.catch_up(ledger)
+        step = batch * BULK_POSTINGS
+
+        def run() -> None:
+            for start in range(0, events, step):
+                postings = [Posting([training(i, i % EMPLOYEES) for i in range(s, min(s + batch, events))],
+                                    "bench", batch=True) for s in range(start, min(start + step, events), batch)]
+                ledger.record_bulk(postings)
+                if projections is not None:
+                    projections.catch_up(ledger)
+        return timed(run)
+    finally:
+        if projections is not None:
+            projections.close()
+        ledger.close()
+
+
 # --- bare eventsourcing ------------------------------------------------------------------------
 
 class Doc(Aggregate):

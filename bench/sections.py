@@ -66,10 +66,22 @@ def ingest(backend: str, size: dict[str, Any], repeat: int) -> dict[str, Any]:
             finally:
                 projections.close()
                 ledger.close()
+        with database(backend) as url:  # the bare library saving as much per transaction as the bulk path
+            t_es_bulk = ing.bare(url, payloads[single:], batch * ing.BULK_POSTINGS, single=0)["batch"]
+        with database(backend) as url:
+            t_bulk = ing.bulk(url, batched, min(batch, batched))
+        with database(backend) as url:
+            t_bulk_proj = ing.bulk(url, batched, min(batch, batched), projected=True)
         out = {"raw_single_per_s": single / t_raw["single"], "raw_batch_per_s": batched / t_raw["batch"],
                "es_single_per_s": single / t_es["single"], "es_batch_per_s": batched / t_es["batch"],
                "jejak_single_per_s": single / t_jejak["single"], "jejak_batch_per_s": batched / t_jejak["batch"],
                "jejak_batch_projected_per_s": batched / t_proj}
+        out |= {"es_bulk_per_s": batched / t_es_bulk, "bulk_per_s": batched / t_bulk,
+                "bulk_projected_per_s": batched / t_bulk_proj}
+        out["bulk_over_es_batch"] = out["bulk_per_s"] / max(out["es_batch_per_s"], out["es_bulk_per_s"])
+        out["bulk_projected_over_es_batch"] = out["bulk_projected_per_s"] / max(out["es_batch_per_s"],
+                                                                                out["es_bulk_per_s"])
+        out["bulk_projected_over_raw"] = out["bulk_projected_per_s"] / out["raw_batch_per_s"]
         out["batch_projected_over_raw"] = out["jejak_batch_projected_per_s"] / out["raw_batch_per_s"]
         out["batch_over_raw"] = out["jejak_batch_per_s"] / out["raw_batch_per_s"]
         out["single_over_es"] = out["jejak_single_per_s"] / out["es_single_per_s"]
@@ -226,6 +238,9 @@ def demo(backend: str, size: dict[str, Any], repeat: int, results: Path) -> dict
     """`jejak demo` generation, record and rebuild rates beside raw inserts of the same bodies (one round)."""
     env = {**os.environ, "JEJAK_BENCH_RESULTS": str(results)}
     argv = ["--employees", str(size["demo_employees"]), "--years", "2", "--backend", backend]
+    if size.get("demo_served"):  # issue 21: the newcomer's whole `jejak demo`, to a served city
+        argv = ["--employees", str(size["demo_served"][0]), "--years", str(size["demo_served"][1]),
+                "--backend", backend, "--served"]
     if subprocess.run([sys.executable, "-m", "bench.demo", *argv], cwd=ROOT, env=env).returncode:
         raise RuntimeError(f"python -m bench.demo {' '.join(argv)} failed; see its output above")
     d = json.loads((results / ("demo.json" if backend == "sqlite" else "demo_postgres.json")).read_text())
@@ -233,6 +248,8 @@ def demo(backend: str, size: dict[str, Any], repeat: int, results: Path) -> dict
                "record_over_raw": d["record_events_per_s"] / d["baseline_rows_per_s"]}
     if d.get("projections_s"):
         figures["rebuild_per_s"] = d["positions"] / d["projections_s"]
+    if d.get("served"):
+        figures |= {"served_city_s": d["served"]["served_s"], "demo_peak_mb": d["served"]["peak_mb"]}
     return {"params": {"employees": d["employees"], "years": d["years"], "positions": d["positions"]},
             "figures": figures}
 

@@ -14,6 +14,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder, StoredEvent, Transcoding
 
 from ledger import disclosures, unit_names
+from ledger.bulk import Bulk
 from ledger.config import ConfigurationError, database_url, event_store_env, whole_number
 from ledger.reading import Reading
 from ledger.sealing import DisclosureBox, default_key_path, load_or_create_key
@@ -35,7 +36,7 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-class Ledger(Writing, Reading, Application):
+class Ledger(Bulk, Writing, Reading, Application):
     """Jejak's event store: validate, apply the rules, record atomically, read bitemporally."""
 
     name = "jejak"

@@ -45,6 +45,7 @@ class _Batch:
         self.disclosures: list[tuple[personal.Disclosure, bytes]] = []  # kept apart, sealed
         self.erasures: list[erasure.Tombstone] = []
         self.unit_names: dict[str, str] = {}  # normalised name -> code, claimed by this request
+        self.existing: set[uuid.UUID] = set()
         self._named = unit_names.holder_in_table(ledger.recorder)
 
     def get(self, kind: str, key: str) -> Any:
@@ -61,7 +62,12 @@ class _Batch:
         sid = stream_id(kind, key)
         if sid in self.loaded:
             return self.loaded[sid] is not None
-        return bool(self.ledger.recorder.select_events(sid, lte=1, limit=1))
+        if sid not in self.existing:  # a stream never ceases to exist: one read per stream and request
+            if self.ledger.recorder.select_events(sid, lte=1, limit=1):
+                self.existing.add(sid)
+            else:
+                return False
+        return True
 
     def unit_name_holder(self, key: str) -> str | None:
         """The code holding a normalised unit name: claimed earlier in this request, or recorded."""
@@ -167,15 +173,16 @@ class Writing:
         except LedgerError as exc:
             raise exc.prefixed(f"events[{index}]") if index is not None else exc
 
-    def _decide(self, req: Request, batch: _Batch, index: int | None) -> str:
+    def _decide(self, req: Request, batch: _Batch, index: int | None, *, once: bool = False) -> str:
         try:
-            return self._decide_one(req, batch)
+            return self._decide_one(req, batch, once)
         except LedgerError as exc:
             raise exc.prefixed(f"events[{index}]") if index is not None else exc
 
-    def _decide_one(self, req: Request, batch: _Batch) -> str:
-        # Copies: a retry after a conflict decides again from the request as posted.
-        cls, meta, data = req.cls, dict(req.meta), copy.deepcopy(req.data)
+    def _decide_one(self, req: Request, batch: _Batch, once: bool = False) -> str:
+        # Copies: a retry after a conflict decides again from the request as posted (the bulk path
+        # parses again for each attempt: `once`, no copy needed).
+        cls, meta, data = req.cls, dict(req.meta), (req.data if once else copy.deepcopy(req.data))
         personal.refuse_markers(data)
         kind = cls.STREAM
         erasing = cls.__name__ == "PersonalDataErased"

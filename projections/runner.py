@@ -39,6 +39,9 @@ PROJECTIONS: list[type[Projection]] = [Roster, Training, Evaluations, UnitBudget
                                        PublicStats, Releases, AuditIndex, RedFlags]
 NAMES = [p.name for p in PROJECTIONS]
 CHUNK_SIZE = 1000
+# A backlog this long (a bulk import, the demo, a follower behind) is applied in chunks this large: each
+# read model then commits and refolds its streams a fifth as often (catch-up of 5,000-event bulks: ~1.9x).
+BACKLOG_CHUNK_SIZE = 5000
 REBUILD_CHUNK_SIZE = 25000  # larger chunks fold each stream fewer times; SQLite writers wait ~2 s at most
 ANALYZE_AFTER = 10_000  # events applied since the planner's statistics were last refreshed
 
@@ -165,6 +168,8 @@ class Projections:
         size = chunk_size or self.chunk_size
         positions = self.positions()
         after = min(positions[n] for n in wanted)
+        if chunk_size is None and size < BACKLOG_CHUNK_SIZE and ledger.head() - after >= BACKLOG_CHUNK_SIZE:
+            size = BACKLOG_CHUNK_SIZE
         facts = self._facts_for(ledger)
         applied = 0
         while True:

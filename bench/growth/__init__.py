@@ -30,7 +30,7 @@ from typing import Any
 
 from bench.common import console, table, write_results
 from bench.growth.city import EMPLOYEES, grow, index
-from bench.growth.databases import CACHE, cached, copy_database, workspace
+from bench.growth.databases import CACHE, cached, copy_database, disk_bytes, workspace
 from bench.growth.measure import measure, slope, slopes
 
 __all__ = ["SIZES", "run", "rows", "main", "measure", "slope", "slopes"]
@@ -54,6 +54,7 @@ def run(backend: str, sizes: list[int], samples: int, repeat: int, keep: bool = 
                 if keep:
                     copy_database(backend, work, size, seed, save=True, employees=employees)
             point = measure(backend, work["url"], samples, repeat, employees, career_events)
+            build["disk_bytes"] = disk_bytes(backend, work)  # docs/SCALE.md: the disk a size needs
             builds.append({"events": point["events"], **build})
             points.append(point)
             console.print(f"  {label}: " + ", ".join(

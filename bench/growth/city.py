@@ -14,11 +14,13 @@ from api.demo.recording import DEMO_LEDGER_ENV, relax_sqlite_sync
 from bench.common import SK, UNIT, console, nip, progress
 from bench.reads import WHO, career
 from ledger.application import Ledger
+from ledger.bulk import Posting
 
 UNITS = [UNIT] + [f"OPD-{i:02d}" for i in range(1, 35)]
 EMPLOYEES = 8000  # Binjai's ASN: at 1 M events each has ~125, about 25 years of a career
 ACTORS = [f"operator-{i:02d}" for i in range(50)]
 BATCH = 1000
+BULK = 5  # filler batches per transaction of the bulk path (5,000 events, as the demo records)
 STEP = timedelta(seconds=30)
 START = datetime(2025, 1, 6, 1, tzinfo=timezone.utc)
 
@@ -87,10 +89,14 @@ def grow(url: str, target: int, label: str, employees: int = EMPLOYEES, career_e
                     ledger.record(bodies, ACTORS[i % len(ACTORS)], batch=True)
                     bar.update(task, completed=ledger.head())
             n = ledger.head() // BATCH
-            while ledger.head() < target:
-                bodies = filler(n, employees)[:max(1, min(BATCH, target - ledger.head()))]
-                ledger.record(bodies, ACTORS[n % len(ACTORS)], batch=True)
-                n += 1
+            while ledger.head() < target:  # the bulk path: BULK batches of the filler to a transaction
+                postings, left = [], target - ledger.head()
+                while left > 0 and len(postings) < BULK:
+                    bodies = filler(n, employees)[:min(BATCH, left)]
+                    postings.append(Posting(bodies, ACTORS[n % len(ACTORS)], batch=True))
+                    left -= len(bodies)
+                    n += 1
+                ledger.record_bulk(postings)
                 bar.update(task, completed=ledger.head())
         elapsed = time.perf_counter() - t0
         added = ledger.head() - head

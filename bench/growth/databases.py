@@ -67,3 +67,12 @@ def copy_database(backend: str, work: dict[str, str], size: int, seed: int, *, s
     with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{dst}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{dst}" TEMPLATE "{src}"')
+
+
+def disk_bytes(backend: str, work: dict[str, str]) -> int:
+    """What the database takes on disk now (SQLite: the file and its WAL; PostgreSQL: pg_database_size)."""
+    if backend == "sqlite":
+        live = Path(sqlite_file(work["url"]))
+        return sum(p.stat().st_size for p in (live, Path(f"{live}-wal")) if p.exists())
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        return int(admin.execute("SELECT pg_database_size(%s)", (work["name"],)).fetchone()[0])

@@ -95,10 +95,13 @@ def after_insert(cur: Cursor, rows: list[tuple[int, StoredEvent]], idempotency: 
     cur.executemany("INSERT INTO jejak_nodes (level, idx, hash) VALUES (?, ?, ?)",
                     [(lv, i, h) for (lv, i), h in nodes.items() if lv > 0])
     _recent.leaves = {p: (eid, leaf) for p, eid, _, _, leaf in leaves}
-    if idempotency is not None:
-        principal, key, request_hash = idempotency
-        cur.execute("INSERT INTO jejak_idempotency (principal, key, request_hash, positions) VALUES (?, ?, ?, ?)",
-                    (principal, key, request_hash, json.dumps([p for p, _ in rows])))
+    if isinstance(idempotency, tuple):  # one request: every event of the transaction is its
+        idempotency = [(*idempotency, [eid for _, eid, _, _, _ in leaves])]
+    if idempotency:  # the bulk path's requests: (principal, key, hash, the event ids each one caused)
+        where = {eid: p for p, eid, _, _, _ in leaves}
+        cur.executemany("INSERT INTO jejak_idempotency (principal, key, request_hash, positions) VALUES (?, ?, ?, ?)",
+                        [(principal, key, request_hash, json.dumps(sorted(where[e] for e in ids)))
+                         for principal, key, request_hash, ids in idempotency])
     if disclosures:
         where = {eid: p for p, eid, _, _, _ in leaves}
         cur.executemany("INSERT INTO jejak_disclosures (commitment, event_id, position, subject, field, path, sealed)"

@@ -18,7 +18,9 @@ import pytest
 from bench.growth import slope
 
 ROOT = Path(__file__).resolve().parents[2]
-GOALS = ["batch ingest with integrity + projections vs raw insert", "single HTTP append vs bare library single save",
+GOALS = ["bulk ingest with rules and integrity vs bare library batch save",
+         "bulk ingest with read models caught up vs bare library batch save",
+         "bulk ingest with integrity + read models vs raw insert", "batch ingest with integrity + projections vs raw insert", "single HTTP append vs bare library single save",
          "projection rebuild vs raw read + decode", "verify vs raw read", "audit query p99 at",
          "as_of / valid_at p99 at", "proof p99 at", "audit query flat from", "as_of / valid_at flat from",
          "proofs flat from"]
