@@ -26,6 +26,7 @@ class EmployeeAppointed(LedgerCreated):
         "contact": Str(max_length=200, required=False),
         "gender": Choice(["l", "p"], required=False),
         "education": Str(max_length=200, required=False),
+        "contract_end": Date(required=False),
     }
 
 
@@ -42,6 +43,7 @@ class PromotionGranted(LedgerEvent):
         "to_grade": Str(max_length=6),
         "kind": Choice(["reguler", "pilihan", "penghargaan", "penyesuaian_ijazah", "pengabdian", "anumerta"]),
         "education_level": Choice(rules.EDUCATION_LEVELS, required=False),
+        "pak_number": Str(max_length=100, required=False),
     }
 
 
