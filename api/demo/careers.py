@@ -9,6 +9,9 @@ from typing import Any
 from api.demo.calendar import add_workdays, first_of_month, workday, workday_between
 from api.demo.people import GRADE_RANGE, Person
 from api.demo.plan import Plan
+from ledger.rules.base import months_later
+from ledger.rules.discipline import DEMOTIONS, PENALTY_MONTHS
+from ledger.rules.promotion import UJIAN_DINAS
 from ledger.rules import PNS_GRADES, allowed_promotion_months
 
 PREDIKAT_WEIGHTS = [("sangat_baik", 12), ("baik", 79), ("butuh_perbaikan", 5), ("kurang", 3),
@@ -49,7 +52,7 @@ PENALTY_REASONS = {
                ("pernyataan_tidak_puas_tertulis", "Tidak menaati ketentuan jam kerja selama satu bulan")],
     "sedang": [("pemotongan_tukin_25_6_bulan", "Tidak masuk kerja tanpa alasan yang sah selama 12 hari kerja"),
                ("pemotongan_tukin_25_9_bulan", "Menyalahgunakan wewenang dalam pelayanan administrasi")],
-    "berat": [("penurunan_jabatan_12_bulan", "Tidak masuk kerja tanpa alasan yang sah selama 25 hari kerja")],
+    "berat": [("penurunan_jabatan_12_bulan", "Tidak masuk kerja tanpa alasan yang sah selama 22 hari kerja")],
 }
 
 
@@ -210,12 +213,23 @@ class Career:
         to = PNS_GRADES[PNS_GRADES.index(p.grade) + 1]
         day = day or max(workday(tmt - timedelta(days=self.rng.randint(10, 30))), add_workdays(date(tmt.year, 2, 2), 0))
         kind = "reguler" if p.post == "pelaksana" else "pilihan"
+        level = UJIAN_DINAS.get(to)
+        if level and level not in p.exams:  # ujian dinas passed in the season before the promotion
+            passed = workday(tmt - timedelta(days=self.rng.randint(60, 120)))
+            if self.plan.add(day, "sk", {"type": "CivilServiceExamPassed", "subject": p.nip,
+                                         "data": {"level": level, "passed_on": passed.isoformat(),
+                                                  "certificate_number": f"UD/{self.city.next('exam'):05d}/{tmt.year}"}},
+                             stop=p.stop):
+                p.exams.add(level)
+        data = {"from_grade": p.grade, "to_grade": to, "kind": kind}
+        if p.post.startswith("jf_"):  # a JF rises on its credit points (PAK)
+            data["pak_number"] = f"PAK/800.1.3/{self.city.next('pak'):04d}/BKPSDM/{tmt.year}"
         if self.plan.add(day, "sk", {
                 "type": "PromotionGranted", "subject": p.nip, "effective_date": tmt.isoformat(),
                 "legal_basis": {"number": sk("3.1", self.city.next("sk"), tmt.year), "date": day.isoformat()},
                 "reason": f"Kenaikan pangkat {kind} periode {tmt:%m/%Y}",
                 "on_behalf_of": self.city.signer(p),
-                "data": {"from_grade": p.grade, "to_grade": to, "kind": kind}}, stop=p.stop):
+                "data": data}, stop=p.stop):
             p.grade, p.last_promotion = to, tmt
 
     def promotion_year(self, p: Person, year: int) -> None:
@@ -227,6 +241,9 @@ class Career:
         if p.predikat.get(year - 1) not in good or p.predikat.get(year - 2) not in good:
             return
         tmt = self.promotion_tmt(p, year)
+        until = p.flags.get("penalty_until")
+        if tmt is not None and isinstance(until, date) and tmt < until:
+            return
         if tmt is not None:
             self.promote(p, tmt)
 
@@ -241,8 +258,16 @@ class Career:
         level = pick(self.rng, [("ringan", 70), ("sedang", 25), ("berat", 5)])
         kind, reason = self.rng.choice(PENALTY_REASONS[level])
         day = workday_between(self.rng, max(start, date(year, 2, 1)), min(end, date(year, 11, 30)))
+        if kind in DEMOTIONS and (p.employment_type != "pns" or p.grade == PNS_GRADES[0]):
+            kind, reason = PENALTY_REASONS["sedang"][0]
+            level = "sedang"
         self.plan.add(day, "sk", {
             "type": "DisciplinaryPenaltyImposed", "subject": p.nip, "effective_date": day.isoformat(),
             "legal_basis": {"number": sk("12.1", self.city.next("sk"), year), "date": day.isoformat()},
             "on_behalf_of": self.city.approver(p), "data": {"level": level, "kind": kind, "reason": reason}},
             stop=p.stop)
+        months = PENALTY_MONTHS.get(kind)
+        if months:  # no promotion while it runs (PP 94/2021 art. 29); a demotion takes one grade step
+            p.flags["penalty_until"] = months_later(day, months)
+        if kind in DEMOTIONS:
+            p.grade = PNS_GRADES[PNS_GRADES.index(p.grade) - 1]

@@ -81,6 +81,7 @@ class Person:
     stop: date | None = None  # the day the separation is recorded: nothing is recorded after it
     separation: tuple[str, date] | None = None  # (kind, TMT)
     recorded_on: date | None = None  # the day the appointment is recorded: nothing about them before it
+    exams: set[str] = field(default_factory=set)  # ujian dinas levels passed (tingkat_i, tingkat_ii)
 
 
 class NipMaker:
