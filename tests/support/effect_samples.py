@@ -25,8 +25,8 @@ START = datetime(2025, 1, 6, 1, 0, tzinfo=timezone.utc)
 
 
 def _pick(draw: Callable[[list[Any]], Any], facts: list[dict[str, Any]], type_: str) -> str:
-    """The id of an earlier fact of `type_`, or of no fact at all."""
-    ids = [f["id"] for f in facts if f["type"] == type_]
+    """The id of an earlier fact of `type_` (the latest when drawn first), or of no fact at all."""
+    ids = [f["id"] for f in reversed(facts) if f["type"] == type_]  # the latest first
     return draw(ids) if ids and draw([True, True, False]) else str(uuid.uuid4())
 
 
@@ -104,6 +104,9 @@ def career(kind: str) -> list[dict[str, Any]]:
     (chosen so that every fact changes what the audit shows)."""
     facts: list[dict[str, Any]] = []
     for type_ in TYPES[kind]:
+        if type_ in ("DisciplinaryPenaltyEnded", "DisciplinaryPenaltyAppealed"):  # a running penalty to act on
+            facts.append(fact(facts, "DisciplinaryPenaltyImposed",
+                              sample_data("DisciplinaryPenaltyImposed", lambda choices: choices[0], facts)))
         facts.append(fact(facts, type_, sample_data(type_, lambda choices: choices[0], facts)))
     return facts
 
