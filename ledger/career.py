@@ -7,8 +7,8 @@ from datetime import date
 from typing import Any
 
 from ledger import rules
-from ledger.errors import NotFound
-from ledger.rules import contract, discipline, pay, promotion
+from ledger.errors import NotFound, RuleViolated
+from ledger.rules import candidacy, contract, discipline, pay, promotion
 from ledger.rules.ranks import PNS_GRADES, PPPK_GRADES
 
 
@@ -45,6 +45,12 @@ def judge(state: dict[str, Any], type_: str, data: dict[str, Any], tmt: date | N
             discipline.check_has_period(penalty["kind"])
             discipline.check_penalty_end(penalty["since"], tmt)
             return _found(discipline.ended_early_finding(penalty["kind"], penalty["since"], tmt))
+    if type_ == "CivilServantConfirmed":
+        assert tmt is not None
+        candidacy.check_confirmation(bool(state.get("candidate")), state.get("confirmed_on"),
+                                     state.get("appointed_on"), tmt)
+        return _found(candidacy.probation_finding(state.get("appointed_on"), tmt),
+                      candidacy.latsar_finding(data.get("latsar_completed_on"), tmt))
     if type_ == "ContractRenewed":
         contract.check_contract(state["employment_type"], tmt, data["contract_end"], "data.contract_end")
         if data.get("grade"):
@@ -57,6 +63,9 @@ def appointment_findings(data: dict[str, Any], tmt: date | None, nip: str) -> li
     """An appointment's own findings: the NIK against the NIP, a PPPK contract's period."""
     etype = data["employment_type"]
     contract.check_contract(etype, tmt, data.get("contract_end"), "data.contract_end")
+    if data.get("candidate") and etype != "pns":
+        raise RuleViolated("confirmation_of_a_cpns", "only a PNS begins as a CPNS", "hanya PNS yang diawali "
+                           "sebagai CPNS", field="data.candidate")
     return _found(rules.gender_finding(nip, etype, data.get("gender")),
                   rules.nik_finding(nip, etype, data.get("nik"), data.get("gender")),
                   contract.period_finding(tmt, data.get("contract_end")))

@@ -50,7 +50,7 @@ def _add(totals: dict[Any, int], key: Any, amount: int) -> None:
 # --- Employee (state begun by `Employee.start`) ---------------------------------------------
 
 APPOINTMENT_FIELDS = ("employment_type", "name", "grade", "position", "unit", "nik", "birth_date", "address",
-                      "contact", "gender", "education", "contract_end")
+                      "contact", "gender", "education", "contract_end", "candidate")
 
 
 @effect(ev.EmployeeAppointed)
@@ -175,6 +175,11 @@ def education_completed(s: State, d: Data, f: Fact, on: DateOf) -> None:
 @effect(ev.CivilServiceExamPassed)
 def exam_passed(s: State, d: Data, f: Fact, on: DateOf) -> None:
     s["ujian_dinas"] = {**s.get("ujian_dinas", {}), d["level"]: d["passed_on"]}
+
+
+@effect(ev.CivilServantConfirmed)
+def confirmed(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s["candidate"], s["confirmed_on"] = False, on(f)
 
 
 @effect(ev.ContractRenewed)

@@ -63,7 +63,7 @@ def _fields(*names: str) -> dict[str, Callable[[Any], dict[str, Any]]]:
 # missing or None shows none). The state is played without `complete()`.
 VIEWS: dict[str, dict[str, Callable[[Any], dict[str, Any]]]] = {
     "employee": {
-        **_fields("name", "employment_type", "grade", "position", "unit", "status", "basic_salary"),
+        **_fields("name", "employment_type", "grade", "position", "unit", "status", "basic_salary", "candidate"),
         "contract_end": lambda end: {"contract_end": end.isoformat()},
         "degrees": lambda degrees: {f"education.{d['level']}": d["graduated_on"].isoformat() for d in degrees},
         "ujian_dinas": lambda passed: {f"ujian_dinas.{level}": on.isoformat() for level, on in passed.items()},

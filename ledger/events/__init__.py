@@ -19,7 +19,7 @@ from ledger.events.employee import (
     TrainingCompleted, Transferred,
 )
 from ledger.events.career import (
-    CivilServiceExamPassed, ContractRenewed, DisciplinaryPenaltyAppealed, DisciplinaryPenaltyEnded, EducationCompleted,
+    CivilServantConfirmed, CivilServiceExamPassed, ContractRenewed, DisciplinaryPenaltyAppealed, DisciplinaryPenaltyEnded, EducationCompleted,
     PeriodicSalaryIncreaseGranted,
 )
 from ledger.events.unit import (
@@ -39,7 +39,7 @@ __all__ = [
     "PerformanceEvaluated", "ObjectionFiled", "ObjectionDecided", "DisciplinaryPenaltyImposed",
     "DisciplinaryPenaltyAnnulled", "LeaveGranted", "TrainingCompleted", "Separated",
     "DisciplinaryPenaltyEnded", "DisciplinaryPenaltyAppealed", "PeriodicSalaryIncreaseGranted", "EducationCompleted",
-    "CivilServiceExamPassed", "ContractRenewed",
+    "CivilServiceExamPassed", "ContractRenewed", "CivilServantConfirmed",
     "UnitRegistered", "TrainingBudgetAllocated", "TrainingBudgetRealised", "UnitAchievementAssessed",
     "InternshipStarted", "InternshipCompleted", "InternshipCancelled",
     "FeedbackReceived", "FeedbackVerified", "FeedbackDispositioned", "FeedbackResponded",

@@ -64,3 +64,13 @@ class ContractRenewed(LedgerEvent):
     TMT = True
     LEGAL_BASIS = True
     DATA = {"contract_end": Date(), "grade": Str(max_length=6, required=False)}
+
+
+@catalogued
+class CivilServantConfirmed(LedgerEvent):
+    """A CPNS is appointed PNS (pengangkatan menjadi PNS) from the TMT, after probation and Latsar."""
+
+    STREAM = "employee"
+    TMT = True
+    LEGAL_BASIS = True
+    DATA = {"latsar_certificate": Str(max_length=100, required=False), "latsar_completed_on": Date(required=False)}

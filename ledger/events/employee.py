@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ledger import rules
 from ledger.events.base import EVENT_ID, LedgerCreated, LedgerEvent, POSITION, RATING, UNIT_CODE, catalogued
-from ledger.fields import Choice, Date, Int, List, Money, Nip, NipOrOfficial, Obj, Str, Year
+from ledger.fields import Bool, Choice, Date, Int, List, Money, Nip, NipOrOfficial, Obj, Str, Year
 
 
 @catalogued
@@ -27,6 +27,7 @@ class EmployeeAppointed(LedgerCreated):
         "gender": Choice(["l", "p"], required=False),
         "education": Str(max_length=200, required=False),
         "contract_end": Date(required=False),
+        "candidate": Bool(required=False),  # a CPNS: appointed PNS later (CivilServantConfirmed)
     }
 
 

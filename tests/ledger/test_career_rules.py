@@ -224,3 +224,37 @@ def test_an_action_past_the_contracts_end_is_found_until_it_is_renewed_pp_49_201
     hr.finds(ledger, hr.training(jp=10, nip=hr.PPPK, end="2025-07-05"))
     hr.refuses(ledger, {**renewal, "data": {"contract_end": "2030-02-28", "grade": "III/a"}}, "grade_valid",
                field="data.grade")
+
+
+# --- CPNS to PNS: PP 11/2017 (PP 17/2020) ----------------------------------------------------------
+
+def _confirmed(tmt, latsar_on=None, nip=NIP):
+    data = {"latsar_certificate": "LATSAR/BPSDM-SU/2024/117", "latsar_completed_on": latsar_on} if latsar_on else {}
+    return {"type": "CivilServantConfirmed", "subject": nip, "effective_date": tmt, "legal_basis": hr_sk(), "data": data}
+
+
+def hr_sk():
+    return {"number": "800.1.2.2/5/BKPSDM/2025", "date": "2025-01-02"}
+
+
+def test_a_cpns_after_a_year_and_latsar_is_appointed_pns_with_no_finding_pp_11_2017_art_34(ledger, hr):
+    hr.employee(ledger, tmt="2024-01-01", candidate=True, nip="199501012024011001")
+    hr.finds(ledger, _confirmed("2025-01-01", "2024-09-20", nip="199501012024011001"))
+    assert ledger.state("employee", "199501012024011001")["candidate"] is False
+
+
+def test_a_cpns_appointed_pns_early_or_without_latsar_is_recorded_with_its_findings_pp_11_2017_art_34(ledger, hr):
+    hr.employee(ledger, tmt="2024-06-01", candidate=True, nip="199501012024061001")
+    event = hr.finds(ledger, _confirmed("2025-03-01", nip="199501012024061001"), "cpns_probation_year",
+                     "pns_without_latsar")
+    assert event["findings"][0]["facts"] == {"cpns_tmt": "2024-06-01", "pns_tmt": "2025-03-01"}
+
+
+def test_confirming_one_who_was_never_a_cpns_or_twice_or_a_pppk_candidate_is_refused_pp_11_2017_art_37(ledger, hr):
+    hr.employee(ledger)
+    hr.refuses(ledger, _confirmed("2025-01-01", "2024-09-20"), "confirmation_of_a_cpns", field="type")
+    hr.record(ledger, hr.appoint(nip="199501012024011001", tmt="2024-01-01", candidate=True),
+              _confirmed("2025-01-01", "2024-09-20", nip="199501012024011001"))
+    hr.refuses(ledger, _confirmed("2025-02-01", "2024-09-20", nip="199501012024011001"), "confirmation_of_a_cpns")
+    hr.refuses(ledger, hr.appoint(nip=hr.PPPK, employment_type="pppk", grade="IX", tmt="2023-03-01", candidate=True),
+               "confirmation_of_a_cpns", field="data.candidate")

@@ -38,7 +38,7 @@ def sample_data(type_: str, draw: Callable[[list[Any]], Any], facts: list[dict[s
     return {
         "EmployeeAppointed": lambda: {"employment_type": draw(["pns", "pppk"]), "name": draw(["Budi", "Sari"]),
                                       "grade": draw(["III/a", "IX"]), "position": position, "unit": draw(UNITS),
-                                      "nik": "1275010101010001", "gender": "l"},
+                                      "nik": "1275010101010001", "gender": "l", "candidate": True},
         "PromotionGranted": lambda: {"from_grade": "III/a", "to_grade": draw(["III/b", "III/c"]), "kind": "pilihan"},
         "PositionAssigned": lambda: {"position": draw(POSITIONS[::-1]), "unit": draw(UNITS[::-1])},
         "Transferred": lambda: {"from_unit": draw(UNITS), "to_unit": draw(UNITS[1:]),
@@ -65,6 +65,7 @@ def sample_data(type_: str, draw: Callable[[list[Any]], Any], facts: list[dict[s
         "PeriodicSalaryIncreaseGranted": lambda: {"basic_salary": draw([3_500_000, 4_100_000])},
         "EducationCompleted": lambda: {"level": draw(["s1", "s2"]), "institution": "U", "graduated_on": day},
         "CivilServiceExamPassed": lambda: {"level": draw(["tingkat_i", "tingkat_ii"]), "passed_on": day},
+        "CivilServantConfirmed": lambda: {"latsar_certificate": "LATSAR/2025/001", "latsar_completed_on": day},
         "ContractRenewed": lambda: {"contract_end": date(year + 3, 1, 1), **draw([{"grade": "X"}, {}])},
         "LeaveGranted": lambda: {"kind": draw(["tahunan", "sakit", "besar"]), "start_date": day,
                                  "end_date": day + timedelta(days=3), "days": draw([1, 3])},
