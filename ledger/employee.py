@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 from ledger import career, rules
 from ledger.errors import NotFound, RuleViolated
-from ledger.rules import pay
+from ledger.rules import evaluation, pay
 from ledger.stream import Stream
 
 
@@ -171,8 +171,10 @@ def _judge_evaluation(state: dict[str, Any], data: dict[str, Any], ctx: Context)
     else:
         evaluator = ctx.employee(data["evaluator"])
         ev_state = (evaluator.state() if evaluator is not None else None) or {}
-    return _found(rules.evaluator_hierarchy_warning((state.get("position") or {}).get("type"),
-                                                    (ev_state.get("position") or {}).get("type")),
+    post, ev_post = state.get("position") or {}, ev_state.get("position") or {}
+    return _found(rules.evaluator_hierarchy_warning(post.get("type"), ev_post.get("type"), post.get("title"),
+                                                    ev_post.get("title")),
+                  evaluation.plans_evaluator_finding(state["plans"][year].get("evaluator"), data["evaluator"]),
                   rules.evaluator_active_finding(data["evaluator"], ev_state.get("status")),
                   rules.cltn_finding(state.get("cltn", []), _period_end(data), "evaluation"))
 
