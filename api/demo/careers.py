@@ -79,12 +79,13 @@ class Career:
         return pick(self.rng, PREDIKAT_WEIGHTS)
 
     def evaluation(self, p: Person, year: int, kind: str, number: int | None, predikat: str,
-                   evaluator: str, on: date, day: date, source: str | None = None) -> None:
+                   evaluator: Any, on: date, day: date, source: str | None = None) -> None:
         results, behaviour = pick(self.rng, RATINGS_FOR[predikat])
         period: dict[str, Any] = {"year": year, "kind": kind}
         if number is not None:
             period["number"] = number
-        body = {"type": "PerformanceEvaluated", "subject": p.nip, "on_behalf_of": evaluator,
+        body = {"type": "PerformanceEvaluated", "subject": p.nip,
+                "on_behalf_of": evaluator if isinstance(evaluator, str) else None,
                 "data": {"period": period, "results_rating": results, "behaviour_rating": behaviour,
                          "predikat": predikat, "evaluator": evaluator, "evaluated_on": on.isoformat()}}
         if source:
@@ -93,7 +94,8 @@ class Career:
 
     def planned(self, p: Person, year: int, day: date, source: str | None = None) -> None:
         chosen = self.rng.sample(INDICATORS, self.rng.randint(2, 4))
-        body = {"type": "PerformancePlanned", "subject": p.nip, "on_behalf_of": p.evaluator,
+        body = {"type": "PerformancePlanned", "subject": p.nip,
+                "on_behalf_of": p.evaluator if isinstance(p.evaluator, str) else None,
                 "data": {"year": year, "approach": "kuantitatif" if self.rng.random() < 0.8 else "kualitatif",
                          "evaluator": p.evaluator, "evaluator_superior": self.city.superior(p.evaluator),
                          "results": [{"indicator": i, "target": f"{self.rng.choice([90, 95, 100])}%"}
@@ -103,7 +105,7 @@ class Career:
         self.plan.add(day, "skp", body, stop=p.stop)
 
     def skp_year(self, p: Person, year: int, start: date, quarterly: bool) -> None:
-        if p.role == "sekda" or p.evaluator is None:
+        if p.evaluator is None:
             return
         plan_day = workday_between(self.rng, max(start, date(year, 1, 8)) + timedelta(days=3),
                                    max(start, date(year, 1, 8)) + timedelta(days=20))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from api.demo import anomalies
 from api.demo.calendar import first_of_month, workday, workday_between
@@ -31,6 +32,7 @@ class Demo:
     city: City
     first_year: int
     last_year: int
+    planted: list[dict[str, Any]]  # each deliberate irregularity: subject, type and the findings it must carry
 
 
 def generate(employees: int = 8000, years: int = 5, seed: int = 1, today: date | None = None) -> Demo:
@@ -51,8 +53,7 @@ def generate(employees: int = 8000, years: int = 5, seed: int = 1, today: date |
     people += staff
     by_nip = {p.nip: p for p in people}
     for p in people:
-        if p.role != "sekda":
-            p.evaluator = evaluator_for(rng, p, org)
+        p.evaluator = evaluator_for(rng, p, org)
     city = City(rng, plan, org, by_nip, workday(date(first_year, 1, 2)))
     separations(rng, people, start, today)
     picked = anomalies.choose(rng, staff, org, last_year)
@@ -61,16 +62,16 @@ def generate(employees: int = 8000, years: int = 5, seed: int = 1, today: date |
     for year in range(first_year, last_year + 1):
         if year > first_year:
             city.allocate(year, sizes)
-        if year < last_year:
-            city.achievements(year)
         city.internships(year, max(3, employees // 100))
         city.feedback(year, max(10, employees // 25))
         order = list(people)
         rng.shuffle(order)
         for p in order:
             live_year(rng, career, city, p, year, today)
-    anomalies.plant(rng, plan, career, city, picked, people, today)
-    return Demo(plan, people, city, first_year, last_year)
+        if year < last_year:  # assessed the next February, over the year's annual predikat
+            city.achievements(year, plant=year == last_year - 1)
+    planted = anomalies.plant(rng, plan, career, city, picked, people, today)
+    return Demo(plan, people, city, first_year, last_year, planted)
 
 
 def roster_staff(rng: random.Random, b: RosterBuilder, n: int, first_year: int, today: date) -> list[Person]:
@@ -128,7 +129,7 @@ def separations(rng: random.Random, people: list[Person], start: date, today: da
 
 
 def personal(rng: random.Random, p: Person) -> dict[str, str]:
-    dd = p.birth.day + (40 if p.gender == "p" else 0)
+    dd = p.birth.day + (40 if (p.gender == "p") != bool(p.flags.get("nik_sex_flipped")) else 0)
     return {"nik": f"1275{rng.randint(1, 5):02d}{dd:02d}{p.birth:%m%y}{rng.randint(1, 9999):04d}",
             "birth_date": p.birth.isoformat(), "gender": p.gender, "education": p.education,
             "address": f"{rng.choice(STREETS)} No. {rng.randint(1, 250)}, Kel. {rng.choice(KELURAHAN)}, Kota Binjai",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from api.demo.names import person_name
-from api.demo.units import SEKDA_UNIT, UNITS, UnitSpec, head_title
+from api.demo.units import SEKDA_UNIT, UNITS, UnitSpec, head_title, WALI_KOTA
 from ledger.rules import PNS_GRADES
 
 # PNS grade range of each post (PP 99/2000; Perpres 98/2020 for JF levels).
@@ -74,7 +74,7 @@ class Person:
     appointed: date  # the TMT the ledger records for the appointment
     last_promotion: date
     role: str = "staff"  # sekda, head, admin, pengawas, staff
-    evaluator: str | None = None
+    evaluator: str | dict[str, str] | None = None  # a NIP, or the Wali Kota named without one
     new: bool = False  # appointed inside the demo window
     predikat: dict[int, str] = field(default_factory=dict)
     flags: dict[str, object] = field(default_factory=dict)  # deliberate anomalies this person carries
@@ -200,13 +200,17 @@ def officials(b: RosterBuilder, sizes: dict[str, int]) -> tuple[list[Person], di
         n = sizes[unit.code]
         o: dict[str, list[str]] = {"head": [], "admin": [], "pengawas": []}
         if unit.code == SEKDA_UNIT:
-            sekda = b.pns(unit, "jpt_madya", "Sekretaris Daerah", "sekda", (50, 53))
+            sekda = b.pns(unit, "jpt_pratama", "Sekretaris Daerah", "sekda", (50, 53))
             people.append(sekda)
             o["sekda"] = [sekda.nip]
-        head = b.pns(unit, "jpt_pratama", head_title(unit), "head", (45, 53))
+        camat = unit.kind == "kecamatan"  # a camat is an administrator (eselon III)
+        head = b.pns(unit, "administrator" if camat else "jpt_pratama", head_title(unit), "head",
+                     (42, 50) if camat else (45, 53))
         people.append(head)
         o["head"].append(head.nip)
-        for i in range(max(1, min(6, n // 60))):
+        if camat:  # the camat evaluates the kecamatan's kasi and JF himself
+            o["admin"].append(head.nip)
+        for i in range(0 if camat else max(1, min(6, n // 60))):
             p = b.pns(unit, "administrator", ADMIN_TITLES[i % len(ADMIN_TITLES)], "admin", (40, 51))
             people.append(p)
             o["admin"].append(p.nip)
@@ -218,10 +222,13 @@ def officials(b: RosterBuilder, sizes: dict[str, int]) -> tuple[list[Person], di
     return people, org
 
 
-def evaluator_for(rng: random.Random, person: Person, org: dict[str, dict[str, list[str]]]) -> str:
-    """The allowed pejabat penilai for the post (PermenPANRB 6/2022), in the person's unit."""
+def evaluator_for(rng: random.Random, person: Person, org: dict[str, dict[str, list[str]]]) -> str | dict[str, str]:
+    """The allowed pejabat penilai for the post (PermenPANRB 6/2022), in the person's unit: the Wali Kota
+    for JPT Pratama (the Sekda among them), the Sekda for a camat."""
     o = org[person.unit]
-    if person.role == "head":
+    if person.post.startswith("jpt"):
+        return dict(WALI_KOTA)
+    if person.role == "head" or (person.post in ("administrator", "jf_ahli_madya") and o["head"][0] in o["admin"]):
         return org[SEKDA_UNIT]["sekda"][0]
     if person.post in ("administrator", "jf_ahli_madya"):
         return o["head"][0]

@@ -17,7 +17,8 @@ from ledger.rules import PNS_GRADES, allowed_promotion_months
 
 TODAY = date(2026, 11, 28)
 WIB = timezone(timedelta(hours=7))
-EXPECTED_FINDINGS = {"evaluator_hierarchy", "promotion_two_baik_years", "transfer_tenure"}
+EXPECTED_FINDINGS = {"evaluator_hierarchy", "promotion_two_baik_years", "transfer_tenure", "evaluator_is_plans",
+                     "nik_matches_nip", "unit_predikat_spread", "promotion_four_years_in_rank"}
 POSTED = ("type", "subject", "data", "effective_date", "legal_basis", "reason", "on_behalf_of", "correlation_id",
           "source")
 
@@ -78,6 +79,16 @@ def test_every_generated_event_is_accepted_again_by_a_fresh_ledger(demo, tmp_pat
         assert fresh.head() == len(feed)
     finally:
         fresh.close()
+
+
+def test_every_planted_irregularity_carries_its_findings_and_no_lawful_action_raises_one(demo):
+    world, feed, _ = demo
+    found = [(e["subject"], e["type"], sorted(f["rule"] for f in e["findings"])) for e in feed if e["findings"]]
+    wanted = [(p["subject"], p["type"], sorted(p["rules"])) for p in world.planted if p["rules"]]
+    kinds = {p["type"] for p in world.planted if p["rules"]}
+    assert {"PromotionGranted", "PerformanceEvaluated", "EmployeeAppointed", "UnitAchievementAssessed"} <= kinds
+    assert sorted(found) == sorted(wanted)  # each planted one found with exactly its rules; nothing else found
+    assert len(found) == len(wanted) >= 4
 
 
 def test_only_the_deliberate_anomalies_raise_findings_and_each_is_flagged_by_rule(demo):
