@@ -266,3 +266,13 @@ def access_log(backend: str, size: dict[str, Any], repeat: int) -> dict[str, Any
 
     r = rounds(repeat, one)
     return {"params": {"reads": size["access_reads"]}, "figures": r["median"], "rounds": r["rounds"]}
+
+
+def rulebook(backend: str, size: dict[str, Any], repeat: int) -> dict[str, Any]:
+    """Single and batch ingest with the full rulebook beside the same ingest without it (goal: <= 15 % slower)."""
+    from bench import rulebook as rb
+
+    events = size["ingest_single"]
+    r = rounds(repeat, lambda _: rb.compare(backend, events))
+    return {"params": {"events": events, "batch": 1000, "mix": "3 trainings : 1 annual leave"},
+            "figures": r["median"], "rounds": r["rounds"]}

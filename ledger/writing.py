@@ -45,6 +45,7 @@ class _Batch:
         self.disclosures: list[tuple[personal.Disclosure, bytes]] = []  # kept apart, sealed
         self.erasures: list[erasure.Tombstone] = []
         self.unit_names: dict[str, str] = {}  # normalised name -> code, claimed by this request
+        self.existing: set[uuid.UUID] = set()  # streams `has` found recorded
         self._named = unit_names.holder_in_table(ledger.recorder)
 
     def get(self, kind: str, key: str) -> Any:
@@ -61,7 +62,11 @@ class _Batch:
         sid = stream_id(kind, key)
         if sid in self.loaded:
             return self.loaded[sid] is not None
-        return bool(self.ledger.recorder.select_events(sid, lte=1, limit=1))
+        if sid not in self.existing:  # a stream once there stays: one read per request, not per event
+            if not self.ledger.recorder.select_events(sid, lte=1, limit=1):
+                return False
+            self.existing.add(sid)
+        return True
 
     def unit_name_holder(self, key: str) -> str | None:
         """The code holding a normalised unit name: claimed earlier in this request, or recorded."""

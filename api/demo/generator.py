@@ -143,6 +143,8 @@ def appoint(rng: random.Random, plan: Plan, city: City, p: Person, day: date, so
             "on_behalf_of": city.signer(p),
             "data": {"employment_type": p.employment_type, "name": p.name, "grade": p.grade,
                      "position": {"type": p.post, "title": p.title}, "unit": p.unit, **personal(rng, p)}}
+    if p.new and p.employment_type == "pns":  # a new CPNS, appointed PNS after probation and Latsar
+        body["data"]["candidate"] = True
     if source:
         body["source"] = source
         body["reason"] = "Migrasi data awal SIMPEG: pangkat, jabatan dan unit terakhir"
@@ -174,6 +176,19 @@ def migrate(rng: random.Random, plan: Plan, city: City, people: list[Person], si
         if not p.new and p.employment_type == "pns" and p.evaluator:
             on = workday_between(rng, date(first_year, 1, 8), date(first_year, 1, 28))
             career.evaluation(p, first_year - 1, "annual", None, p.predikat[first_year - 1], p.evaluator, on, on)
+
+
+def confirm(rng: random.Random, plan: Plan, city: City, p: Person) -> None:
+    """A CPNS is appointed PNS a year after the CPNS TMT, Latsar passed a few months before (PP 11/2017 art. 34)."""
+    tmt = p.appointed.replace(year=p.appointed.year + 1)
+    latsar = workday(tmt - timedelta(days=rng.randint(60, 150)))
+    day = workday(tmt - timedelta(days=rng.randint(5, 20)))
+    plan.add(day, "sk", {
+        "type": "CivilServantConfirmed", "subject": p.nip, "effective_date": tmt.isoformat(),
+        "legal_basis": {"number": f"800.1.2.2/{city.next('sk'):04d}/BKPSDM/{tmt.year}", "date": day.isoformat()},
+        "on_behalf_of": city.signer(p), "reason": "Pengangkatan CPNS menjadi PNS",
+        "data": {"latsar_certificate": f"LATSAR/BPSDM-SU/{latsar.year}/{city.next('latsar'):04d}",
+                 "latsar_completed_on": latsar.isoformat()}}, stop=p.stop)
 
 
 def live_year(rng: random.Random, career: Career, city: City, p: Person, year: int, today: date) -> None:
@@ -211,6 +226,8 @@ def live_year(rng: random.Random, career: Career, city: City, p: Person, year: i
             to = rng.choice([u.code for u in UNITS if u.code != p.unit and u.kind != "rsud"])
             career.transfer(p, to, tmt, workday(tmt - timedelta(days=rng.randint(3, 14))))
             moved = (tmt, to)
+    if p.new and p.employment_type == "pns" and p.appointed.year + 1 == year:
+        confirm(rng, career.plan, city, p)
     career.skp_year(p, year, begin, SPEC[p.unit].quarterly)
     career.promotion_year(p, year)
     career.training_year(p, year, begin, end, lambda d: moved[1] if moved and d >= moved[0] else old)
