@@ -11,7 +11,7 @@ from api.demo.people import GRADE_RANGE, Person
 from api.demo.plan import Plan
 from ledger.rules.base import months_later
 from ledger.rules.discipline import DEMOTIONS, PENALTY_MONTHS
-from ledger.rules.promotion import UJIAN_DINAS
+from ledger.rules.promotion import EDUCATION_CEILING, UJIAN_DINAS, education_level_of
 from ledger.rules import PNS_GRADES, allowed_promotion_months
 
 PREDIKAT_WEIGHTS = [("sangat_baik", 12), ("baik", 79), ("butuh_perbaikan", 5), ("kurang", 3),
@@ -237,7 +237,11 @@ class Career:
     def promotion_year(self, p: Person, year: int) -> None:
         if p.employment_type != "pns" or p.flags.get("no_promotion"):
             return
-        if PNS_GRADES.index(p.grade) >= PNS_GRADES.index(GRADE_RANGE[p.post][1]):
+        top = GRADE_RANGE[p.post][1]
+        level = education_level_of(p.education)
+        if p.post == "pelaksana" and level is not None:  # a regular promotion stops at the diploma's ceiling
+            top = min(top, EDUCATION_CEILING[level], key=PNS_GRADES.index)
+        if PNS_GRADES.index(p.grade) >= PNS_GRADES.index(top):
             return
         good = {"sangat_baik", "baik"}
         if p.predikat.get(year - 1) not in good or p.predikat.get(year - 2) not in good:

@@ -45,7 +45,7 @@ class City:
         self.counters: Counter[str] = Counter()
         self.planted_spread: str | None = None  # the unit given an irregular predikat spread, if any
         # How readily each OPD pays for classroom training: some exhaust their budget, some do not.
-        self.appetite = {u.code: rng.uniform(0.04, 0.3) for u in UNITS}
+        self.appetite = {u.code: rng.uniform(0.05, 0.32) for u in UNITS}
 
     def next(self, name: str) -> int:
         self.counters[name] += 1

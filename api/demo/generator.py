@@ -104,7 +104,7 @@ def separations(rng: random.Random, people: list[Person], start: date, today: da
     """Retirement at BUP (first of the month after the birthday), and a few resignations and deaths."""
     span = (today - start).days
     for p in people:
-        bup = retirement_age(p.post)
+        bup = retirement_age(p.post, p.title)  # teachers (guru) retire at 60
         tmt = first_of_month(p.birth.year + bup, p.birth.month + 1)
         kind = "retired"
         if not start < tmt < today + timedelta(days=40) and p.role == "staff":

@@ -39,8 +39,11 @@ JF_TITLES = {
 }
 PELAKSANA_TITLES = ["Operator Layanan Operasional", "Pengadministrasi Perkantoran", "Penata Layanan Operasional",
                     "Pengelola Layanan Operasional", "Pengolah Data dan Informasi", "Pengelola Keuangan"]
-PARUH_WAKTU_TITLES = ["Operator Layanan Operasional", "Pengelola Umum Operasional", "Tenaga Kebersihan",
-                      "Pengemudi", "Petugas Keamanan"]
+# PPPK paruh waktu (2025 intake): teachers in education, nurses and midwives in health, operators elsewhere.
+PARUH_WAKTU_TITLES = {"DISDIK": ["Guru Kelas", "Guru Mata Pelajaran", "Operator Sekolah"],
+                      "health": ["Perawat", "Bidan", "Tenaga Kesehatan Lingkungan"],
+                      "other": ["Operator Layanan Operasional", "Pengelola Umum Operasional", "Tenaga Kebersihan",
+                                "Pengemudi", "Petugas Keamanan"]}
 ADMIN_TITLES = ["Sekretaris", "Kepala Bidang Program", "Kepala Bidang Pelayanan", "Kepala Bidang Pembinaan",
                 "Kepala Bidang Pengembangan", "Kepala Bidang Pengendalian"]
 PENGAWAS_TITLES = ["Kepala Subbagian Umum dan Kepegawaian", "Kepala Subbagian Keuangan", "Kepala Seksi Pelayanan",
@@ -110,17 +113,22 @@ def _grade_in(rng: random.Random, post: str, education: str) -> tuple[str, str]:
     lo, hi = GRADE_RANGE[post]
     if post == "pelaksana" and education in ("S1", "S2"):
         lo = "III/a"
+    if post == "pelaksana" and education in ("SD", "SMP"):  # golongan I: long-serving staff without SLTA
+        lo, hi = ("I/a", "II/a") if education == "SD" else ("I/c", "II/c")
     i, j = PNS_GRADES.index(lo), PNS_GRADES.index(hi)
     return PNS_GRADES[rng.randint(i, j)], hi
 
 
-def _education(rng: random.Random, post: str) -> str:
+def _education(rng: random.Random, post: str, serving: bool = False) -> str:
+    """A diploma fit for the post; staff serving since long ago may hold only SD or SMP (golongan I)."""
     if post.startswith(("jpt", "administrator")) or post in ("jf_ahli_muda", "jf_ahli_madya"):
         return rng.choice(["S1", "S2", "S2"]) if post != "jf_ahli_muda" else rng.choice(["S1", "S1", "S2"])
     if post in ("pengawas", "jf_ahli_pertama"):
         return "S1"
     if post in ("jf_terampil", "jf_mahir"):
         return "D3"
+    if serving and rng.random() < 0.12:
+        return rng.choice(["SD", "SMP", "SMP"])
     return rng.choice(["SMA", "SMA", "D3", "S1"])
 
 
@@ -140,7 +148,7 @@ class RosterBuilder:
 
     def pns(self, unit: UnitSpec, post: str, title: str, role: str, age: tuple[int, int]) -> Person:
         rng = self.rng
-        education = _education(rng, post)
+        education = _education(rng, post, serving=role == "staff")
         gender = rng.choice("lp")
         birth = _birth(rng, self.start, *age)
         cpns_age = rng.randint(20 if education == "SMA" else 23, min(35, self.start.year - birth.year - 1))
@@ -158,7 +166,7 @@ class RosterBuilder:
         rng = self.rng
         if etype == "pppk_paruh_waktu":
             post, education = "pelaksana", rng.choice(["SMA", "SMA", "SMA", "D3", "S1"])
-            title = rng.choice(PARUH_WAKTU_TITLES)
+            title = rng.choice(PARUH_WAKTU_TITLES.get(staff_kind(unit), PARUH_WAKTU_TITLES["other"]))
         else:
             post = _weighted(rng, [(p, w) for p, w in STAFF_MIX[staff_kind(unit)] if p != "jf_ahli_madya"])
             education = _education(rng, post)
