@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from api.demo import anomalies
+from api.demo import anomalies, schools
 from api.demo.calendar import first_of_month, workday, workday_between
 from api.demo.careers import Career
 from api.demo.city import City
@@ -51,13 +51,14 @@ def generate(employees: int = 8000, years: int = 5, seed: int = 1, today: date |
     people, org = officials(builder, sizes)
     staff = roster_staff(rng, builder, employees - len(people), first_year, today)
     people += staff
+    school_units = schools.place(rng, people, org, today + timedelta(days=366))
     by_nip = {p.nip: p for p in people}
     for p in people:
         p.evaluator = evaluator_for(rng, p, org)
     city = City(rng, plan, org, by_nip, workday(date(first_year, 1, 2)))
     separations(rng, people, start, today)
     picked = anomalies.choose(rng, staff, org, last_year)
-    migrate(rng, plan, city, people, sizes, first_year)
+    migrate(rng, plan, city, people, sizes, first_year, school_units)
     career = Career(rng, plan, city)
     for year in range(first_year, last_year + 1):
         if year > first_year:
@@ -142,7 +143,8 @@ def appoint(rng: random.Random, plan: Plan, city: City, p: Person, day: date, so
                             "date": min(day, p.appointed).isoformat()},
             "on_behalf_of": city.signer(p),
             "data": {"employment_type": p.employment_type, "name": p.name, "grade": p.grade,
-                     "position": {"type": p.post, "title": p.title}, "unit": p.unit, **personal(rng, p)}}
+                     "position": {"type": p.post, "title": p.title}, "unit": schools.unit_of(p),
+                     **personal(rng, p)}}
     if p.new and p.employment_type == "pns":  # a new CPNS, appointed PNS after probation and Latsar
         body["data"]["candidate"] = True
     if source:
@@ -153,10 +155,12 @@ def appoint(rng: random.Random, plan: Plan, city: City, p: Person, day: date, so
 
 
 def migrate(rng: random.Random, plan: Plan, city: City, people: list[Person], sizes: dict[str, int],
-            first_year: int) -> None:
-    """Day one of the ledger: units, the first budgets, serving ASN, and the two prior SKP years."""
+            first_year: int, school_units: list[tuple[str, str]]) -> None:
+    """Day one of the ledger: units and their schools, the first budgets, serving ASN, the two prior SKP years."""
     day = workday(date(first_year, 1, 2))
     city.register_units(day)
+    for body in schools.registrations(school_units, day):
+        plan.add(day, "unit", body)
     city.allocate(first_year, sizes)
     career = Career(rng, plan, city)
     next_day = workday(day + timedelta(days=1))

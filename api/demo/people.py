@@ -85,6 +85,7 @@ class Person:
     separation: tuple[str, date] | None = None  # (kind, TMT)
     recorded_on: date | None = None  # the day the appointment is recorded: nothing about them before it
     exams: set[str] = field(default_factory=set)  # ujian dinas levels passed (tingkat_i, tingkat_ii)
+    school: str | None = None  # the school (a sub-unit of DISDIK) a teacher sits in; the ledger's unit for them
 
 
 class NipMaker:
@@ -234,6 +235,9 @@ def evaluator_for(rng: random.Random, person: Person, org: dict[str, dict[str, l
     """The allowed pejabat penilai for the post (PermenPANRB 6/2022), in the person's unit: the Wali Kota
     for JPT Pratama (the Sekda among them), the Sekda for a camat."""
     o = org[person.unit]
+    if person.school and person.role != "principal" and "guru" in person.title.lower().split():
+        # teachers by their school's principal; a school's operator by the dinas's pengawas
+        return org[person.school]["head"][0]
     if person.post.startswith("jpt"):
         return dict(WALI_KOTA)
     if person.role == "head" or (person.post in ("administrator", "jf_ahli_madya") and o["head"][0] in o["admin"]):

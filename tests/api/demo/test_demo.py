@@ -197,3 +197,30 @@ def test_nips_are_unique_and_encode_birth_date_and_tmt_cpns(demo):
 
 def _wib(e: dict) -> datetime:
     return datetime.fromisoformat(e["recorded_at"].replace("Z", "+00:00")).astimezone(WIB)
+
+
+def test_teachers_sit_in_schools_under_the_dinas_and_are_evaluated_by_their_principal(demo):
+    _, feed, _ = demo
+    schools = {e["subject"] for e in feed if e["type"] == "UnitRegistered" and e["data"].get("kind") == "sekolah"}
+    assert schools and all(e["data"]["parent"] == "DISDIK" for e in feed
+                           if e["type"] == "UnitRegistered" and e["subject"] in schools)
+    appointed = {e["subject"]: e["data"] for e in feed if e["type"] == "EmployeeAppointed"}
+    principal = {d["unit"]: nip for nip, d in appointed.items() if "Kepala Sekolah" in d["position"]["title"]}
+    assert set(principal) == schools
+    teachers = {nip: d["unit"] for nip, d in appointed.items()
+                if d["unit"] in schools and "guru" in d["position"]["title"].lower().split() and nip not in
+                principal.values()}
+    evaluations = [e for e in feed if e["type"] == "PerformanceEvaluated" and e["subject"] in teachers]
+    assert evaluations and all(e["data"]["evaluator"] == principal[teachers[e["subject"]]] for e in evaluations)
+
+
+def test_the_sekda_is_jpt_pratama_evaluated_by_the_wali_kota_and_camat_are_administrators(demo):
+    _, feed, _ = demo
+    appointed = {e["subject"]: e["data"] for e in feed if e["type"] == "EmployeeAppointed"}
+    (sekda,) = [nip for nip, d in appointed.items() if d["position"]["title"] == "Sekretaris Daerah"]
+    assert appointed[sekda]["position"]["type"] == "jpt_pratama"
+    by_wali_kota = {e["subject"] for e in feed if e["type"] == "PerformanceEvaluated"
+                    and isinstance(e["data"]["evaluator"], dict)}
+    assert sekda in by_wali_kota and all(appointed[n]["position"]["type"] == "jpt_pratama" for n in by_wali_kota)
+    camat = [d for d in appointed.values() if d["position"]["title"] == "Camat"]
+    assert len(camat) == 5 and {d["position"]["type"] for d in camat} == {"administrator"}
