@@ -9,10 +9,10 @@ from ledger.rules.base import Warning, _add_years
 from ledger.rules import book
 from ledger.rules.ranks import DIPLOMA_FIRST_GRADE, EDUCATION_LEVELS, PNS_GRADES
 
-book.compliance("promotion_four_years_in_rank", "PP 99/2000", "art. 7", "warning",
+book.compliance("promotion_four_years_in_rank", "PP 99/2000", "art. 7; art. 13", "warning",
                 "A regular or pilihan promotion comes at least 4 years after the last one (JF: 2 years).",
                 "Kenaikan pangkat reguler atau pilihan paling cepat 4 tahun dalam pangkat terakhir (JF: 2 tahun).")
-book.compliance("promotion_jf_pak", "PP 99/2000; PermenPANRB 1/2023", "art. 7; art. 44", "warning",
+book.compliance("promotion_jf_pak", "PP 99/2000", "art. 13", "warning",
                 "A JF's promotion names the credit-point assessment (PAK) it rests on.",
                 "Kenaikan pangkat pejabat fungsional menyebut penetapan angka kredit (PAK) yang mendasarinya.")
 book.compliance("promotion_education_ceiling", "PP 99/2000 (PP 12/2002)", "art. 8", "warning",
@@ -66,7 +66,7 @@ def years_in_rank_finding(kind: str, position_type: str | None, since: date | No
 
 
 def jf_pak_finding(kind: str, position_type: str | None, pak_number: str | None) -> Warning | None:
-    """A JF rises on credit points: its promotion names the PAK (PermenPANRB 1/2023)."""
+    """A JF rises on credit points: its promotion names the PAK (PP 99/2000 art. 13)."""
     if kind not in RANKED_KINDS or not (position_type or "").startswith("jf_") or pak_number:
         return None
     return Warning("promotion_jf_pak", "a JF promotion without a PAK (penetapan angka kredit)",

@@ -1,4 +1,4 @@
-"""The rulebook's career rules: promotion prerequisites (PP 99/2000), penalty periods and their effects
+"""The rulebook's career rules: promotion prerequisites (PP 99/2000 art. 7, 8, 13, 17, 18), penalty periods and their effects
 (PP 94/2021), KGB (PP 7/1977), NIK against NIP (UU 24/2013), separation kinds and PPPK contracts (PP 49/2018).
 Each: a lawful case with no finding, an irregular case with exactly its finding, an impossible case refused."""
 
@@ -45,7 +45,7 @@ def test_a_promotion_before_four_years_in_rank_is_recorded_with_its_finding_pp_9
     hr.finds(ledger, hr.promote("III/b", "III/c", tmt="2029-04-01"))  # four years after the last one: lawful
 
 
-def test_a_jf_rises_after_two_years_with_a_pak_and_is_flagged_without_one_permenpanrb_1_2023(ledger, hr):
+def test_a_jf_rises_after_two_years_with_a_pak_and_is_flagged_without_one_pp_99_2000_art_13(ledger, hr):
     hr.employee(ledger, tmt="2022-04-01", post="jf_ahli_pertama")
     _two_baik_years(ledger, hr, 2025, 2026)
     body = hr.promote(tmt="2025-04-01")
