@@ -159,7 +159,7 @@ def migrate(rng: random.Random, plan: Plan, city: City, people: list[Person], si
     """Day one of the ledger: units and their schools, the first budgets, serving ASN, the two prior SKP years."""
     day = workday(date(first_year, 1, 2))
     city.register_units(day)
-    for body in schools.registrations(school_units, day):
+    for body in schools.registrations(school_units):
         plan.add(day, "unit", body)
     city.allocate(first_year, sizes)
     career = Career(rng, plan, city)

@@ -53,6 +53,7 @@ def unit_of(p: Person) -> str:
     return p.school or p.unit
 
 
-def registrations(schools: list[tuple[str, str]], day: date) -> list[dict]:
+def registrations(schools: list[tuple[str, str]]) -> list[dict]:
+    """Each school registered as a sub-unit (kind `sekolah`) under the Dinas Pendidikan."""
     return [{"type": "UnitRegistered", "subject": code,
              "data": {"name": name, "kind": "sekolah", "parent": EDUCATION_UNIT}} for code, name in schools]
