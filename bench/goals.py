@@ -37,6 +37,10 @@ def goals(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                     i["bulk_projected_over_raw"], "x", True, "ingest")
             add(backend, "batch ingest with integrity + projections vs raw insert", 0.25,
                 i["batch_projected_over_raw"], "x", True, "ingest")
+        if "rulebook" in f:
+            for mode in ("single", "batch"):
+                add(backend, f"{mode} ingest with the full rulebook vs without (slowdown)", 15,
+                    max(f["rulebook"][f"{mode}_slowdown_pct"], 0.01), "%", False, "rulebook")
         if "http" in f:
             add(backend, "single HTTP append vs bare library single save", 0.5,
                 f["http"]["http_single_over_es_single"], "x", True, "http")

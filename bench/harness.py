@@ -32,7 +32,7 @@ from bench.common import PG_ADMIN, console, table, write_results
 from bench.goals import goals
 from bench.report import DOCS, GOAL_COLUMNS, docs_section, goal_cells, growth_rows, summary_rows, write_docs
 
-SECTIONS = ("ingest", "http", "projections", "reads", "personal", "integrity", "growth", "demo", "portal",
+SECTIONS = ("ingest", "rulebook", "http", "projections", "reads", "personal", "integrity", "growth", "demo", "portal",
             "access_log", "releases")
 BACKENDS = ("sqlite", "postgres")
 

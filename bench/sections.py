@@ -295,3 +295,13 @@ def releases(backend: str, size: dict[str, Any], repeat: int) -> dict[str, Any]:
         r = rounds(repeat, lambda _: rel.figures_of(rel.measure(url, period)))
     return {"params": {"employees": size["release_employees"], "years": 2, "period": period},
             "figures": r["median"], "rounds": r["rounds"]}
+
+
+def rulebook(backend: str, size: dict[str, Any], repeat: int) -> dict[str, Any]:
+    """Single and batch ingest with the full rulebook beside the same ingest without it (goal: <= 15 % slower)."""
+    from bench import rulebook as rb
+
+    events = size["ingest_single"]
+    r = rounds(repeat, lambda _: rb.compare(backend, events))
+    return {"params": {"events": events, "batch": 1000, "mix": "3 trainings : 1 annual leave"},
+            "figures": r["median"], "rounds": r["rounds"]}

@@ -20,6 +20,8 @@ from datetime import date
 from typing import Any, Callable
 
 from ledger import events as ev
+from ledger.rules import discipline
+from ledger.rules.ranks import PNS_GRADES, PPPK_GRADES
 
 State = MutableMapping[str, Any]
 Data = dict[str, Any]
@@ -48,7 +50,7 @@ def _add(totals: dict[Any, int], key: Any, amount: int) -> None:
 # --- Employee (state begun by `Employee.start`) ---------------------------------------------
 
 APPOINTMENT_FIELDS = ("employment_type", "name", "grade", "position", "unit", "nik", "birth_date", "address",
-                      "contact", "gender", "education")
+                      "contact", "gender", "education", "contract_end", "candidate")
 
 
 @effect(ev.EmployeeAppointed)
@@ -114,12 +116,77 @@ def objection_decided(s: State, d: Data, f: Fact, on: DateOf) -> None:
 
 @effect(ev.DisciplinaryPenaltyImposed)
 def penalty_imposed(s: State, d: Data, f: Fact, on: DateOf) -> None:
-    s["penalties"][f["id"]] = {"event_id": f["id"], "level": d["level"], "kind": d["kind"], "since": on(f)}
+    """A demotion lowers the grade one step and a pembebasan makes the post pelaksana, for their period."""
+    penalty = {"event_id": f["id"], "level": d["level"], "kind": d["kind"], "since": on(f)}
+    if d["kind"] in discipline.DEMOTIONS and s.get("grade") in _ladder(s)[1:]:
+        penalty["restores"] = {"grade": s["grade"]}
+        s["grade"] = discipline.lower_grade(s["grade"], _ladder(s))
+    elif d["kind"] in discipline.RELIEFS:
+        penalty["restores"] = {"position": s.get("position")}
+        s["position"] = dict(discipline.RELIEF_POST)
+    s["penalties"][f["id"]] = penalty
+
+
+def _ladder(s: State) -> list[str]:
+    return PNS_GRADES if s.get("employment_type") == "pns" else PPPK_GRADES
+
+
+def _lift(s: State, penalty_id: str, ended: date | None) -> None:
+    """A penalty stops: what it took is given back (a grade one step up again, the post held before)."""
+    penalty = s["penalties"].pop(penalty_id, None)
+    if penalty is None:
+        return
+    restores = penalty.get("restores") or {}
+    if "grade" in restores and s.get("grade") in _ladder(s)[:-1]:
+        s["grade"] = _ladder(s)[_ladder(s).index(s["grade"]) + 1]
+    if "position" in restores and s.get("position") == discipline.RELIEF_POST:
+        s["position"] = restores["position"]
+    if ended is not None:
+        s["ended_penalties"] = {**s.get("ended_penalties", {}), penalty_id: {**penalty, "ended": ended}}
 
 
 @effect(ev.DisciplinaryPenaltyAnnulled)
 def penalty_annulled(s: State, d: Data, f: Fact, on: DateOf) -> None:
-    s["penalties"].pop(d["penalty_event_id"], None)
+    _lift(s, d["penalty_event_id"], None)
+
+
+@effect(ev.DisciplinaryPenaltyEnded)
+def penalty_ended(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    _lift(s, d["penalty_event_id"], on(f))
+
+
+@effect(ev.DisciplinaryPenaltyAppealed)
+def penalty_appealed(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    penalty = s["penalties"].get(d["penalty_event_id"])
+    if penalty is not None:
+        penalty["appeals"] = [*penalty.get("appeals", []), d["kind"]]
+
+
+@effect(ev.PeriodicSalaryIncreaseGranted)
+def kgb_granted(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s["basic_salary"], s["last_kgb_on"] = d["basic_salary"], on(f)
+
+
+@effect(ev.EducationCompleted)
+def education_completed(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s["degrees"] = [*s.get("degrees", []), {"level": d["level"], "graduated_on": d["graduated_on"]}]
+
+
+@effect(ev.CivilServiceExamPassed)
+def exam_passed(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s["ujian_dinas"] = {**s.get("ujian_dinas", {}), d["level"]: d["passed_on"]}
+
+
+@effect(ev.CivilServantConfirmed)
+def confirmed(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s["candidate"], s["confirmed_on"] = False, on(f)
+
+
+@effect(ev.ContractRenewed)
+def contract_renewed(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s["contract_end"] = d["contract_end"]
+    if d.get("grade"):
+        s["grade"] = d["grade"]
 
 
 @effect(ev.LeaveGranted)

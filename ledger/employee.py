@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, Protocol
 
-from ledger import rules
+from ledger import career, rules
 from ledger.errors import NotFound, RuleViolated
+from ledger.rules import evaluation, pay
 from ledger.stream import Stream
 
 
@@ -36,6 +37,9 @@ class Employee(Stream):
         "ObjectionFiled": lambda d: d["filed_on"],
         "LeaveGranted": lambda d: d["start_date"],
         "TrainingCompleted": lambda d: d["end_date"],
+        "DisciplinaryPenaltyAppealed": lambda d: d["filed_on"],
+        "EducationCompleted": lambda d: d["graduated_on"],
+        "CivilServiceExamPassed": lambda d: d["passed_on"],
     }
 
     def start(self) -> dict[str, Any]:
@@ -64,7 +68,7 @@ def decide(emp: Employee | None, type_: str, data: dict[str, Any], meta: dict[st
     nip = meta["subject"]
     if type_ == "EmployeeAppointed":
         _decide_appointment(emp, data, tmt, nip, ctx)
-        return _found(rules.gender_finding(nip, data["employment_type"], data.get("gender")))
+        return career.appointment_findings(data, tmt, nip)
     if emp is None:
         raise NotFound(f"subject: no employee with NIP {nip} was appointed", field="subject")
     state = emp.state()
@@ -72,11 +76,12 @@ def decide(emp: Employee | None, type_: str, data: dict[str, Any], meta: dict[st
         raise NotFound(f"subject: employee {nip} has no appointment in effect", field="subject")
     rules.check_not_separated(state["status"] == "separated")
     check_own(type_, data, tmt, nip, state["employment_type"])
-    found = _judge(state, type_, data, tmt, nip, ctx)
+    found = [*_judge(state, type_, data, tmt, nip, ctx), *career.judge(state, type_, data, tmt, nip)]
     on = tmt or (Employee.NATURAL_DATES[type_](data) if type_ in Employee.NATURAL_DATES else None)
     return [*found, *_found(rules.past_bup_finding(state["employment_type"], rules.born_of(nip),
                                                    state.get("position"), on, type_),
-                            rules.dismissal_finding(state["penalties"], on, type_))]
+                            rules.dismissal_finding(state["penalties"], on, type_)),
+            *career.later_findings(state, type_, on)]
 
 
 def _found(*findings: rules.Finding | None) -> list[rules.Finding]:
@@ -114,7 +119,7 @@ def _judge(state: dict[str, Any], type_: str, data: dict[str, Any], tmt: date | 
                       if data["kind"] in rules.PREDIKAT_KINDS else None,
                       rules.diploma_finding(data["to_grade"], data.get("education_level"))
                       if data["kind"] == "penyesuaian_ijazah" else None,
-                      rules.running_penalty_finding(state["penalties"], tmt),
+                      rules.running_penalty_finding(career.all_penalties(state), tmt),
                       rules.cltn_finding(cltn, tmt, "promotion"))
     if type_ == "PositionAssigned":
         _require_unit(ctx, data["unit"], "data.unit")
@@ -166,8 +171,10 @@ def _judge_evaluation(state: dict[str, Any], data: dict[str, Any], ctx: Context)
     else:
         evaluator = ctx.employee(data["evaluator"])
         ev_state = (evaluator.state() if evaluator is not None else None) or {}
-    return _found(rules.evaluator_hierarchy_warning((state.get("position") or {}).get("type"),
-                                                    (ev_state.get("position") or {}).get("type")),
+    post, ev_post = state.get("position") or {}, ev_state.get("position") or {}
+    return _found(rules.evaluator_hierarchy_warning(post.get("type"), ev_post.get("type"), post.get("title"),
+                                                    ev_post.get("title")),
+                  evaluation.plans_evaluator_finding(state["plans"][year].get("evaluator"), data["evaluator"]),
                   rules.evaluator_active_finding(data["evaluator"], ev_state.get("status")),
                   rules.cltn_finding(state.get("cltn", []), _period_end(data), "evaluation"))
 
@@ -214,6 +221,11 @@ def check_own(type_: str, data: dict[str, Any], tmt: date | None, nip: str, etyp
         rules.check_training_dates(data["start_date"], data["end_date"])
     elif type_ == "LeaveGranted":
         rules.check_leave_dates(data["start_date"], data["end_date"], data["days"])
+    elif type_ == "Separated":
+        rules.check_separation_kind(data["kind"], etype)
+    elif type_ == "PeriodicSalaryIncreaseGranted":
+        assert tmt is not None
+        pay.check_kgb_tmt(tmt)
 
 
 def check_corrected(emp: Employee, type_: str, data: dict[str, Any], tmt: date | None,

@@ -7,6 +7,7 @@ from typing import Any
 
 from ledger import rules, unit_names
 from ledger.errors import NotFound, RuleViolated
+from ledger.rules import spread
 from ledger.stream import Stream
 
 
@@ -44,12 +45,18 @@ def decide(unit: Unit | None, type_: str, data: dict[str, Any], meta: dict[str, 
             raise RuleViolated("unit_registered_once", f"unit {code} is already registered",
                                f"unit {code} sudah terdaftar", field="subject")
         claim_name(batch, data["name"], code, "data.name")
+        if data.get("parent") is not None and not batch.has("unit", data["parent"]):
+            raise NotFound(f"data.parent: unit {data['parent']} is not registered (a sub-unit sits under its OPD)",
+                           field="data.parent")
         return []
     if unit is None:
         raise NotFound(f"subject: unit {code} is not registered", field="subject")
     if type_ == "TrainingBudgetRealised":
         b = unit.budget(data["year"])
         rules.check_budget(data["year"], data["amount"], b["allocated"], b["realised"])
+    if type_ == "UnitAchievementAssessed":
+        found = spread.spread_finding(data["achievement"], data.get("predikat_distribution"))
+        return [found] if found else []
     return []
 
 

@@ -63,14 +63,17 @@ def _fields(*names: str) -> dict[str, Callable[[Any], dict[str, Any]]]:
 # missing or None shows none). The state is played without `complete()`.
 VIEWS: dict[str, dict[str, Callable[[Any], dict[str, Any]]]] = {
     "employee": {
-        **_fields("name", "employment_type", "grade", "position", "unit", "status"),
+        **_fields("name", "employment_type", "grade", "position", "unit", "status", "basic_salary", "candidate"),
+        "contract_end": lambda end: {"contract_end": end.isoformat()},
+        "degrees": lambda degrees: {f"education.{d['level']}": d["graduated_on"].isoformat() for d in degrees},
+        "ujian_dinas": lambda passed: {f"ujian_dinas.{level}": on.isoformat() for level, on in passed.items()},
         "separation": lambda separation: {"separation": separation["kind"]},
         "plans": lambda plans: {PLAN[year]: plan["evaluator"] for year, plan in plans.items()},
         "evaluations": lambda evaluations: {PREDIKAT[e["year"], e["kind"], e["number"]]: e["predikat"]
                                             for e in evaluations.values()},
         "objections": lambda objections: {"objection." + event_id: o["decided"] or "filed"
                                           for event_id, o in objections.items()},
-        "penalties": lambda penalties: {"penalty." + event_id: f"{p['level']}:{p['kind']}"
+        "penalties": lambda penalties: {"penalty." + event_id: ":".join([p["level"], p["kind"], *p.get("appeals", [])])
                                         for event_id, p in penalties.items()},
         "leave": lambda leave: {LEAVE[year, kind]: days for year, kinds in leave.items()
                                 for kind, days in kinds.items()},

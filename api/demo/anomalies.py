@@ -1,4 +1,8 @@
-"""A handful of deliberate irregularities, so the inspectors' red flags have something to find."""
+"""A handful of deliberate irregularities, so the inspectors' red flags have something to find.
+
+`plant` returns the manifest of what was planted: per irregular event, its subject, type and the
+findings the rulebook must attach to it (none for what only a red flag shows: backdating, a
+self-recorded action, an out-of-hours burst). The demo test counts both ways against it."""
 
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ def choose(rng: random.Random, staff: list[Person], org: dict[str, Any], last_ye
     """Pick the people who will carry an anomaly, and shape their careers so it happens."""
     pool = [p for p in staff if _steady(p)]
     rng.shuffle(pool)
-    picked = dict(zip(["promotion", "transfer", "evaluator"], pool))
+    picked = dict(zip(["promotion", "transfer", "evaluator", "nik"], pool))
     if "promotion" in picked:  # promoted in the last year although last year's predikat was poor
         p = picked["promotion"]
         p.flags["no_promotion"] = True
@@ -34,19 +38,31 @@ def choose(rng: random.Random, staff: list[Person], org: dict[str, Any], last_ye
         picked["transfer"].flags["no_transfer"] = True
     if "evaluator" in picked:
         picked["evaluator"].flags["outside_evaluator"] = last_year - 1
+    if "nik" in picked:  # the NIK's day digits typed without the +40 that marks a woman (or with it for a man)
+        picked["nik"].flags["nik_sex_flipped"] = True
     return picked
 
 
+def _years(a: date, b: date) -> int:
+    return b.year - a.year - ((b.month, b.day) < (a.month, a.day))
+
+
 def plant(rng: random.Random, plan: Plan, career: Any, city: Any, picked: dict[str, Person],
-          people: list[Person], today: date) -> None:
-    """Record the irregular events near the end of the window, where inspectors look first."""
+          people: list[Person], today: date) -> list[dict[str, Any]]:
+    """Record the irregular events near the end of the window, where inspectors look first; return
+    the manifest of what was planted and the findings each must carry."""
+    planted: list[dict[str, Any]] = []
     if "promotion" in picked:
         p = picked["promotion"]
         for back in range(1, 12):  # the latest allowed promotion month that is already in the past
             tmt = first_of_month(today.year, today.month - back)
             if tmt.year == today.year and tmt.month in allowed_promotion_months(tmt) and tmt.month > 2:
                 p.flags.pop("no_promotion")
+                since = p.last_promotion
                 career.promote(p, tmt, day=workday(tmt - timedelta(days=12)))
+                rules = ["promotion_two_baik_years"] + (["promotion_four_years_in_rank"]
+                                                        if _years(since, tmt) < 4 else [])
+                planted.append({"subject": p.nip, "type": "PromotionGranted", "rules": rules})
                 break
     if "transfer" in picked:  # TMT five months before the SK is recorded: backdated
         p = picked["transfer"]
@@ -54,6 +70,10 @@ def plant(rng: random.Random, plan: Plan, career: Any, city: Any, picked: dict[s
         tmt = first_of_month(day.year, day.month - 5)
         to = "DISPERKIM" if p.unit != "DISPERKIM" else "DISNAKER"
         career.transfer(p, to, tmt, day)
+        in_post = _years(p.appointed, tmt)  # a transfer within 2-5 years in post keeps the tenure guidance
+        planted.append({"subject": p.nip, "type": "Transferred",
+                        "rules": [] if 2 <= in_post and tmt <= p.appointed.replace(year=p.appointed.year + 5)
+                        else ["transfer_tenure"]})
         p.unit = to
     bkpsdm = city.org[BKPSDM]
     for nip in (bkpsdm["head"][0], bkpsdm["pengawas"][0]):  # leave approved on their own behalf
@@ -62,6 +82,15 @@ def plant(rng: random.Random, plan: Plan, career: Any, city: Any, picked: dict[s
             "type": "LeaveGranted", "subject": nip, "on_behalf_of": nip,
             "data": {"kind": "tahunan", "start_date": start.isoformat(),
                      "end_date": (start + timedelta(days=1)).isoformat(), "days": 2}})
+        planted.append({"subject": nip, "type": "LeaveGranted", "rules": []})  # a red flag only
+    if "evaluator" in picked:
+        planted.append({"subject": picked["evaluator"].nip, "type": "PerformanceEvaluated",
+                        "rules": ["evaluator_hierarchy", "evaluator_is_plans"]})
+    if "nik" in picked:
+        planted.append({"subject": picked["nik"].nip, "type": "EmployeeAppointed", "rules": ["nik_matches_nip"]})
+    spread = city.planted_spread
+    if spread is not None:
+        planted.append({"subject": spread, "type": "UnitAchievementAssessed", "rules": ["unit_predikat_spread"]})
     day = workday(today - timedelta(days=12))
     def room(p: Person) -> bool:  # the burst's 2 JP keep the year within 60 JP (PPPK 24)
         return career.jp.get((p.nip, day.year), 0) + 2 <= (60 if p.employment_type == "pns" else 24)
@@ -77,3 +106,4 @@ def plant(rng: random.Random, plan: Plan, career: Any, city: Any, picked: dict[s
                      "provider": "Lembaga Administrasi Negara", "start_date": s.isoformat(),
                      "end_date": s.isoformat(), "jp": 2, "cost": 0, "funding_unit": p.unit}},
             actor="operator-bkpsdm-2", at=at_wib(day, 22, 5 + i // 2, (i % 2) * 30))
+    return planted

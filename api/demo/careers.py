@@ -9,6 +9,9 @@ from typing import Any
 from api.demo.calendar import add_workdays, first_of_month, workday, workday_between
 from api.demo.people import GRADE_RANGE, Person
 from api.demo.plan import Plan
+from ledger.rules.base import months_later
+from ledger.rules.discipline import DEMOTIONS, PENALTY_MONTHS
+from ledger.rules.promotion import EDUCATION_CEILING, UJIAN_DINAS, education_level_of
 from ledger.rules import PNS_GRADES, allowed_promotion_months
 
 PREDIKAT_WEIGHTS = [("sangat_baik", 12), ("baik", 79), ("butuh_perbaikan", 5), ("kurang", 3),
@@ -49,7 +52,7 @@ PENALTY_REASONS = {
                ("pernyataan_tidak_puas_tertulis", "Tidak menaati ketentuan jam kerja selama satu bulan")],
     "sedang": [("pemotongan_tukin_25_6_bulan", "Tidak masuk kerja tanpa alasan yang sah selama 12 hari kerja"),
                ("pemotongan_tukin_25_9_bulan", "Menyalahgunakan wewenang dalam pelayanan administrasi")],
-    "berat": [("penurunan_jabatan_12_bulan", "Tidak masuk kerja tanpa alasan yang sah selama 25 hari kerja")],
+    "berat": [("penurunan_jabatan_12_bulan", "Tidak masuk kerja tanpa alasan yang sah selama 22 hari kerja")],
 }
 
 
@@ -76,12 +79,13 @@ class Career:
         return pick(self.rng, PREDIKAT_WEIGHTS)
 
     def evaluation(self, p: Person, year: int, kind: str, number: int | None, predikat: str,
-                   evaluator: str, on: date, day: date, source: str | None = None) -> None:
+                   evaluator: Any, on: date, day: date, source: str | None = None) -> None:
         results, behaviour = pick(self.rng, RATINGS_FOR[predikat])
         period: dict[str, Any] = {"year": year, "kind": kind}
         if number is not None:
             period["number"] = number
-        body = {"type": "PerformanceEvaluated", "subject": p.nip, "on_behalf_of": evaluator,
+        body = {"type": "PerformanceEvaluated", "subject": p.nip,
+                "on_behalf_of": evaluator if isinstance(evaluator, str) else None,
                 "data": {"period": period, "results_rating": results, "behaviour_rating": behaviour,
                          "predikat": predikat, "evaluator": evaluator, "evaluated_on": on.isoformat()}}
         if source:
@@ -90,7 +94,8 @@ class Career:
 
     def planned(self, p: Person, year: int, day: date, source: str | None = None) -> None:
         chosen = self.rng.sample(INDICATORS, self.rng.randint(2, 4))
-        body = {"type": "PerformancePlanned", "subject": p.nip, "on_behalf_of": p.evaluator,
+        body = {"type": "PerformancePlanned", "subject": p.nip,
+                "on_behalf_of": p.evaluator if isinstance(p.evaluator, str) else None,
                 "data": {"year": year, "approach": "kuantitatif" if self.rng.random() < 0.8 else "kualitatif",
                          "evaluator": p.evaluator, "evaluator_superior": self.city.superior(p.evaluator),
                          "results": [{"indicator": i, "target": f"{self.rng.choice([90, 95, 100])}%"}
@@ -100,7 +105,7 @@ class Career:
         self.plan.add(day, "skp", body, stop=p.stop)
 
     def skp_year(self, p: Person, year: int, start: date, quarterly: bool) -> None:
-        if p.role == "sekda" or p.evaluator is None:
+        if p.evaluator is None:
             return
         plan_day = workday_between(self.rng, max(start, date(year, 1, 8)) + timedelta(days=3),
                                    max(start, date(year, 1, 8)) + timedelta(days=20))
@@ -210,23 +215,41 @@ class Career:
         to = PNS_GRADES[PNS_GRADES.index(p.grade) + 1]
         day = day or max(workday(tmt - timedelta(days=self.rng.randint(10, 30))), add_workdays(date(tmt.year, 2, 2), 0))
         kind = "reguler" if p.post == "pelaksana" else "pilihan"
+        level = UJIAN_DINAS.get(to)
+        if level and level not in p.exams:  # ujian dinas passed in the season before the promotion
+            passed = workday(tmt - timedelta(days=self.rng.randint(60, 120)))
+            if self.plan.add(day, "sk", {"type": "CivilServiceExamPassed", "subject": p.nip,
+                                         "data": {"level": level, "passed_on": passed.isoformat(),
+                                                  "certificate_number": f"UD/{self.city.next('exam'):05d}/{tmt.year}"}},
+                             stop=p.stop):
+                p.exams.add(level)
+        data = {"from_grade": p.grade, "to_grade": to, "kind": kind}
+        if p.post.startswith("jf_"):  # a JF rises on its credit points (PAK)
+            data["pak_number"] = f"PAK/800.1.3/{self.city.next('pak'):04d}/BKPSDM/{tmt.year}"
         if self.plan.add(day, "sk", {
                 "type": "PromotionGranted", "subject": p.nip, "effective_date": tmt.isoformat(),
                 "legal_basis": {"number": sk("3.1", self.city.next("sk"), tmt.year), "date": day.isoformat()},
                 "reason": f"Kenaikan pangkat {kind} periode {tmt:%m/%Y}",
                 "on_behalf_of": self.city.signer(p),
-                "data": {"from_grade": p.grade, "to_grade": to, "kind": kind}}, stop=p.stop):
+                "data": data}, stop=p.stop):
             p.grade, p.last_promotion = to, tmt
 
     def promotion_year(self, p: Person, year: int) -> None:
         if p.employment_type != "pns" or p.flags.get("no_promotion"):
             return
-        if PNS_GRADES.index(p.grade) >= PNS_GRADES.index(GRADE_RANGE[p.post][1]):
+        top = GRADE_RANGE[p.post][1]
+        level = education_level_of(p.education)
+        if p.post == "pelaksana" and level is not None:  # a regular promotion stops at the diploma's ceiling
+            top = min(top, EDUCATION_CEILING[level], key=PNS_GRADES.index)
+        if PNS_GRADES.index(p.grade) >= PNS_GRADES.index(top):
             return
         good = {"sangat_baik", "baik"}
         if p.predikat.get(year - 1) not in good or p.predikat.get(year - 2) not in good:
             return
         tmt = self.promotion_tmt(p, year)
+        until = p.flags.get("penalty_until")
+        if tmt is not None and isinstance(until, date) and tmt < until:
+            return
         if tmt is not None:
             self.promote(p, tmt)
 
@@ -241,8 +264,16 @@ class Career:
         level = pick(self.rng, [("ringan", 70), ("sedang", 25), ("berat", 5)])
         kind, reason = self.rng.choice(PENALTY_REASONS[level])
         day = workday_between(self.rng, max(start, date(year, 2, 1)), min(end, date(year, 11, 30)))
+        if kind in DEMOTIONS and (p.employment_type != "pns" or p.grade == PNS_GRADES[0]):
+            kind, reason = PENALTY_REASONS["sedang"][0]
+            level = "sedang"
         self.plan.add(day, "sk", {
             "type": "DisciplinaryPenaltyImposed", "subject": p.nip, "effective_date": day.isoformat(),
             "legal_basis": {"number": sk("12.1", self.city.next("sk"), year), "date": day.isoformat()},
             "on_behalf_of": self.city.approver(p), "data": {"level": level, "kind": kind, "reason": reason}},
             stop=p.stop)
+        months = PENALTY_MONTHS.get(kind)
+        if months:  # no promotion while it runs (PP 94/2021 art. 29); a demotion takes one grade step
+            p.flags["penalty_until"] = months_later(day, months)
+        if kind in DEMOTIONS:
+            p.grade = PNS_GRADES[PNS_GRADES.index(p.grade) - 1]

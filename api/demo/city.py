@@ -11,6 +11,7 @@ from api.demo.names import INSTITUTIONS, person_name
 from api.demo.people import Person
 from api.demo.plan import Plan
 from api.demo.units import BKPSDM, SEKDA_UNIT, UNITS
+from ledger.rules.spread import spread_finding
 
 FEEDBACK_TOPICS = {
     "pengaduan": ["Antrean layanan terlalu lama dan tidak ada nomor antrean",
@@ -42,8 +43,9 @@ class City:
         self.budget_left: dict[tuple[str, int], int] = {}
         self.allocated: dict[tuple[str, int], int] = {}
         self.counters: Counter[str] = Counter()
+        self.planted_spread: str | None = None  # the unit given an irregular predikat spread, if any
         # How readily each OPD pays for classroom training: some exhaust their budget, some do not.
-        self.appetite = {u.code: rng.uniform(0.04, 0.3) for u in UNITS}
+        self.appetite = {u.code: rng.uniform(0.05, 0.32) for u in UNITS}
 
     def next(self, name: str) -> int:
         self.counters[name] += 1
@@ -70,11 +72,10 @@ class City:
         head = self.org[p.unit]["head"][0]
         return self.org[SEKDA_UNIT]["sekda"][0] if head == p.nip else head
 
-    def superior(self, evaluator: str | None) -> str | None:
-        ev = self.people.get(evaluator or "")
-        if ev is None or ev.role == "sekda":
-            return None
-        return ev.evaluator
+    def superior(self, evaluator: str | dict | None) -> str | None:
+        """The evaluator's own evaluator when an ASN (NIP); none above the Wali Kota or named by NIP."""
+        ev = self.people.get(evaluator) if isinstance(evaluator, str) else None
+        return ev.evaluator if ev is not None and isinstance(ev.evaluator, str) else None
 
     # --- units ---------------------------------------------------------------
 
@@ -95,12 +96,22 @@ class City:
                 "type": "TrainingBudgetAllocated", "subject": u.code, "reason": f"DPA {u.code} tahun {year}",
                 "data": {"year": year, "amount": amount}})
 
-    def achievements(self, year: int) -> None:
+    def achievements(self, year: int, plant: bool = False) -> None:
+        """Each unit's capaian for the year with the spread of its people's annual predikat (e-Kinerja);
+        the achievement keeps the distribution guidance, except once when `plant` asks for an irregular one."""
         day = workday_between(self.rng, date(year + 1, 2, 3), date(year + 1, 2, 20))
         for u in UNITS:
+            counts = dict(Counter(p.predikat[year] for p in self.people.values()
+                                  if p.unit == u.code and year in p.predikat))
             level = self.rng.choices(["istimewa", "baik", "butuh_perbaikan", "kurang"], [15, 60, 20, 5])[0]
-            self.plan.add(day, "sk", {"type": "UnitAchievementAssessed", "subject": u.code,
-                                      "data": {"year": year, "achievement": level}})
+            if spread_finding(level, counts):
+                level = next(lv for lv in ("baik", "istimewa", "butuh_perbaikan") if not spread_finding(lv, counts))
+            if plant and self.planted_spread is None and sum(counts.values()) >= 5 and spread_finding("baik", counts):
+                level, self.planted_spread = "baik", u.code  # deliberate: a Baik unit that rated nobody below Baik
+            data = {"year": year, "achievement": level}
+            if counts:
+                data["predikat_distribution"] = counts
+            self.plan.add(day, "sk", {"type": "UnitAchievementAssessed", "subject": u.code, "data": data})
 
     # --- internships -----------------------------------------------------------
 

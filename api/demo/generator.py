@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from api.demo import anomalies
+from api.demo import anomalies, schools
 from api.demo.calendar import first_of_month, workday, workday_between
 from api.demo.careers import Career
 from api.demo.city import City
@@ -31,6 +32,7 @@ class Demo:
     city: City
     first_year: int
     last_year: int
+    planted: list[dict[str, Any]]  # each deliberate irregularity: subject, type and the findings it must carry
 
 
 def generate(employees: int = 8000, years: int = 5, seed: int = 1, today: date | None = None) -> Demo:
@@ -49,28 +51,28 @@ def generate(employees: int = 8000, years: int = 5, seed: int = 1, today: date |
     people, org = officials(builder, sizes)
     staff = roster_staff(rng, builder, employees - len(people), first_year, today)
     people += staff
+    school_units = schools.place(rng, people, org, today + timedelta(days=366))
     by_nip = {p.nip: p for p in people}
     for p in people:
-        if p.role != "sekda":
-            p.evaluator = evaluator_for(rng, p, org)
+        p.evaluator = evaluator_for(rng, p, org)
     city = City(rng, plan, org, by_nip, workday(date(first_year, 1, 2)))
     separations(rng, people, start, today)
     picked = anomalies.choose(rng, staff, org, last_year)
-    migrate(rng, plan, city, people, sizes, first_year)
+    migrate(rng, plan, city, people, sizes, first_year, school_units)
     career = Career(rng, plan, city)
     for year in range(first_year, last_year + 1):
         if year > first_year:
             city.allocate(year, sizes)
-        if year < last_year:
-            city.achievements(year)
         city.internships(year, max(3, employees // 100))
         city.feedback(year, max(10, employees // 25))
         order = list(people)
         rng.shuffle(order)
         for p in order:
             live_year(rng, career, city, p, year, today)
-    anomalies.plant(rng, plan, career, city, picked, people, today)
-    return Demo(plan, people, city, first_year, last_year)
+        if year < last_year:  # assessed the next February, over the year's annual predikat
+            city.achievements(year, plant=year == last_year - 1)
+    planted = anomalies.plant(rng, plan, career, city, picked, people, today)
+    return Demo(plan, people, city, first_year, last_year, planted)
 
 
 def roster_staff(rng: random.Random, b: RosterBuilder, n: int, first_year: int, today: date) -> list[Person]:
@@ -103,7 +105,7 @@ def separations(rng: random.Random, people: list[Person], start: date, today: da
     """Retirement at BUP (first of the month after the birthday), and a few resignations and deaths."""
     span = (today - start).days
     for p in people:
-        bup = retirement_age(p.post)
+        bup = retirement_age(p.post, p.title)  # teachers (guru) retire at 60
         tmt = first_of_month(p.birth.year + bup, p.birth.month + 1)
         kind = "retired"
         if not start < tmt < today + timedelta(days=40) and p.role == "staff":
@@ -128,7 +130,7 @@ def separations(rng: random.Random, people: list[Person], start: date, today: da
 
 
 def personal(rng: random.Random, p: Person) -> dict[str, str]:
-    dd = p.birth.day + (40 if p.gender == "p" else 0)
+    dd = p.birth.day + (40 if (p.gender == "p") != bool(p.flags.get("nik_sex_flipped")) else 0)
     return {"nik": f"1275{rng.randint(1, 5):02d}{dd:02d}{p.birth:%m%y}{rng.randint(1, 9999):04d}",
             "birth_date": p.birth.isoformat(), "gender": p.gender, "education": p.education,
             "address": f"{rng.choice(STREETS)} No. {rng.randint(1, 250)}, Kel. {rng.choice(KELURAHAN)}, Kota Binjai",
@@ -141,7 +143,10 @@ def appoint(rng: random.Random, plan: Plan, city: City, p: Person, day: date, so
                             "date": min(day, p.appointed).isoformat()},
             "on_behalf_of": city.signer(p),
             "data": {"employment_type": p.employment_type, "name": p.name, "grade": p.grade,
-                     "position": {"type": p.post, "title": p.title}, "unit": p.unit, **personal(rng, p)}}
+                     "position": {"type": p.post, "title": p.title}, "unit": schools.unit_of(p),
+                     **personal(rng, p)}}
+    if p.new and p.employment_type == "pns":  # a new CPNS, appointed PNS after probation and Latsar
+        body["data"]["candidate"] = True
     if source:
         body["source"] = source
         body["reason"] = "Migrasi data awal SIMPEG: pangkat, jabatan dan unit terakhir"
@@ -150,10 +155,12 @@ def appoint(rng: random.Random, plan: Plan, city: City, p: Person, day: date, so
 
 
 def migrate(rng: random.Random, plan: Plan, city: City, people: list[Person], sizes: dict[str, int],
-            first_year: int) -> None:
-    """Day one of the ledger: units, the first budgets, serving ASN, and the two prior SKP years."""
+            first_year: int, school_units: list[tuple[str, str]]) -> None:
+    """Day one of the ledger: units and their schools, the first budgets, serving ASN, the two prior SKP years."""
     day = workday(date(first_year, 1, 2))
     city.register_units(day)
+    for body in schools.registrations(school_units):
+        plan.add(day, "unit", body)
     city.allocate(first_year, sizes)
     career = Career(rng, plan, city)
     next_day = workday(day + timedelta(days=1))
@@ -173,6 +180,19 @@ def migrate(rng: random.Random, plan: Plan, city: City, people: list[Person], si
         if not p.new and p.employment_type == "pns" and p.evaluator:
             on = workday_between(rng, date(first_year, 1, 8), date(first_year, 1, 28))
             career.evaluation(p, first_year - 1, "annual", None, p.predikat[first_year - 1], p.evaluator, on, on)
+
+
+def confirm(rng: random.Random, plan: Plan, city: City, p: Person) -> None:
+    """A CPNS is appointed PNS a year after the CPNS TMT, Latsar passed a few months before (PP 11/2017 art. 34)."""
+    tmt = p.appointed.replace(year=p.appointed.year + 1)
+    latsar = workday(tmt - timedelta(days=rng.randint(60, 150)))
+    day = workday(tmt - timedelta(days=rng.randint(5, 20)))
+    plan.add(day, "sk", {
+        "type": "CivilServantConfirmed", "subject": p.nip, "effective_date": tmt.isoformat(),
+        "legal_basis": {"number": f"800.1.2.2/{city.next('sk'):04d}/BKPSDM/{tmt.year}", "date": day.isoformat()},
+        "on_behalf_of": city.signer(p), "reason": "Pengangkatan CPNS menjadi PNS",
+        "data": {"latsar_certificate": f"LATSAR/BPSDM-SU/{latsar.year}/{city.next('latsar'):04d}",
+                 "latsar_completed_on": latsar.isoformat()}}, stop=p.stop)
 
 
 def live_year(rng: random.Random, career: Career, city: City, p: Person, year: int, today: date) -> None:
@@ -210,6 +230,8 @@ def live_year(rng: random.Random, career: Career, city: City, p: Person, year: i
             to = rng.choice([u.code for u in UNITS if u.code != p.unit and u.kind != "rsud"])
             career.transfer(p, to, tmt, workday(tmt - timedelta(days=rng.randint(3, 14))))
             moved = (tmt, to)
+    if p.new and p.employment_type == "pns" and p.appointed.year + 1 == year:
+        confirm(rng, career.plan, city, p)
     career.skp_year(p, year, begin, SPEC[p.unit].quarterly)
     career.promotion_year(p, year)
     career.training_year(p, year, begin, end, lambda d: moved[1] if moved and d >= moved[0] else old)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from api.demo.names import person_name
-from api.demo.units import SEKDA_UNIT, UNITS, UnitSpec, head_title
+from api.demo.units import SEKDA_UNIT, UNITS, UnitSpec, head_title, WALI_KOTA
 from ledger.rules import PNS_GRADES
 
 # PNS grade range of each post (PP 99/2000; Perpres 98/2020 for JF levels).
@@ -39,8 +39,11 @@ JF_TITLES = {
 }
 PELAKSANA_TITLES = ["Operator Layanan Operasional", "Pengadministrasi Perkantoran", "Penata Layanan Operasional",
                     "Pengelola Layanan Operasional", "Pengolah Data dan Informasi", "Pengelola Keuangan"]
-PARUH_WAKTU_TITLES = ["Operator Layanan Operasional", "Pengelola Umum Operasional", "Tenaga Kebersihan",
-                      "Pengemudi", "Petugas Keamanan"]
+# PPPK paruh waktu (2025 intake): teachers in education, nurses and midwives in health, operators elsewhere.
+PARUH_WAKTU_TITLES = {"DISDIK": ["Guru Kelas", "Guru Mata Pelajaran", "Operator Sekolah"],
+                      "health": ["Perawat", "Bidan", "Tenaga Kesehatan Lingkungan"],
+                      "other": ["Operator Layanan Operasional", "Pengelola Umum Operasional", "Tenaga Kebersihan",
+                                "Pengemudi", "Petugas Keamanan"]}
 ADMIN_TITLES = ["Sekretaris", "Kepala Bidang Program", "Kepala Bidang Pelayanan", "Kepala Bidang Pembinaan",
                 "Kepala Bidang Pengembangan", "Kepala Bidang Pengendalian"]
 PENGAWAS_TITLES = ["Kepala Subbagian Umum dan Kepegawaian", "Kepala Subbagian Keuangan", "Kepala Seksi Pelayanan",
@@ -74,13 +77,15 @@ class Person:
     appointed: date  # the TMT the ledger records for the appointment
     last_promotion: date
     role: str = "staff"  # sekda, head, admin, pengawas, staff
-    evaluator: str | None = None
+    evaluator: str | dict[str, str] | None = None  # a NIP, or the Wali Kota named without one
     new: bool = False  # appointed inside the demo window
     predikat: dict[int, str] = field(default_factory=dict)
     flags: dict[str, object] = field(default_factory=dict)  # deliberate anomalies this person carries
     stop: date | None = None  # the day the separation is recorded: nothing is recorded after it
     separation: tuple[str, date] | None = None  # (kind, TMT)
     recorded_on: date | None = None  # the day the appointment is recorded: nothing about them before it
+    exams: set[str] = field(default_factory=set)  # ujian dinas levels passed (tingkat_i, tingkat_ii)
+    school: str | None = None  # the school (a sub-unit of DISDIK) a teacher sits in; the ledger's unit for them
 
 
 class NipMaker:
@@ -109,17 +114,22 @@ def _grade_in(rng: random.Random, post: str, education: str) -> tuple[str, str]:
     lo, hi = GRADE_RANGE[post]
     if post == "pelaksana" and education in ("S1", "S2"):
         lo = "III/a"
+    if post == "pelaksana" and education in ("SD", "SMP"):  # golongan I: long-serving staff without SLTA
+        lo, hi = ("I/a", "II/a") if education == "SD" else ("I/c", "II/c")
     i, j = PNS_GRADES.index(lo), PNS_GRADES.index(hi)
     return PNS_GRADES[rng.randint(i, j)], hi
 
 
-def _education(rng: random.Random, post: str) -> str:
+def _education(rng: random.Random, post: str, serving: bool = False) -> str:
+    """A diploma fit for the post; staff serving since long ago may hold only SD or SMP (golongan I)."""
     if post.startswith(("jpt", "administrator")) or post in ("jf_ahli_muda", "jf_ahli_madya"):
         return rng.choice(["S1", "S2", "S2"]) if post != "jf_ahli_muda" else rng.choice(["S1", "S1", "S2"])
     if post in ("pengawas", "jf_ahli_pertama"):
         return "S1"
     if post in ("jf_terampil", "jf_mahir"):
         return "D3"
+    if serving and rng.random() < 0.12:
+        return rng.choice(["SD", "SMP", "SMP"])
     return rng.choice(["SMA", "SMA", "D3", "S1"])
 
 
@@ -139,7 +149,7 @@ class RosterBuilder:
 
     def pns(self, unit: UnitSpec, post: str, title: str, role: str, age: tuple[int, int]) -> Person:
         rng = self.rng
-        education = _education(rng, post)
+        education = _education(rng, post, serving=role == "staff")
         gender = rng.choice("lp")
         birth = _birth(rng, self.start, *age)
         cpns_age = rng.randint(20 if education == "SMA" else 23, min(35, self.start.year - birth.year - 1))
@@ -157,7 +167,7 @@ class RosterBuilder:
         rng = self.rng
         if etype == "pppk_paruh_waktu":
             post, education = "pelaksana", rng.choice(["SMA", "SMA", "SMA", "D3", "S1"])
-            title = rng.choice(PARUH_WAKTU_TITLES)
+            title = rng.choice(PARUH_WAKTU_TITLES.get(staff_kind(unit), PARUH_WAKTU_TITLES["other"]))
         else:
             post = _weighted(rng, [(p, w) for p, w in STAFF_MIX[staff_kind(unit)] if p != "jf_ahli_madya"])
             education = _education(rng, post)
@@ -199,13 +209,17 @@ def officials(b: RosterBuilder, sizes: dict[str, int]) -> tuple[list[Person], di
         n = sizes[unit.code]
         o: dict[str, list[str]] = {"head": [], "admin": [], "pengawas": []}
         if unit.code == SEKDA_UNIT:
-            sekda = b.pns(unit, "jpt_madya", "Sekretaris Daerah", "sekda", (50, 53))
+            sekda = b.pns(unit, "jpt_pratama", "Sekretaris Daerah", "sekda", (50, 53))
             people.append(sekda)
             o["sekda"] = [sekda.nip]
-        head = b.pns(unit, "jpt_pratama", head_title(unit), "head", (45, 53))
+        camat = unit.kind == "kecamatan"  # a camat is an administrator (eselon III)
+        head = b.pns(unit, "administrator" if camat else "jpt_pratama", head_title(unit), "head",
+                     (42, 50) if camat else (45, 53))
         people.append(head)
         o["head"].append(head.nip)
-        for i in range(max(1, min(6, n // 60))):
+        if camat:  # the camat evaluates the kecamatan's kasi and JF himself
+            o["admin"].append(head.nip)
+        for i in range(0 if camat else max(1, min(6, n // 60))):
             p = b.pns(unit, "administrator", ADMIN_TITLES[i % len(ADMIN_TITLES)], "admin", (40, 51))
             people.append(p)
             o["admin"].append(p.nip)
@@ -217,10 +231,16 @@ def officials(b: RosterBuilder, sizes: dict[str, int]) -> tuple[list[Person], di
     return people, org
 
 
-def evaluator_for(rng: random.Random, person: Person, org: dict[str, dict[str, list[str]]]) -> str:
-    """The allowed pejabat penilai for the post (PermenPANRB 6/2022), in the person's unit."""
+def evaluator_for(rng: random.Random, person: Person, org: dict[str, dict[str, list[str]]]) -> str | dict[str, str]:
+    """The allowed pejabat penilai for the post (PermenPANRB 6/2022), in the person's unit: the Wali Kota
+    for JPT Pratama (the Sekda among them), the Sekda for a camat."""
     o = org[person.unit]
-    if person.role == "head":
+    if person.school and person.role != "principal" and "guru" in person.title.lower().split():
+        # teachers by their school's principal; a school's operator by the dinas's pengawas
+        return org[person.school]["head"][0]
+    if person.post.startswith("jpt"):
+        return dict(WALI_KOTA)
+    if person.role == "head" or (person.post in ("administrator", "jf_ahli_madya") and o["head"][0] in o["admin"]):
         return org[SEKDA_UNIT]["sekda"][0]
     if person.post in ("administrator", "jf_ahli_madya"):
         return o["head"][0]

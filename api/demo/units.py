@@ -52,8 +52,10 @@ UNITS: list[UnitSpec] = [
     UnitSpec("KEC-BINJAI-BARAT", "Kecamatan Binjai Barat", "kecamatan", 1.3),
     UnitSpec("DISKAN", "Dinas Perikanan", "dinas", 0.4),
 ]
-# The Sekda (a JPT madya post) heads SETDA and evaluates the heads of every OPD.
+# The Sekda (a kota's is JPT Pratama) heads SETDA and evaluates the camat; the Wali Kota, who has no
+# NIP, evaluates the Sekda and every other JPT Pratama (PermenPANRB 6/2022).
 SEKDA_UNIT = "SETDA"
+WALI_KOTA = {"name": "Amir Hamzah", "title": "Wali Kota Binjai"}
 BKPSDM = "BKPSDM"
 # Each unit's head post title, by unit kind.
 HEAD_TITLE = {"sekretariat": "Sekretaris DPRD", "inspektorat": "Inspektur", "badan": "Kepala Badan",

@@ -18,6 +18,10 @@ from ledger.events.employee import (
     ObjectionFiled, PerformanceEvaluated, PerformancePlanned, PositionAssigned, PromotionGranted, Separated,
     TrainingCompleted, Transferred,
 )
+from ledger.events.career import (
+    CivilServantConfirmed, CivilServiceExamPassed, ContractRenewed, DisciplinaryPenaltyAppealed, DisciplinaryPenaltyEnded, EducationCompleted,
+    PeriodicSalaryIncreaseGranted,
+)
 from ledger.events.unit import (
     TrainingBudgetAllocated, TrainingBudgetRealised, UnitAchievementAssessed, UnitRegistered,
 )
@@ -34,6 +38,8 @@ __all__ = [
     "EmployeeAppointed", "PromotionGranted", "PositionAssigned", "Transferred", "PerformancePlanned",
     "PerformanceEvaluated", "ObjectionFiled", "ObjectionDecided", "DisciplinaryPenaltyImposed",
     "DisciplinaryPenaltyAnnulled", "LeaveGranted", "TrainingCompleted", "Separated",
+    "DisciplinaryPenaltyEnded", "DisciplinaryPenaltyAppealed", "PeriodicSalaryIncreaseGranted", "EducationCompleted",
+    "CivilServiceExamPassed", "ContractRenewed", "CivilServantConfirmed",
     "UnitRegistered", "TrainingBudgetAllocated", "TrainingBudgetRealised", "UnitAchievementAssessed",
     "InternshipStarted", "InternshipCompleted", "InternshipCancelled",
     "FeedbackReceived", "FeedbackVerified", "FeedbackDispositioned", "FeedbackResponded",

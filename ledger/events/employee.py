@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ledger import rules
 from ledger.events.base import EVENT_ID, LedgerCreated, LedgerEvent, POSITION, RATING, UNIT_CODE, catalogued
-from ledger.fields import Choice, Date, Int, List, Money, Nip, NipOrOfficial, Obj, Str, Year
+from ledger.fields import Bool, Choice, Date, Int, List, Money, Nip, NipOrOfficial, Obj, Str, Year
 
 
 @catalogued
@@ -26,6 +26,8 @@ class EmployeeAppointed(LedgerCreated):
         "contact": Str(max_length=200, required=False),
         "gender": Choice(["l", "p"], required=False),
         "education": Str(max_length=200, required=False),
+        "contract_end": Date(required=False),
+        "candidate": Bool(required=False),  # a CPNS: appointed PNS later (CivilServantConfirmed)
     }
 
 
@@ -42,6 +44,7 @@ class PromotionGranted(LedgerEvent):
         "to_grade": Str(max_length=6),
         "kind": Choice(["reguler", "pilihan", "penghargaan", "penyesuaian_ijazah", "pengabdian", "anumerta"]),
         "education_level": Choice(rules.EDUCATION_LEVELS, required=False),
+        "pak_number": Str(max_length=100, required=False),
     }
 
 

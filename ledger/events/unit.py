@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ledger.events.base import EVENT_ID, LedgerCreated, LedgerEvent, UNIT_CODE, catalogued
-from ledger.fields import Choice, Money, Str, Year
+from ledger import rules
+from ledger.fields import Choice, Int, Money, Obj, Str, Year
 
 
 @catalogued
@@ -34,8 +35,11 @@ class TrainingBudgetRealised(LedgerEvent):
 
 @catalogued
 class UnitAchievementAssessed(LedgerEvent):
-    """Capaian kinerja organisasi of a unit for a year (PermenPANRB 6/2022)."""
+    """Capaian kinerja organisasi of a unit for a year (PermenPANRB 6/2022), with the spread of its
+    employees' annual predikat when e-Kinerja sends it."""
 
     STREAM = "unit"
     DATA = {"year": Year(), "achievement": Choice(["istimewa", "baik", "butuh_perbaikan", "kurang",
-                                                   "sangat_kurang"])}
+                                                   "sangat_kurang"]),
+            "predikat_distribution": Obj({p: Int(minimum=0, maximum=1_000_000, required=False)
+                                          for p in rules.PREDIKAT}, required=False)}

@@ -21,6 +21,9 @@ book.compliance("evaluator_hierarchy", SKP, "pasal 8", "warning", "The evaluator
                 "the evaluated post.", "Pejabat penilai menduduki jabatan yang menilai jabatan pegawai yang dinilai.")
 book.compliance("evaluator_active", SKP, "pasal 8", "serious", "The evaluator is an active ASN when evaluating.",
                 "Pejabat penilai adalah ASN yang aktif saat menilai.")
+book.compliance("evaluator_is_plans", SKP, "pasal 8", "warning", "The evaluation is made by the evaluator "
+                "named in that year's SKP plan.", "Penilaian dilakukan oleh pejabat penilai yang tercantum dalam "
+                "rencana SKP tahun itu.")
 book.validation("objection_within_14_days", "PP 30/2019", "art. 59", "An objection is filed within 14 days of "
                 "the evaluation.", "Keberatan diajukan paling lama 14 hari setelah penilaian.")
 book.validation("objection_decision_final", "PP 30/2019", "art. 59", "The decision on an objection is final.",
@@ -96,10 +99,20 @@ def check_evaluator_not_self(subject: str, evaluator: object) -> None:
                            "pejabat penilai tidak boleh pegawai yang dinilai", field="data.evaluator")
 
 
-def evaluator_hierarchy_warning(evaluated_post: str | None, evaluator_post: str | None) -> Warning | None:
-    """Who evaluates whom (PermenPANRB 6/2022) *(check)*: a warning, not a refusal."""
+def is_principal(title: str | None) -> bool:
+    """A school principal: a teacher given the task of kepala sekolah (the post's title says so)."""
+    return title is not None and "kepala sekolah" in title.lower()
+
+
+def evaluator_hierarchy_warning(evaluated_post: str | None, evaluator_post: str | None,
+                                evaluated_title: str | None = None, evaluator_title: str | None = None
+                                ) -> Warning | None:
+    """Who evaluates whom (PermenPANRB 6/2022) *(check)*: a warning, not a refusal. A teacher is
+    evaluated by the school's principal, whatever the principal's JF level."""
     allowed = EVALUATOR_HIERARCHY.get(evaluated_post or "")
     if allowed is None or evaluator_post in allowed:
+        return None
+    if is_principal(evaluator_title) and evaluated_title is not None and "guru" in evaluated_title.lower().split():
         return None
     return Warning("evaluator_hierarchy",
                    f"a {evaluator_post or 'unknown'} post does not usually evaluate a {evaluated_post} post",
@@ -129,3 +142,16 @@ def objection_decider_finding(decided_by: str, evaluator: object) -> Warning | N
         return None
     return Warning("objection_decided_by_evaluator", f"the objection was decided by the evaluator {evaluator}",
                    f"keberatan diputus oleh pejabat penilai {evaluator} sendiri", {"evaluator": evaluator})
+
+
+def plans_evaluator_finding(planned: object, evaluator: object) -> Warning | None:
+    """The evaluation comes from the evaluator of the year's plan (PermenPANRB 6/2022 art. 8)."""
+    if planned is None or planned == evaluator:
+        return None
+    return Warning("evaluator_is_plans", f"evaluated by {_who(evaluator)}, while the plan names {_who(planned)}",
+                   f"dinilai oleh {_who(evaluator)}, sedangkan rencana SKP menyebut {_who(planned)}",
+                   {"planned": planned, "evaluator": evaluator})
+
+
+def _who(evaluator: object) -> str:
+    return evaluator["title"] if isinstance(evaluator, dict) else str(evaluator)

@@ -86,3 +86,31 @@ def cpns_month(nip: str) -> date | None:
         return date(int(nip[8:12]), int(nip[12:14]), 1)
     except ValueError:
         return None
+
+
+book.compliance("nik_matches_nip", "UU 24/2013 (Adminduk); Perka BKN 22/2007", "art. 13; art. 2",
+                "serious", "The NIK's date digits (7-12, day + 40 for a woman) agree with the NIP's birth date and sex.",
+                "Angka tanggal NIK (7-12, tanggal + 40 untuk perempuan) sesuai dengan tanggal lahir dan jenis "
+                "kelamin pada NIP.")
+
+
+def nik_finding(nip: str, employment_type: str, nik: object, gender: str | None) -> Warning | None:
+    """Digits 7-12 of a NIK are the birth date DDMMYY, the day plus 40 for a woman: they must agree with
+    the NIP (and its sex digit, or the gender given). Runs on the plain NIK before it is committed; the
+    finding names only which part differs, never the NIK."""
+    if not isinstance(nik, str) or len(nik) != 16 or not nik.isdigit():
+        return None
+    born = born_of(nip)
+    day, month, yy = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    female = day > 40
+    parts = []
+    if born is None or (day - 40 if female else day, month, yy) != (born.day, born.month, born.year % 100):
+        parts.append("birth_date")
+    sex = {"1": "l", "2": "p"}.get(nip[14]) if employment_type == "pns" else gender
+    if sex is not None and (sex == "p") != female:
+        parts.append("sex")
+    if not parts:
+        return None
+    return Warning("nik_matches_nip", f"the NIK's {' and '.join(parts)} digits differ from the NIP",
+                   f"angka {' dan '.join({'birth_date': 'tanggal lahir', 'sex': 'jenis kelamin'}[p] for p in parts)} "
+                   "NIK berbeda dengan NIP", {"differs": parts})

@@ -59,3 +59,19 @@ def past_bup_finding(employment_type: str, born: date | None, position: dict | N
     return Warning("action_past_bup", f"{type_} on {on}, on or after {retire}, past the BUP of {age} for this post",
                    f"{type_} pada {on}, pada atau setelah {retire}, melewati BUP {age} tahun jabatan ini",
                    {"birth_date": born, "bup": age, "retired_from": retire, "on": on})
+
+
+book.validation("separation_kind_for_type", "UU 20/2023; PP 49/2018", "art. 52; art. 52",
+                "A PNS is not separated by a contract's end; a PPPK does not retire on a pension.",
+                "PNS tidak berhenti karena berakhirnya perjanjian kerja; PPPK tidak pensiun.")
+PNS_ONLY_SEPARATIONS = {"retired"}
+PPPK_ONLY_SEPARATIONS = {"contract_ended"}
+
+
+def check_separation_kind(kind: str, employment_type: str) -> None:
+    """Separation kinds by employment type (UU 20/2023 art. 52; PP 49/2018 art. 52)."""
+    wrong = PPPK_ONLY_SEPARATIONS if employment_type == "pns" else PNS_ONLY_SEPARATIONS
+    if kind in wrong:
+        who = "a PNS" if employment_type == "pns" else "a PPPK"
+        raise RuleViolated("separation_kind_for_type", f"{kind!r} is not a separation of {who}",
+                           f"{kind!r} bukan jenis pemberhentian {who.split()[1]}", field="data.kind")

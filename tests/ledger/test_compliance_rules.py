@@ -24,8 +24,13 @@ def _two_baik_years(ledger, hr, nip=NIP):
 
 # --- ranks: PP 99/2000 ----------------------------------------------------------------------------
 
+def _degree(level, graduated_on="2023-08-30", nip=NIP):
+    return {"type": "EducationCompleted", "subject": nip,
+            "data": {"level": level, "institution": "Universitas Sumatera Utara", "graduated_on": graduated_on}}
+
+
 def test_kp_penyesuaian_ijazah_from_ii_b_to_iii_a_is_lawful_pp_99_2000_art_18(ledger, hr):
-    hr.employee(ledger, grade="II/b")
+    hr.employee(ledger, _degree("s1"), grade="II/b")
     body = hr.promote("II/b", "III/a", kind="penyesuaian_ijazah")
     body["data"]["education_level"] = "s1"
     hr.finds(ledger, body)
@@ -33,7 +38,7 @@ def test_kp_penyesuaian_ijazah_from_ii_b_to_iii_a_is_lawful_pp_99_2000_art_18(le
 
 
 def test_kp_penyesuaian_ijazah_to_another_diplomas_grade_is_recorded_with_its_finding_pp_99_2000_art_18(ledger, hr):
-    hr.employee(ledger, grade="II/b")
+    hr.employee(ledger, _degree("d3"), grade="II/b")
     body = hr.promote("II/b", "III/a", kind="penyesuaian_ijazah")
     body["data"]["education_level"] = "d3"  # a D-III starts at II/c
     event = hr.finds(ledger, body, "penyesuaian_ijazah_diploma")

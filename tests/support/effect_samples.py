@@ -25,8 +25,8 @@ START = datetime(2025, 1, 6, 1, 0, tzinfo=timezone.utc)
 
 
 def _pick(draw: Callable[[list[Any]], Any], facts: list[dict[str, Any]], type_: str) -> str:
-    """The id of an earlier fact of `type_`, or of no fact at all."""
-    ids = [f["id"] for f in facts if f["type"] == type_]
+    """The id of an earlier fact of `type_` (the latest when drawn first), or of no fact at all."""
+    ids = [f["id"] for f in reversed(facts) if f["type"] == type_]  # the latest first
     return draw(ids) if ids and draw([True, True, False]) else str(uuid.uuid4())
 
 
@@ -38,7 +38,7 @@ def sample_data(type_: str, draw: Callable[[list[Any]], Any], facts: list[dict[s
     return {
         "EmployeeAppointed": lambda: {"employment_type": draw(["pns", "pppk"]), "name": draw(["Budi", "Sari"]),
                                       "grade": draw(["III/a", "IX"]), "position": position, "unit": draw(UNITS),
-                                      "nik": "1275010101010001", "gender": "l"},
+                                      "nik": "1275010101010001", "gender": "l", "candidate": True},
         "PromotionGranted": lambda: {"from_grade": "III/a", "to_grade": draw(["III/b", "III/c"]), "kind": "pilihan"},
         "PositionAssigned": lambda: {"position": draw(POSITIONS[::-1]), "unit": draw(UNITS[::-1])},
         "Transferred": lambda: {"from_unit": draw(UNITS), "to_unit": draw(UNITS[1:]),
@@ -58,6 +58,15 @@ def sample_data(type_: str, draw: Callable[[list[Any]], Any], facts: list[dict[s
         "DisciplinaryPenaltyImposed": lambda: {"level": "ringan", "kind": draw(["teguran_lisan", "teguran_tertulis"]),
                                                "reason": "r"},
         "DisciplinaryPenaltyAnnulled": lambda: {"penalty_event_id": _pick(draw, facts, "DisciplinaryPenaltyImposed")},
+        "DisciplinaryPenaltyEnded": lambda: {"penalty_event_id": _pick(draw, facts, "DisciplinaryPenaltyImposed")},
+        "DisciplinaryPenaltyAppealed": lambda: {"penalty_event_id": _pick(draw, facts, "DisciplinaryPenaltyImposed"),
+                                                "kind": draw(["keberatan", "banding"]), "filed_on": day,
+                                                "grounds": "g"},
+        "PeriodicSalaryIncreaseGranted": lambda: {"basic_salary": draw([3_500_000, 4_100_000])},
+        "EducationCompleted": lambda: {"level": draw(["s1", "s2"]), "institution": "U", "graduated_on": day},
+        "CivilServiceExamPassed": lambda: {"level": draw(["tingkat_i", "tingkat_ii"]), "passed_on": day},
+        "CivilServantConfirmed": lambda: {"latsar_certificate": "LATSAR/2025/001", "latsar_completed_on": day},
+        "ContractRenewed": lambda: {"contract_end": date(year + 3, 1, 1), **draw([{"grade": "X"}, {}])},
         "LeaveGranted": lambda: {"kind": draw(["tahunan", "sakit", "besar"]), "start_date": day,
                                  "end_date": day + timedelta(days=3), "days": draw([1, 3])},
         "TrainingCompleted": lambda: {"path": "klasikal", "form": "f", "title": "t", "provider": "p",
@@ -96,6 +105,9 @@ def career(kind: str) -> list[dict[str, Any]]:
     (chosen so that every fact changes what the audit shows)."""
     facts: list[dict[str, Any]] = []
     for type_ in TYPES[kind]:
+        if type_ in ("DisciplinaryPenaltyEnded", "DisciplinaryPenaltyAppealed"):  # a running penalty to act on
+            facts.append(fact(facts, "DisciplinaryPenaltyImposed",
+                              sample_data("DisciplinaryPenaltyImposed", lambda choices: choices[0], facts)))
         facts.append(fact(facts, type_, sample_data(type_, lambda choices: choices[0], facts)))
     return facts
 

@@ -17,7 +17,8 @@ from ledger.rules import PNS_GRADES, allowed_promotion_months
 
 TODAY = date(2026, 11, 28)
 WIB = timezone(timedelta(hours=7))
-EXPECTED_FINDINGS = {"evaluator_hierarchy", "promotion_two_baik_years", "transfer_tenure"}
+EXPECTED_FINDINGS = {"evaluator_hierarchy", "promotion_two_baik_years", "transfer_tenure", "evaluator_is_plans",
+                     "nik_matches_nip", "unit_predikat_spread", "promotion_four_years_in_rank"}
 POSTED = ("type", "subject", "data", "effective_date", "legal_basis", "reason", "on_behalf_of", "correlation_id",
           "source")
 
@@ -78,6 +79,16 @@ def test_every_generated_event_is_accepted_again_by_a_fresh_ledger(demo, tmp_pat
         assert fresh.head() == len(feed)
     finally:
         fresh.close()
+
+
+def test_every_planted_irregularity_carries_its_findings_and_no_lawful_action_raises_one(demo):
+    world, feed, _ = demo
+    found = [(e["subject"], e["type"], sorted(f["rule"] for f in e["findings"])) for e in feed if e["findings"]]
+    wanted = [(p["subject"], p["type"], sorted(p["rules"])) for p in world.planted if p["rules"]]
+    kinds = {p["type"] for p in world.planted if p["rules"]}
+    assert {"PromotionGranted", "PerformanceEvaluated", "EmployeeAppointed", "UnitAchievementAssessed"} <= kinds
+    assert sorted(found) == sorted(wanted)  # each planted one found with exactly its rules; nothing else found
+    assert len(found) == len(wanted) >= 4
 
 
 def test_only_the_deliberate_anomalies_raise_findings_and_each_is_flagged_by_rule(demo):
@@ -186,3 +197,30 @@ def test_nips_are_unique_and_encode_birth_date_and_tmt_cpns(demo):
 
 def _wib(e: dict) -> datetime:
     return datetime.fromisoformat(e["recorded_at"].replace("Z", "+00:00")).astimezone(WIB)
+
+
+def test_teachers_sit_in_schools_under_the_dinas_and_are_evaluated_by_their_principal(demo):
+    _, feed, _ = demo
+    schools = {e["subject"] for e in feed if e["type"] == "UnitRegistered" and e["data"].get("kind") == "sekolah"}
+    assert schools and all(e["data"]["parent"] == "DISDIK" for e in feed
+                           if e["type"] == "UnitRegistered" and e["subject"] in schools)
+    appointed = {e["subject"]: e["data"] for e in feed if e["type"] == "EmployeeAppointed"}
+    principal = {d["unit"]: nip for nip, d in appointed.items() if "Kepala Sekolah" in d["position"]["title"]}
+    assert set(principal) == schools
+    teachers = {nip: d["unit"] for nip, d in appointed.items()
+                if d["unit"] in schools and "guru" in d["position"]["title"].lower().split() and nip not in
+                principal.values()}
+    evaluations = [e for e in feed if e["type"] == "PerformanceEvaluated" and e["subject"] in teachers]
+    assert evaluations and all(e["data"]["evaluator"] == principal[teachers[e["subject"]]] for e in evaluations)
+
+
+def test_the_sekda_is_jpt_pratama_evaluated_by_the_wali_kota_and_camat_are_administrators(demo):
+    _, feed, _ = demo
+    appointed = {e["subject"]: e["data"] for e in feed if e["type"] == "EmployeeAppointed"}
+    (sekda,) = [nip for nip, d in appointed.items() if d["position"]["title"] == "Sekretaris Daerah"]
+    assert appointed[sekda]["position"]["type"] == "jpt_pratama"
+    by_wali_kota = {e["subject"] for e in feed if e["type"] == "PerformanceEvaluated"
+                    and isinstance(e["data"]["evaluator"], dict)}
+    assert sekda in by_wali_kota and all(appointed[n]["position"]["type"] == "jpt_pratama" for n in by_wali_kota)
+    camat = [d for d in appointed.values() if d["position"]["title"] == "Camat"]
+    assert len(camat) == 5 and {d["position"]["type"] for d in camat} == {"administrator"}
