@@ -46,9 +46,9 @@ def city_postings() -> tuple[list[Posting], list[list]]:
     for n, (actor, run) in enumerate(runs):
         postings.append(Posting([e.body for e, _ in run], actor, batch=True, source="demo"))
         moments.append([at for _, at in run])
-    last = runs[-1][1][-1][0].body
+    appointed = next(e.body for _, run in runs for e, _ in run if e.body["type"] == "EmployeeAppointed")
     extra = [
-        Posting([last], "jejak-import", source="import", idempotency_key="refused-twice-appointed"),
+        Posting([appointed], "jejak-import", source="import", idempotency_key="refused-twice-appointed"),
         Posting([{"type": "UnitRegistered", "subject": "UJI-BULK", "data": {"name": "Unit Uji Jalur Massal"}}],
                 "jejak-import", source="import", idempotency_key="line-1"),
         Posting([{"type": "TrainingBudgetAllocated", "subject": "UJI-BULK", "data": {"year": 2026, "amount": 5000}}],
