@@ -60,7 +60,7 @@ def _with_leaf_hashes(rows: list[dict[str, Any]]) -> None:
         return
     positions = [row["position"] for row in rows]
     marks = ", ".join("?" for _ in positions)
-    found = {p: bytes(h).hex() for p, h in services().ledger.recorder.query(
+    found = {p: bytes(h).hex() for p, h in services().reader().recorder.query(
         f"SELECT position, leaf_hash FROM jejak_leaves WHERE position IN ({marks})", positions)}
     for row in rows:
         row["leaf_hash"] = found.get(row["position"])
@@ -71,7 +71,7 @@ def _with_provenance(rows: list[dict[str, Any]]) -> None:
     its event stored them (the read model keeps the values, the ledger keeps who vouched for them)."""
     if not rows:
         return
-    found = {e["position"]: e["provenance"] for e in services().ledger.events_at([r["position"] for r in rows])}
+    found = {e["position"]: e["provenance"] for e in services().reader().events_at([r["position"] for r in rows])}
     for row in rows:
         row["provenance"] = found.get(row["position"])
 
@@ -79,7 +79,7 @@ def _with_provenance(rows: list[dict[str, Any]]) -> None:
 def _with_findings(rows: list[dict[str, Any]]) -> None:
     """Each row's findings as stored in its event (hashed with it), read from the ledger like its leaf hash."""
     if rows:
-        stored = {e["position"]: e["findings"] for e in services().ledger.events_at([r["position"] for r in rows])}
+        stored = {e["position"]: e["findings"] for e in services().reader().events_at([r["position"] for r in rows])}
         for row in rows:
             row["findings"] = stored.get(row["position"], [])
 
