@@ -71,3 +71,38 @@ def test_a_follow_worker_reads_events_from_the_replica_and_writes_read_models_on
         terminate(worker)
         log.close()
     assert "reading events from the replica" in (tmp_path / "follow.log").read_text()
+
+
+def test_a_served_write_is_read_back_over_http_from_the_replica_or_the_primary_but_always_read(
+        primary, pg_replica, pg_database, tmp_path):
+    """`jejak serve` (gunicorn) with JEJAK_READ_DATABASE_URL: a receipt's position is read back either way."""
+    import requests
+
+    from server_process import ServerProcess
+
+    served = ServerProcess(pg_database, tmp_path, workers=2, threads=2,
+                           JEJAK_READ_DATABASE_URL=pg_replica.url(pg_database), JEJAK_READ_WAIT_MS="1000")
+    served.start()
+    try:
+        auth = {"Authorization": f"Bearer {served.token}"}
+        for paused in (False, True):
+            if paused:
+                pg_replica.pause()
+            try:
+                resp = requests.post(f"{served.url}/v1/events", json=training(NIP, cost=0, jp=1), headers=auth,
+                                     timeout=60)
+                assert resp.status_code == 201, resp.text
+                receipt = resp.json()
+                own = {**auth, "Jejak-Min-Position": str(receipt["position"])}
+                state = requests.get(f"{served.url}/v1/employees/{NIP}", headers=own, timeout=60)
+                assert state.status_code == 200 and state.json()["version"] == receipt["version"]
+                assert state.headers["Jejak-Read-From"] == ("primary" if paused else "replica")
+                if paused:  # without the position, the paused replica answers, and lacks the write
+                    stale = requests.get(f"{served.url}/v1/employees/{NIP}", headers=auth, timeout=60)
+                    assert stale.headers["Jejak-Read-From"] == "replica"
+                    assert stale.json()["version"] < receipt["version"]
+            finally:
+                if paused:
+                    pg_replica.resume()
+    finally:
+        served.stop()

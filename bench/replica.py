@@ -1,0 +1,156 @@
+"""Reads from a PostgreSQL streaming replica beside the same reads from the primary (`JEJAK_READ_DATABASE_URL`).
+
+The growth bench's city (bench/growth/city.py) is recorded on the primary at --events, the audit index built, and a
+replica made with `pg_basebackup -R` (tests/support/replica.py, as the replica tests make it) replays it. Then the
+API's own views are timed through one Flask app per side: audit by subject, as_of of the long career (warm) and
+inclusion proofs. The primary's reads also catch the read models up first (one cheap query when nothing is new),
+as every read there does.
+
+    .venv/bin/python -m bench.replica [--events 50000] [--samples 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+from bench.common import PG_ADMIN, console, nip, postgres_url, summary_ms, table, timed, write_results
+from bench.growth.city import START, STEP, grow, index, staff
+from bench.reads import WHO
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _replica_module() -> Any:
+    sys.path.insert(0, str(ROOT / "tests" / "support"))
+    import replica
+
+    return replica
+
+
+def _app(url: str, read_url: str | None) -> Any:
+    from api import create_app
+
+    if read_url:
+        os.environ["JEJAK_READ_DATABASE_URL"] = read_url
+    else:
+        os.environ.pop("JEJAK_READ_DATABASE_URL", None)
+    try:
+        return create_app({"DATABASE_URL": url, "TESTING": True, "OBSERVABILITY": False})
+    finally:
+        os.environ.pop("JEJAK_READ_DATABASE_URL", None)
+
+
+def measure(app: Any, token: str, size: int, employees: int, samples: int, expect: str) -> dict[str, Any]:
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    rng = random.Random(size)
+    last = START + STEP * size
+
+    def get(path: str) -> Callable[[], None]:
+        def call() -> None:
+            resp = client.get(path, headers=headers)
+            assert resp.status_code == 200, (path, resp.status_code, resp.get_data(as_text=True)[:300])
+            assert resp.headers.get("Jejak-Read-From") == expect, (path, resp.headers.get("Jejak-Read-From"))
+        return call
+
+    kinds: dict[str, Callable[[], Callable[[], None]]] = {
+        "audit by subject": lambda: get(f"/v1/audit?subject={nip(staff(rng.randrange(employees)))}&limit=100"),
+        "as_of": lambda: get(f"/v1/employees/{nip(WHO)}?as_of="
+                             f"{(START + (last - START) * rng.random()).strftime('%Y-%m-%dT%H:%M:%SZ')}"),
+        "inclusion proof": lambda: get(f"/v1/ledger/proof/inclusion?position={rng.randrange(1, size + 1)}"
+                                       f"&tree_size={size}"),
+    }
+    out = {}
+    for name, make in kinds.items():
+        for _ in range(20):  # warm: pools, caches, the planner's first plans
+            make()()
+        out[name] = summary_ms([timed(make()) for _ in range(samples)])
+    return out
+
+
+def run(events: int, samples: int, employees: int = 2000, career_events: int = 200) -> dict[str, Any]:
+    replica_mod = _replica_module()
+    with postgres_url() as url:
+        grown = grow(url, events, "replica bench", employees, career_events)
+        index(url, "replica bench")
+        from projections.runner import Projections
+        from ledger.application import Ledger
+
+        ledger, projections = Ledger(url), Projections(url)
+        projections.catch_up(ledger)  # every read model, so the primary's reads only check they are current
+        size = ledger.head()
+        ledger.close()
+        projections.close()
+        standby = replica_mod.start(PG_ADMIN)
+        try:
+            standby.caught_up()
+            figures = {}
+            for side, read_url in (("primary", None), ("replica", standby.url(url))):
+                app = _app(url, read_url)
+                try:
+                    token = app.extensions["jejak"].keys.create(f"bench-{side}", "auditor")
+                    standby.caught_up()
+                    figures[side] = measure(app, token, size, employees, samples, side)
+                finally:
+                    app.extensions["jejak"].close()
+            lag = replay_lag(url, standby.url(url), samples // 5 or 1)
+            disk = database_bytes(url)
+        finally:
+            standby.stop()
+    return {"events": size, "samples": samples, "load": os.getloadavg(), "build": grown, "figures": figures,
+            "replay_lag": lag, "database_bytes": disk, "bytes_per_event": round(disk / size)}
+
+
+def replay_lag(url: str, read_url: str, samples: int) -> dict[str, float]:
+    """From a single append's commit on the primary to its position being readable on the replica."""
+    import time
+
+    from bench.common import training
+    from ledger.application import Ledger, open_reader
+
+    writer, reader = Ledger(url), open_reader(read_url)
+    try:
+        lags = []
+        for i in range(samples):
+            position = writer.record([training(10_000_000 + i, staff(i))], "bench-lag")[0][0]["position"]
+            t0 = time.perf_counter()
+            while reader.head() < position:
+                time.sleep(0.0005)
+            lags.append(time.perf_counter() - t0)
+        return summary_ms(lags)
+    finally:
+        writer.close()
+        reader.close()
+
+
+def database_bytes(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=50_000)
+    parser.add_argument("--samples", type=int, default=300)
+    args = parser.parse_args()
+    result = run(args.events, args.samples)
+    rows = [[name, f"{result['figures']['primary'][name]['p50_ms']:.2f} / {result['figures']['primary'][name]['p99_ms']:.2f}",
+             f"{result['figures']['replica'][name]['p50_ms']:.2f} / {result['figures']['replica'][name]['p99_ms']:.2f}"]
+            for name in result["figures"]["primary"]]
+    table(f"reads at {result['events']:,} events (p50 / p99 ms; load {result['load'][0]:.2f})",
+          ["read", "primary", "replica"], rows)
+    lag = result["replay_lag"]
+    console.print(f"replay lag p50 {lag['p50_ms']:.2f} ms, p99 {lag['p99_ms']:.2f} ms; database "
+                  f"{result['database_bytes'] / 2**20:.0f} MiB ({result['bytes_per_event']} bytes/event)")
+    console.print(f"results: {write_results('replica', result)}")
+
+
+if __name__ == "__main__":
+    main()
