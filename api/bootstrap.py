@@ -111,7 +111,8 @@ class Services:
                 self.catcher.poke()  # the primary's read models move on, and the replica with them
                 return "replica", self.replica.engine
             self.catch_up()  # the replica can only replay what the primary has applied
-            if reads.reaches(lambda: reads.read_models_position(self.replica.engine), position, self.replica.wait):
+            applied = lambda: reads.read_models_position(self.replica.engine)  # noqa: E731
+            if not reads.behind() and reads.reaches(applied, position, self.replica.wait):
                 return "replica", self.replica.engine
         if position is not None:
             reads.check_known(self.ledger.head(), position)
@@ -137,8 +138,8 @@ class Services:
 
     def _choose_reader(self) -> tuple[str, Any]:
         position = reads.wanted_position()
-        if self.replica is not None and (
-                position is None or reads.reaches(self.replica.ledger.head, position, self.replica.wait)):
+        if self.replica is not None and (position is None or (
+                not reads.behind() and reads.reaches(self.replica.ledger.head, position, self.replica.wait))):
             return "replica", self.replica.ledger
         if position is not None:
             reads.check_known(self.ledger.head(), position)

@@ -108,6 +108,11 @@ def routed(what: str, choose: Callable[[], tuple[str, Any]]) -> Any:
     return chosen[what][1]
 
 
+def behind() -> bool:
+    """Whether this request already found the replica short of its position (then the next read waits no more)."""
+    return has_request_context() and any(place == "primary" for place, _ in g.get("jejak_reads", {}).values())
+
+
 def check_known(head: int, position: int) -> None:
     if head < position:
         raise NotFound(f"{HEADER}: no event at position {position}; the ledger has {head}", field=HEADER)

@@ -58,7 +58,16 @@ def measure(app: Any, token: str, size: int, employees: int, samples: int, expec
             assert resp.headers.get("Jejak-Read-From") == expect, (path, resp.headers.get("Jejak-Read-From"))
         return call
 
+    from projections import queries
+
+    svc = app.extensions["jejak"]
+    engine = svc.replica.engine if expect == "replica" else svc.projections.engine
+    ledger = svc.replica.ledger if expect == "replica" else svc.ledger
     kinds: dict[str, Callable[[], Callable[[], None]]] = {
+        "audit query by subject": lambda: lambda: queries.audit(
+            engine, subject=nip(staff(rng.randrange(employees))), limit=100),
+        "as_of (ledger)": lambda: lambda: ledger.state(
+            "employee", nip(WHO), as_of=START + (last - START) * rng.random()),
         "audit by subject": lambda: get(f"/v1/audit?subject={nip(staff(rng.randrange(employees)))}&limit=100"),
         "as_of": lambda: get(f"/v1/employees/{nip(WHO)}?as_of="
                              f"{(START + (last - START) * rng.random()).strftime('%Y-%m-%dT%H:%M:%SZ')}"),
