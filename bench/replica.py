@@ -21,6 +21,7 @@ from typing import Any, Callable
 from bench.common import PG_ADMIN, console, nip, postgres_url, summary_ms, table, timed, write_results
 from bench.growth.city import START, STEP, grow, index, staff
 from bench.reads import WHO
+from ledger.stream import stream_id
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,10 +46,13 @@ def _app(url: str, read_url: str | None) -> Any:
         os.environ.pop("JEJAK_READ_DATABASE_URL", None)
 
 
-def measure(app: Any, token: str, size: int, employees: int, samples: int, expect: str) -> dict[str, Any]:
+def calls(app: Any, token: str, size: int, employees: int, expect: str, rng: random.Random
+          ) -> dict[str, Callable[[], Callable[[], None]]]:
+    """Each figure's next call on one side (its engine and ledger, or its app's views)."""
+    from projections import queries
+
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
-    rng = random.Random(size)
     last = START + STEP * size
 
     def get(path: str) -> Callable[[], None]:
@@ -58,32 +62,42 @@ def measure(app: Any, token: str, size: int, employees: int, samples: int, expec
             assert resp.headers.get("Jejak-Read-From") == expect, (path, resp.headers.get("Jejak-Read-From"))
         return call
 
-    from projections import queries
-
     svc = app.extensions["jejak"]
+    born = next(iter(svc.ledger.events.get(stream_id("employee", nip(WHO)), limit=1))).timestamp
     engine = svc.replica.engine if expect == "replica" else svc.projections.engine
     ledger = svc.replica.ledger if expect == "replica" else svc.ledger
-    kinds: dict[str, Callable[[], Callable[[], None]]] = {
+    return {
         "audit query by subject": lambda: lambda: queries.audit(
             engine, subject=nip(staff(rng.randrange(employees))), limit=100),
         "as_of (ledger)": lambda: lambda: ledger.state(
-            "employee", nip(WHO), as_of=START + (last - START) * rng.random()),
+            "employee", nip(WHO), as_of=born + (last - born) * rng.random()),
         "audit by subject": lambda: get(f"/v1/audit?subject={nip(staff(rng.randrange(employees)))}&limit=100"),
         "as_of": lambda: get(f"/v1/employees/{nip(WHO)}?as_of="
-                             f"{(START + (last - START) * rng.random()).strftime('%Y-%m-%dT%H:%M:%SZ')}"),
+                             f"{(born + (last - born) * rng.random()).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}"),
         "inclusion proof": lambda: get(f"/v1/ledger/proof/inclusion?position={rng.randrange(1, size + 1)}"
                                        f"&tree_size={size}"),
     }
-    out = {}
-    for name, make in kinds.items():
+
+
+def measure(sides: dict[str, dict[str, Callable[[], Callable[[], None]]]], samples: int) -> dict[str, Any]:
+    """Each figure on both sides, one call each in turn: a shared machine's load falls on both alike."""
+    out: dict[str, dict[str, Any]] = {side: {} for side in sides}
+    for name in next(iter(sides.values())):
         for _ in range(20):  # warm: pools, caches, the planner's first plans
-            make()()
-        out[name] = summary_ms([timed(make()) for _ in range(samples)])
+            for kinds in sides.values():
+                kinds[name]()()
+        times: dict[str, list[float]] = {side: [] for side in sides}
+        for _ in range(samples):
+            for side, kinds in sides.items():
+                times[side].append(timed(kinds[name]()))
+        for side in sides:
+            out[side][name] = summary_ms(times[side])
     return out
 
 
-def run(events: int, samples: int, employees: int = 2000, career_events: int = 200) -> dict[str, Any]:
-    replica_mod = _replica_module()
+def run(events: int, samples: int, employees: int | None = None, career_events: int = 200) -> dict[str, Any]:
+    employees = employees or max(50, min(2000, events // 25))  # ~25 events each at 50,000
+    replica_mod, load_start = _replica_module(), os.getloadavg()
     with postgres_url() as url:
         grown = grow(url, events, "replica bench", employees, career_events)
         index(url, "replica bench")
@@ -98,20 +112,22 @@ def run(events: int, samples: int, employees: int = 2000, career_events: int = 2
         standby = replica_mod.start(PG_ADMIN)
         try:
             standby.caught_up()
-            figures = {}
-            for side, read_url in (("primary", None), ("replica", standby.url(url))):
-                app = _app(url, read_url)
-                try:
-                    token = app.extensions["jejak"].keys.create(f"bench-{side}", "auditor")
-                    standby.caught_up()
-                    figures[side] = measure(app, token, size, employees, samples, side)
-                finally:
+            apps = {side: _app(url, read_url) for side, read_url in (("primary", None), ("replica", standby.url(url)))}
+            try:
+                rng = random.Random(size)
+                sides = {side: calls(app, app.extensions["jejak"].keys.create(f"bench-{side}", "auditor"), size,
+                                     employees, side, rng) for side, app in apps.items()}
+                standby.caught_up()
+                figures = measure(sides, samples)
+            finally:
+                for app in apps.values():
                     app.extensions["jejak"].close()
             lag = replay_lag(url, standby.url(url), samples // 5 or 1)
             disk = database_bytes(url)
         finally:
             standby.stop()
-    return {"events": size, "samples": samples, "load": os.getloadavg(), "build": grown, "figures": figures,
+    return {"events": size, "samples": samples, "load": os.getloadavg(), "load_start": load_start, "build": grown,
+            "figures": figures,
             "replay_lag": lag, "database_bytes": disk, "bytes_per_event": round(disk / size)}
 
 
