@@ -106,18 +106,24 @@ class Services:
 
     def _choose_read_models(self) -> tuple[str, Any]:
         position = reads.wanted_position()
-        if self.replica is not None:
+        if self.replica is not None and self.replica.usable():
             if position is None:
                 self.catcher.poke()  # the primary's read models move on, and the replica with them
                 return "replica", self.replica.engine
             self.catch_up()  # the replica can only replay what the primary has applied
             applied = lambda: reads.read_models_position(self.replica.engine)  # noqa: E731
-            if not reads.behind() and reads.reaches(applied, position, self.replica.wait):
+            if not reads.behind() and reads.reaches(self.replica, applied, position):
                 return "replica", self.replica.engine
         if position is not None:
             reads.check_known(self.ledger.head(), position)
         self.catch_up()
         return "primary", self.projections.engine
+
+    def primary_read_models(self) -> Any:
+        """The primary's read models, caught up to the ledger head: for the console, which reads the primary's
+        events beside them (docs/DEPLOY.md "Reads on a replica")."""
+        self.catch_up()
+        return self.projections.engine
 
     def reader(self) -> Any:
         """The ledger to read events from for this request: the replica's, unless the client's position is not
@@ -126,20 +132,33 @@ class Services:
 
     def from_ledger(self, read: Any) -> Any:
         """`read(ledger)` on this request's reader; a subject or event the replica does not know (yet) is asked of
-        the primary before it is called missing, so a lagging replica never answers 404 for what exists."""
+        the primary before it is called missing, so a lagging replica never answers 404 for what exists, and a
+        failing replica's read is made on the primary."""
         reader = self.reader()
         try:
             return read(reader)
-        except NotFound:
-            if reader is self.ledger:
+        except Exception as exc:
+            if reader is self.ledger or not (isinstance(exc, NotFound) or self.replica.failed(exc)):
                 raise
             reads.note_primary("events", self.ledger)
             return read(self.ledger)
 
+    def from_read_models(self, read: Any) -> Any:
+        """`read(engine)` on this request's read models; a failing replica's read is made on the primary."""
+        engine = self.read_models()
+        try:
+            return read(engine)
+        except Exception as exc:
+            if engine is self.projections.engine or not self.replica.failed(exc):
+                raise
+            self.catch_up()
+            reads.note_primary("read_models", self.projections.engine)
+            return read(self.projections.engine)
+
     def _choose_reader(self) -> tuple[str, Any]:
         position = reads.wanted_position()
-        if self.replica is not None and (position is None or (
-                not reads.behind() and reads.reaches(self.replica.ledger.head, position, self.replica.wait))):
+        if self.replica is not None and self.replica.usable() and (position is None or (
+                not reads.behind() and reads.reaches(self.replica, self.replica.ledger.head, position))):
             return "replica", self.replica.ledger
         if position is not None:
             reads.check_known(self.ledger.head(), position)

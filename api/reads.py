@@ -9,6 +9,7 @@ catch-ups write them on the primary, and the replica holds them at the same posi
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from dataclasses import dataclass
@@ -21,9 +22,11 @@ from api.errors import ApiError
 from ledger.config import ConfigurationError, is_postgres, whole_number
 from ledger.errors import NotFound
 
+log = logging.getLogger("jejak.api")
 HEADER = "Jejak-Min-Position"
 WAIT_MS_DEFAULT = 200
 POLL_SECONDS = 0.005
+RESTING_SECONDS = 5.0  # after a replica's failure, reads go to the primary this long before it is tried again
 
 
 def read_url() -> str | None:
@@ -51,6 +54,23 @@ class Replica:
     ledger: Any
     engine: sqlalchemy.Engine
     wait: float
+    failed_at: float = float("-inf")
+
+    def usable(self) -> bool:
+        return time.monotonic() - self.failed_at >= RESTING_SECONDS
+
+    def failed(self, exc: BaseException) -> bool:
+        """Whether `exc` is the replica's database failing (down, restarting, a query cancelled by replay);
+        if so the replica rests and the caller reads the primary instead."""
+        from ledger.storage.retrying import connection_lost
+        from projections.engine import TRANSIENT
+
+        if isinstance(exc, TRANSIENT) or connection_lost(exc) or type(exc).__module__.startswith("psycopg"):
+            self.failed_at = time.monotonic()
+            log.warning("the read replica failed (%s); reads go to the primary for %.0f s",
+                        type(exc).__name__, RESTING_SECONDS)
+            return True
+        return False
 
     def close(self) -> None:
         self.engine.dispose()
@@ -79,12 +99,17 @@ def wanted_position() -> int | None:
         raise ApiError("validation_failed", f"{HEADER}: {exc} (the position of a receipt)", field=HEADER) from None
 
 
-def reaches(probe: Callable[[], int], position: int, wait: float) -> bool:
-    """Whether `probe()` reaches `position` within `wait` seconds (polled; the replica replays in commit order)."""
-    deadline = time.monotonic() + wait
+def reaches(replica: Replica, probe: Callable[[], int], position: int) -> bool:
+    """Whether `probe()` reaches `position` within the replica's wait (polled; it replays in commit order)."""
+    deadline = time.monotonic() + replica.wait
     while True:
-        if probe() >= position:
-            return True
+        try:
+            if probe() >= position:
+                return True
+        except Exception as exc:
+            if replica.failed(exc):
+                return False
+            raise
         if time.monotonic() >= deadline:
             return False
         time.sleep(POLL_SECONDS)
@@ -142,3 +167,9 @@ def read_model_positions(engine: sqlalchemy.Engine) -> dict[str, int]:
 
     with engine.connect() as conn:
         return {n: p for n, p in conn.execute(sqlalchemy.select(tracking.c.name, tracking.c.position))}
+
+
+def tried(engine: sqlalchemy.Engine) -> sqlalchemy.Engine:
+    """`engine`, after one small read on it (a down replica fails here, where the primary can take over)."""
+    read_model_positions(engine)
+    return engine

@@ -25,7 +25,7 @@ def page(query: Callable[..., list[dict[str, Any]]], args: dict[str, Any], kind:
     after = cursors.decode(kind, args.pop("cursor", None), cursor_type)
     limit = args["limit"]
     try:
-        rows = query(services().read_models(), **{cursor_arg: after}, **args)
+        rows = services().from_read_models(lambda engine: query(engine, **{cursor_arg: after}, **args))
     except ValueError as exc:  # the read model names the filter it refuses
         message = str(exc)
         raise ApiError("validation_failed", message, field=message.split(":", 1)[0]) from None

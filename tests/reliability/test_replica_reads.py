@@ -143,3 +143,24 @@ def test_an_inclusion_proof_past_the_paused_replica_is_proved_from_the_primary(p
     assert resp.status_code == 200, resp.json
     assert resp.json["leaf_hash"] == receipt["leaf_hash"]
     assert resp.headers["Jejak-Read-From"] == "primary"
+
+
+def test_a_replica_that_is_down_gives_way_to_the_primary_and_is_used_again_once_back(world_on_replica):
+    """Last in the module: it stops the replica's server and starts it again."""
+    import time
+
+    client, admin, replica = world_on_replica
+    replica.halt()
+    try:
+        receipt = post(client, admin, training(NIP, cost=0, jp=1))
+        for path in (f"/v1/employees/{NIP}", f"/v1/audit?subject={NIP}", "/v1/public/units", "/"):
+            resp = client.get(path, headers=auth(admin))
+            assert resp.status_code == 200, (path, resp.status_code, resp.get_data(as_text=True)[:300])
+            assert resp.headers["Jejak-Read-From"] == "primary", path
+        assert client.get(f"/v1/employees/{NIP}", headers=auth(admin)).json["version"] == receipt["version"]
+    finally:
+        replica.start_again()
+    deadline = time.monotonic() + 30  # the replica rests a few seconds after a failure, then is tried again
+    while client.get(f"/v1/employees/{NIP}", headers=auth(admin)).headers["Jejak-Read-From"] != "replica":
+        assert time.monotonic() < deadline, "reads never went back to the replica"
+        time.sleep(0.5)

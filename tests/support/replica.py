@@ -58,6 +58,7 @@ class Replica:
     where: Path
     owner: str
     slot: str
+    options: str = ""
 
     def url(self, primary_url: str) -> str:
         """The replica's URL for a database of the primary (the same name: a physical copy holds them all)."""
@@ -95,6 +96,16 @@ class Replica:
                 raise AssertionError(f"the replica did not replay up to {target} within {timeout} s")
             time.sleep(0.01)
 
+    def halt(self) -> None:
+        """Stop the replica's server (a crash or a restart, as its clients see it); `start_again` brings it back."""
+        subprocess.run(_as_owner(self.owner, str(BIN / "pg_ctl"), "-D", str(self.where / "data"), "-m", "immediate",
+                                 "-w", "stop"), capture_output=True, check=True)
+
+    def start_again(self) -> None:
+        _run(self.owner, str(BIN / "pg_ctl"), "-D", str(self.where / "data"), "-l", str(self.where / "log"), "-w",
+             "-t", "60", "-o", self.options, "start")
+        self.caught_up()
+
     def stop(self) -> None:
         subprocess.run(_as_owner(self.owner, str(BIN / "pg_ctl"), "-D", str(self.where / "data"), "-m", "immediate",
                                  "-w", "stop"), capture_output=True, check=False)
@@ -125,7 +136,9 @@ def start(admin_url: str) -> Replica:
     shutil.chown(where, owner, owner) if os.geteuid() == 0 else None
     slot = f"{SLOT_PREFIX}{os.getpid()}_{where.name[-6:].lower()}"
     port = _free_port()
-    replica = Replica(admin_url, port, where, owner, slot)
+    options = (f"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={where} "
+               "-c hot_standby=on -c shared_buffers=32MB -c max_connections=100 -c fsync=off")
+    replica = Replica(admin_url, port, where, owner, slot, options)
     try:
         _run(owner, str(BIN / "pg_basebackup"), "-h", "127.0.0.1", "-p", "5432", "-U", "postgres",
              "-D", str(where / "data"), "-R", "-C", "-S", slot, "-X", "stream", "-c", "fast")
@@ -133,8 +146,6 @@ def start(admin_url: str) -> Replica:
                            ("postgresql.conf", "")):  # Debian keeps the primary's in /etc: the copy has none
             (where / "data" / name).write_text(text)
             shutil.chown(where / "data" / name, owner, owner) if os.geteuid() == 0 else None
-        options = (f"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={where} "
-                   "-c hot_standby=on -c shared_buffers=32MB -c max_connections=100 -c fsync=off")
         _run(owner, str(BIN / "pg_ctl"), "-D", str(where / "data"), "-l", str(where / "log"), "-w", "-t", "60",
              "-o", options, "start")
         replica.caught_up()
