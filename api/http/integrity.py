@@ -54,8 +54,12 @@ def _tree(size: int | None) -> Any:
     reader = svc.reader()
     if reader is not svc.ledger:
         tree = StoredTree(reader.recorder)
-        if size is None or tree.size() >= size:
-            return tree
+        try:
+            if size is None or tree.size() >= size:
+                return tree
+        except Exception as exc:
+            if not svc.replica.failed(exc):  # a failing replica gives way to the primary, like every read
+                raise
         reads.note_primary("events", svc.ledger)
     return _checkpointer().tree
 
@@ -94,7 +98,7 @@ def inclusion():
     """Inclusion proof of the event at `position` in the tree of `tree_size` events."""
     args = load_args(InclusionArgs, request.args)
     position = args["position"]
-    current = _checkpointer().tree.size() if services().reader() is services().ledger else _tree(None).size()
+    current = _tree(None).size()
     if position > current:
         current = _checkpointer().tree.size()  # the replica may lag: only the primary may say it is not there
     if position > current:

@@ -153,7 +153,8 @@ def test_a_replica_that_is_down_gives_way_to_the_primary_and_is_used_again_once_
     replica.halt()
     try:
         receipt = post(client, admin, training(NIP, cost=0, jp=1))
-        for path in (f"/v1/employees/{NIP}", f"/v1/audit?subject={NIP}", "/v1/public/units", "/"):
+        for path in (f"/v1/employees/{NIP}", f"/v1/audit?subject={NIP}", "/v1/public/units", "/",
+                     "/v1/ledger/proof/inclusion?position=3&tree_size=7", "/v1/feed?after=0"):
             resp = client.get(path, headers=auth(admin))
             assert resp.status_code == 200, (path, resp.status_code, resp.get_data(as_text=True)[:300])
             assert resp.headers["Jejak-Read-From"] == "primary", path
