@@ -12,7 +12,7 @@ MAX_BODY = 1024 * 1024
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The app factory: one set of services (ledger, read models, keys) per process."""
-    from api import console, errors, http, observability, portal
+    from api import console, errors, http, observability, portal, reads
     from api.bootstrap import build_services
 
     app = Flask(__name__)
@@ -21,6 +21,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.extensions["jejak"] = app.config.get("SERVICES") or build_services(app.config["DATABASE_URL"])
     errors.init_app(app)
+    reads.init_app(app)  # Jejak-Read-From: replica|primary
     for bp in (*http.BLUEPRINTS, portal.bp, console.bp, http.openapi_bp):
         app.register_blueprint(bp)
     if app.config.get("OBSERVABILITY", True):  # request ids, JSON access lines, /metrics, /readyz

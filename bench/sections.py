@@ -305,3 +305,20 @@ def rulebook(backend: str, size: dict[str, Any], repeat: int) -> dict[str, Any]:
     r = rounds(repeat, lambda _: rb.compare(backend, events))
     return {"params": {"events": events, "batch": 1000, "mix": "3 trainings : 1 annual leave"},
             "figures": r["median"], "rounds": r["rounds"]}
+
+
+def replica(backend: str, size: dict[str, Any], repeat: int) -> dict[str, Any]:
+    """Audit by subject, as_of and inclusion proofs read from a streaming replica beside the primary (PostgreSQL)."""
+    if backend != "postgres":
+        return {"params": {"skipped": "a streaming replica is PostgreSQL's"}, "figures": {}}
+    from bench import replica as rp
+
+    r = rp.run(size["replica_events"], size["replica_samples"])  # one round: a replica is minutes to make at size
+    figures = {}
+    for side, kinds in r["figures"].items():
+        for name, s in kinds.items():
+            key = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+            figures[f"{side}_{key}_p99_ms"] = s["p99_ms"]
+            figures[f"{side}_{key}_p50_ms"] = s["p50_ms"]
+    return {"params": {"events": r["events"], "samples": r["samples"], "load": r["load"]}, "figures": figures,
+            "build": r["build"]}

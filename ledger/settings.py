@@ -32,6 +32,12 @@ def _url(text: str) -> str:
     return text
 
 
+def _replica_url(text: str) -> str:
+    if not is_postgres(text):
+        raise ValueError(f"{text!r}: expected postgresql://... (a streaming replica of JEJAK_DATABASE_URL)")
+    return text
+
+
 def _schema(text: str) -> str:
     if not SCHEMA_NAME.fullmatch(text):
         raise ValueError(f"{text!r}: expected a lower-case name such as jejak_binjai (a-z, 0-9 and _, "
@@ -135,6 +141,10 @@ SETTINGS: tuple[Setting, ...] = (
             "10 (SQLite), 5 (PostgreSQL)"),
     Setting("JEJAK_POSTGRES_SCHEMA", "public", "PostgreSQL schema of every table of this ledger (events, jejak_*, "
             "read models, keys): the library's POSTGRES_SCHEMA and each connection's search_path", _schema),
+    Setting("JEJAK_READ_DATABASE_URL", None, "a PostgreSQL streaming replica of the database: reads go there, writes "
+            "to JEJAK_DATABASE_URL (docs/DEPLOY.md, reads on a replica)", _replica_url, secret=True),
+    Setting("JEJAK_READ_WAIT_MS", "200", "milliseconds a read carrying `Jejak-Min-Position` waits for the replica "
+            "before it reads the primary", _count(0, 10_000)),
     Setting("JEJAK_POOL_SIZE", "5", "PostgreSQL connections per process (10 more on overflow)", _count(1)),
     Setting("JEJAK_AGGREGATE_CACHE", "2000", "streams each process keeps decoded; 0 turns the cache off", _count(0)),
     Setting("JEJAK_PG_RANDOM_PAGE_COST", "1.1", "PostgreSQL planner's `random_page_cost` for the read models "

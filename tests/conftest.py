@@ -79,6 +79,25 @@ def pg_database():
         admin.close()
 
 
+@pytest.fixture(scope="session")
+def pg_replica():
+    """A streaming replica of the local cluster (tests/support/replica.py), started once and removed at the end.
+
+    Skipped, naming why, only where a replica cannot be made (no pg_basebackup, replication not allowed and
+    pg_hba.conf not writable); .ci/run arranges both.
+    """
+    import replica
+
+    try:
+        standby = replica.start(PG_ADMIN)
+    except replica.ReplicaUnavailable as exc:
+        pytest.skip(f"no PostgreSQL streaming replica on this machine: {exc}")
+    try:
+        yield standby
+    finally:
+        standby.stop()
+
+
 def reset_pg(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DROP SCHEMA IF EXISTS public CASCADE")

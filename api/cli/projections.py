@@ -70,9 +70,23 @@ def rebuild(name: str | None, chunk_size: int | None, workers: int) -> None:
 @click.option("--interval", type=click.FloatRange(0.01, 60), default=0.5, show_default=True,
               help="seconds between polls when idle")
 @click.option("--chunk-size", type=click.IntRange(1, 100000), default=None, help="events per transaction")
-def follow(interval: float, chunk_size: int | None) -> None:
+@click.option("--events-from", type=click.Choice(["primary", "replica"]), default=None,
+              help="where to read the events: the replica in JEJAK_READ_DATABASE_URL (the default when it is set) "
+                   "or the primary; the read models are written on the primary either way")
+def follow(interval: float, chunk_size: int | None, events_from: str | None) -> None:
     """A worker that keeps every projection caught up until interrupted (SIGINT/SIGTERM)."""
+    from api.reads import read_url
+
+    replica = read_url()
+    if events_from == "replica" and replica is None:
+        raise click.UsageError("--events-from replica: JEJAK_READ_DATABASE_URL is not set")
     ledger, projections = _open()
+    if replica is not None and events_from != "primary":
+        from ledger.application import open_reader
+
+        ledger.close()  # the replica replays the primary's commits in position order: no position is skipped
+        ledger = open_reader(replica)
+        click.echo(f"reading events from the replica {replica}", err=True)
     if chunk_size:
         projections.chunk_size = chunk_size
     stop = threading.Event()

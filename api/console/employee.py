@@ -62,7 +62,7 @@ def search():
     text = request.args.get("q", "").strip()
     if len(text) > 64:
         raise Refused(400, "q", "at most 64 characters", "paling banyak 64 karakter")
-    found = queries.find_employees(services().read_models(), text) if text else []
+    found = queries.find_employees(services().primary_read_models(), text) if text else []
     return render_template("console/search.html", q=text, found=found, session=session())
 
 
@@ -92,7 +92,7 @@ def employee(nip: str):
         compare = {"from": since, "to": until,
                    "rows": [{"field": k, "before": (before or {}).get(k), "after": (after or {}).get(k)}
                             for k in keys if (before or {}).get(k) != (after or {}).get(k)]}
-    rows = timeline(services().ledger, services().read_models(), nip, sees_personal(), as_of, reveal=_reveal)
+    rows = timeline(services().ledger, services().primary_read_models(), nip, sees_personal(), as_of, reveal=_reveal)
     return render_template("console/employee.html", nip=nip, state=state, rows=rows, chart=scatter(rows),
                            known_on=known_on, valid_at=valid_at, compare=compare, session=session(),
                            may_prove=sees_personal())

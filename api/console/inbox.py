@@ -52,7 +52,7 @@ def inbox():
     """Red flags, oldest first, a hundred a page, with the filters kept in the form."""
     wanted = _filters()
     shown = wanted.pop("shown")
-    rows = queries.flags(services().read_models(), **wanted, limit=PAGE)
+    rows = queries.flags(services().primary_read_models(), **wanted, limit=PAGE)
     more = rows[-1]["id"] if len(rows) == PAGE else None
     return render_template("console/inbox.html", rows=rows, kinds=KINDS, kind=wanted["kind"], unit=wanted["unit"],
                            shown=shown, more=more, session=session(), employee=re.compile(r"\d{18}").fullmatch)

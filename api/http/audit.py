@@ -25,7 +25,7 @@ def page(query: Callable[..., list[dict[str, Any]]], args: dict[str, Any], kind:
     after = cursors.decode(kind, args.pop("cursor", None), cursor_type)
     limit = args["limit"]
     try:
-        rows = query(services().read_models(), **{cursor_arg: after}, **args)
+        rows = services().from_read_models(lambda engine: query(engine, **{cursor_arg: after}, **args))
     except ValueError as exc:  # the read model names the filter it refuses
         message = str(exc)
         raise ApiError("validation_failed", message, field=message.split(":", 1)[0]) from None
@@ -39,8 +39,7 @@ def audit():
     args = load_args(AuditArgs, request.args)
     result = page(queries.audit, args, "audit", "position", "before_position")
     _with_leaf_hashes(result["items"])
-    _with_provenance(result["items"])
-    _with_findings(result["items"])
+    _with_stored(result["items"])
     for row in result["items"]:  # values recorded before commitments: withheld by the same rule
         for i, c in enumerate(row.get("changes") or []):
             name = (c.get("field") or "").rsplit(".", 1)[-1]
@@ -60,28 +59,23 @@ def _with_leaf_hashes(rows: list[dict[str, Any]]) -> None:
         return
     positions = [row["position"] for row in rows]
     marks = ", ".join("?" for _ in positions)
-    found = {p: bytes(h).hex() for p, h in services().ledger.recorder.query(
+    found = {p: bytes(h).hex() for p, h in services().reader().recorder.query(
         f"SELECT position, leaf_hash FROM jejak_leaves WHERE position IN ({marks})", positions)}
     for row in rows:
         row["leaf_hash"] = found.get(row["position"])
 
 
-def _with_provenance(rows: list[dict[str, Any]]) -> None:
-    """Which of each row's provenance fields the caller asserted and which the server established, as
-    its event stored them (the read model keeps the values, the ledger keeps who vouched for them)."""
+def _with_stored(rows: list[dict[str, Any]]) -> None:
+    """Each row's provenance (which fields the caller asserted and which the server established) and its findings,
+    as its event stored them (hashed with it): the read model keeps the values, the ledger who vouched for them.
+    One read of the events for both (each run of positions is a query: a subject's rows are scattered)."""
     if not rows:
         return
-    found = {e["position"]: e["provenance"] for e in services().ledger.events_at([r["position"] for r in rows])}
+    stored = {e["position"]: e for e in services().reader().events_at([r["position"] for r in rows])}
     for row in rows:
-        row["provenance"] = found.get(row["position"])
-
-
-def _with_findings(rows: list[dict[str, Any]]) -> None:
-    """Each row's findings as stored in its event (hashed with it), read from the ledger like its leaf hash."""
-    if rows:
-        stored = {e["position"]: e["findings"] for e in services().ledger.events_at([r["position"] for r in rows])}
-        for row in rows:
-            row["findings"] = stored.get(row["position"], [])
+        event = stored.get(row["position"])
+        row["provenance"] = event["provenance"] if event else None
+        row["findings"] = event["findings"] if event else []
 
 
 @bp.get("/v1/audit/flags")

@@ -73,7 +73,8 @@ def employee(nip: str):
     as_of, valid_at = args.get("as_of"), args.get("valid_at")
     if as_of is not None:
         require_role_for("as_of", "auditor")
-    state = services().ledger.state("employee", check_key("employee", nip), as_of=as_of, valid_at=valid_at)
+    key = check_key("employee", nip)
+    state = services().from_ledger(lambda ledger: ledger.state("employee", key, as_of=as_of, valid_at=valid_at))
     year = (valid_at or (wib_date(as_of) if as_of else wib_date(datetime.now(timezone.utc)))).year
     view = employee_view(state, year)
     withhold(view, view, PERSONAL, "")
@@ -88,7 +89,8 @@ def history_page(kind: str, key: str):
     args = load_args(PageArgs, request.args)
     after = cursors.decode(f"history:{kind}", args.get("cursor"), int) or 0
     limit = args["limit"]
-    events = services().ledger.history(kind, check_key(kind, key), after_version=after, limit=limit + 1)
+    key = check_key(kind, key)
+    events = services().from_ledger(lambda ledger: ledger.history(kind, key, after_version=after, limit=limit + 1))
     items = events[:limit]
     more = len(events) > limit
     nxt = cursors.encode(f"history:{kind}", items[-1]["version"]) if more else None

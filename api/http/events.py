@@ -128,7 +128,7 @@ def get_event(event_id: str):
     """One event with all its metadata; a recorder sees only the events it recorded."""
     if not re.fullmatch(r"[0-9a-fA-F-]{32,36}", event_id):
         raise NotFound(f"event_id: no event {event_id}", field="event_id")
-    event = services().ledger.event(event_id.lower())
+    event = services().from_ledger(lambda ledger: ledger.event(event_id.lower()))
     name, role = current_principal()
     if role == "recorder" and event["actor"] != name:
         raise NotFound(f"event_id: no event {event_id} recorded by {name}", field="event_id")
@@ -140,7 +140,7 @@ def get_event(event_id: str):
 def feed():
     """Every event in global order, for systems that follow the ledger."""
     args = load_args(FeedArgs, request.args)
-    ledger = services().ledger
+    ledger = services().reader()
     items = ledger.feed(after=args["after"], limit=args["limit"])
     next_after = items[-1]["position"] if items else args["after"]
     return Feed().dump({"items": reveal_events(items), "next_after": next_after, "head": ledger.head()})

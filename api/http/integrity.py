@@ -44,6 +44,26 @@ def _checkpointer() -> Any:
     return svc.checkpointer
 
 
+def _tree(size: int | None) -> Any:
+    """The tree to prove from: the replica's when it holds `size` leaves (its whole tree when None), else the
+    primary's (a checkpoint just signed on the primary may reach past what the replica has replayed)."""
+    from api import reads
+    from ledger.integrity.tree import StoredTree
+
+    svc = services()
+    reader = svc.reader()
+    if reader is not svc.ledger:
+        tree = StoredTree(reader.recorder)
+        try:
+            if size is None or tree.size() >= size:
+                return tree
+        except Exception as exc:
+            if not svc.replica.failed(exc):  # a failing replica gives way to the primary, like every read
+                raise
+        reads.note_primary("events", svc.ledger)
+    return _checkpointer().tree
+
+
 def _signed_size(at_least: int) -> int:
     """The latest checkpoint's tree size, signing a new checkpoint when it does not reach `at_least`."""
     return _checkpointer().covering(at_least)["tree_size"]
@@ -77,12 +97,15 @@ def public_checkpoint():
 def inclusion():
     """Inclusion proof of the event at `position` in the tree of `tree_size` events."""
     args = load_args(InclusionArgs, request.args)
-    tree, position = _checkpointer().tree, args["position"]
-    current = tree.size()
+    position = args["position"]
+    current = _tree(None).size()
+    if position > current:
+        current = _checkpointer().tree.size()  # the replica may lag: only the primary may say it is not there
     if position > current:
         raise NotFound(f"position: no event at position {position}; the ledger has {current}", field="position")
     size = args.get("tree_size")
-    return tree.inclusion(position, _signed_size(position) if size is None else size)
+    size = _signed_size(position) if size is None else size
+    return _tree(size).inclusion(position, size)
 
 
 @bp.get("/v1/public/proof/inclusion")
@@ -98,9 +121,9 @@ def public_inclusion():
 
 
 def _inclusion(args: dict[str, Any]) -> Any:
-    tree, position = _checkpointer().tree, args["position"]
-    size = args.get("tree_size")
-    return tree.inclusion(position, _signed_size(position) if size is None else size)
+    position, size = args["position"], args.get("tree_size")
+    size = _signed_size(position) if size is None else size
+    return _tree(size).inclusion(position, size)
 
 
 @bp.get("/v1/ledger/proof/consistency")
@@ -108,10 +131,10 @@ def _inclusion(args: dict[str, Any]) -> Any:
 def consistency():
     """Consistency proof that the tree of `first` events is a prefix of the tree of `second`."""
     args = load_args(ConsistencyArgs, request.args)
-    tree, second = _checkpointer().tree, args.get("second")
+    second = args.get("second")
     if second is None:
-        second = _signed_size(min(args["first"], tree.size()))
-    return tree.consistency(args["first"], second)
+        second = _signed_size(min(args["first"], _checkpointer().tree.size()))
+    return _tree(second).consistency(args["first"], second)
 
 
 @bp.get("/v1/ledger/public-key")

@@ -22,8 +22,9 @@ def unit(code: str):
     args = load_args(EmployeeStateArgs, request.args)
     if args.get("as_of") is not None:
         require_role_for("as_of", "auditor")
-    state = services().ledger.state("unit", check_key("unit", code), as_of=args.get("as_of"),
-                                    valid_at=args.get("valid_at"))
+    key = check_key("unit", code)
+    state = services().from_ledger(lambda ledger: ledger.state("unit", key, as_of=args.get("as_of"),
+                                                               valid_at=args.get("valid_at")))
     state["budgets"] = {str(y): b for y, b in sorted(state["budgets"].items())}
     state["achievements"] = {str(y): a for y, a in sorted(state["achievements"].items())}
     return UnitState().dump(state)
@@ -35,6 +36,7 @@ def budget(code: str):
     """Training budget of one year: allocated, realised, remaining (default: this year in WIB)."""
     args = load_args(BudgetArgs, request.args)
     year = args.get("year") or wib_date(datetime.now(timezone.utc)).year
-    state = services().ledger.state("unit", check_key("unit", code))
+    key = check_key("unit", code)
+    state = services().from_ledger(lambda ledger: ledger.state("unit", key))
     b = state["budgets"].get(year, {"allocated": 0, "realised": 0, "remaining": 0})
     return Budget().dump({"code": state["code"], "year": year, **b})

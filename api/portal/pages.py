@@ -22,6 +22,7 @@ from api.portal.pagecache import PageCache
 from api.portal.contact_crypto import ContactBox, default_key_path
 from api.errors import ApiError, _http_error as http_error, error_response  # the API's JSON 404, unchanged
 from api.bootstrap import services
+from api.reads import read_model_positions, tried
 from api.portal.ratelimit import PortalLimits, parse_rate, parse_trusted_proxies
 from ledger.errors import NotFound
 
@@ -76,15 +77,16 @@ def _limit(name: str) -> None:
 
 
 def _engine() -> Any:
-    return services().read_models()
+    """The read models' engine, tried with one small read first, so a failing replica gives way to the primary."""
+    return services().from_read_models(tried)
 
 
 def _once_per_change(key: tuple[Any, ...], compute: Any) -> Any:
     """`compute()` kept until the read models move on (or the day changes), computed by one request at a time.
     The version is the read models' positions, not the ledger head: a page computed while a read model
     lagged must be computed again once it catches up, though the head did not move."""
-    services().read_models()  # caught up first, so the version names what the page will be computed from
-    version = (tuple(sorted(services().projections.positions().items())), public_view.today())
+    # caught up first (on the primary), so the version names what the page will be computed from
+    version = (tuple(sorted(services().from_read_models(read_model_positions).items())), public_view.today())
     return current_app.extensions["jejak_page_cache"].get(key, version, compute)
 
 
