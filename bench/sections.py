@@ -285,40 +285,4 @@ def access_log(backend: str, size: dict[str, Any], repeat: int) -> dict[str, Any
     return {"params": {"reads": size["access_reads"]}, "figures": r["median"], "rounds": r["rounds"]}
 
 
-def releases(backend: str, size: dict[str, Any], repeat: int) -> dict[str, Any]:
-    """Compute and audit last year's public release of the demo city (issue 16), beside reading its streams once."""
-    from bench import releases as rel
-
-    period = str(time.gmtime().tm_year - 1)
-    with database(backend) as url:
-        rel.load_demo(url, size["release_employees"], 2)
-        r = rounds(repeat, lambda _: rel.figures_of(rel.measure(url, period)))
-    return {"params": {"employees": size["release_employees"], "years": 2, "period": period},
-            "figures": r["median"], "rounds": r["rounds"]}
-
-
-def rulebook(backend: str, size: dict[str, Any], repeat: int) -> dict[str, Any]:
-    """Single and batch ingest with the full rulebook beside the same ingest without it (goal: <= 15 % slower)."""
-    from bench import rulebook as rb
-
-    events = size["ingest_single"]
-    r = rounds(repeat, lambda _: rb.compare(backend, events))
-    return {"params": {"events": events, "batch": 1000, "mix": "3 trainings : 1 annual leave"},
-            "figures": r["median"], "rounds": r["rounds"]}
-
-
-def replica(backend: str, size: dict[str, Any], repeat: int) -> dict[str, Any]:
-    """Audit by subject, as_of and inclusion proofs read from a streaming replica beside the primary (PostgreSQL)."""
-    if backend != "postgres":
-        return {"params": {"skipped": "a streaming replica is PostgreSQL's"}, "figures": {}}
-    from bench import replica as rp
-
-    r = rp.run(size["replica_events"], size["replica_samples"])  # one round: a replica is minutes to make at size
-    figures = {}
-    for side, kinds in r["figures"].items():
-        for name, s in kinds.items():
-            key = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-            figures[f"{side}_{key}_p99_ms"] = s["p99_ms"]
-            figures[f"{side}_{key}_p50_ms"] = s["p50_ms"]
-    return {"params": {"events": r["events"], "samples": r["samples"], "load": r["load"]}, "figures": figures,
-            "build": r["build"]}
+from bench.sections_extra import releases, replica, rulebook  # noqa: E402,F401 - found by name
