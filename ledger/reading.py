@@ -8,6 +8,7 @@ from datetime import date, datetime, timezone
 from typing import Any, Iterable
 
 from eventsourcing.application import AggregateNotFoundError, project_aggregate
+from eventsourcing.persistence import Notification
 
 from ledger import provenance
 from ledger.employee import Employee
@@ -117,17 +118,31 @@ class Reading:
         return self._views(notes)
 
     def events_at(self, positions: Iterable[int]) -> list[dict[str, Any]]:
-        """Events at the given positions, oldest first; one query per run of adjacent positions."""
-        out: list[dict[str, Any]] = []
+        """Events at the given positions, oldest first: one query per run of adjacent positions, or one
+        query per 500 positions with their leaves when they are scattered (an audit page of many subjects)."""
+        ps = sorted(set(positions))
         runs: list[list[int]] = []
-        for p in sorted(set(positions)):
+        for p in ps:
             if runs and p == runs[-1][1] + 1:
                 runs[-1][1] = p
             else:
                 runs.append([p, p])
+        if len(runs) > 2:
+            return [v for i in range(0, len(ps), 500) for v in self._scattered(ps[i:i + 500])]
+        out: list[dict[str, Any]] = []
         for start, stop in runs:
             out += self._views(self.recorder.select_notifications(start, stop - start + 1, stop=stop))
         return out
+
+    def _scattered(self, ps: list[int]) -> list[dict[str, Any]]:
+        key = "notification_id" if getattr(self.recorder, "postgres", False) else "rowid"
+        rows = self.recorder.query(
+            f"SELECT e.{key}, e.originator_id, e.originator_version, e.topic, e.state, l.leaf_hash"
+            f" FROM {self.recorder.events_table_name} e LEFT JOIN jejak_leaves l ON l.position = e.{key}"
+            f" WHERE e.{key} IN ({', '.join('?' for _ in ps)}) ORDER BY e.{key}", ps)
+        return [self.view(self.mapper.to_domain_event(Notification(
+            id=p, originator_id=o if isinstance(o, uuid.UUID) else uuid.UUID(str(o)), originator_version=v,
+            topic=t, state=bytes(s))), p, bytes(h).hex() if h is not None else None) for p, o, v, t, s, h in rows]
 
     def _views(self, notes: Any) -> list[dict[str, Any]]:
         if not notes:

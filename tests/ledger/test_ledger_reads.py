@@ -129,3 +129,14 @@ def test_receipts_are_exactly_what_was_stored_for_single_batch_and_derived_event
     assert [r["position"] for r in batch] == [single["position"] + 1, single["position"] + 3,
                                               single["position"] + 4]
     assert ledger.feed(single["position"] + 1, 1)[0]["type"] == "TrainingBudgetRealised"
+
+
+def test_events_at_scattered_positions_read_in_one_query_equal_the_feeds_views(ledger, hr):
+    hr.employee(ledger, *[hr.training(jp=i + 1) for i in range(8)])
+    feed = {e["position"]: e for e in ledger.feed(0, 100)}
+    scattered = [9, 2, 5, 7, 2, 11]  # four runs, a repeat, out of order
+    got = ledger.events_at(scattered)
+    assert [e["position"] for e in got] == sorted(set(scattered))
+    assert got == [feed[p] for p in sorted(set(scattered))]
+    assert all(e["leaf_hash"] for e in got)
+    assert ledger.events_at([]) == [] and ledger.events_at([3, 4]) == [feed[3], feed[4]]
