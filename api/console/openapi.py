@@ -9,7 +9,8 @@ PAGE = {"text/html": {"schema": {"type": "string"}}}
 COOKIE = [{"jejak_console": []}]
 STATUS = {303: "to the sign-in page (no live session) or onwards", 400: "a bad field, named on the page",
           401: "unknown or revoked token", 403: "a role not allowed, or a missing or wrong CSRF token",
-          404: "no such employee or event"}
+          404: "no such employee or event", 409: "the stream changed meanwhile; retry",
+          422: "a rule refuses it (e.g. the finding is already reviewed)"}
 HEX = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 PROOF = {"type": "object", "required": ["position", "canonical", "inclusion", "checkpoint"], "properties": {
     "position": {"type": "integer"},
@@ -60,9 +61,17 @@ OPENAPI_PATHS: dict[str, Any] = {
         "parameters": _query("as_of", "valid_at", "from", "to")}},
     "/console/bukti/{number}": {"get": _op("consoleProof", "Console: what the proof badge checks (auditors)", 303, 400,
                                              403, 404, json=PROOF)},
-    "/console/temuan": {"get": {**_op("consoleFindings", "Console: red flags filtered by kind, unit and period",
-                                      303, 400, 403),
-                                "parameters": _query("kind", "unit", "since", "until", "after")}},
+    "/console/temuan": {"get": {**_op("consoleFindings", "Console: red flags and findings filtered by kind, rule, "
+                                      "severity, unit and period, each reviewed or not yet", 303, 400, 403),
+                                "parameters": _query("kind", "rule", "severity", "unit", "since", "until", "after")}},
+    "/console/temuan/tinjau": {"post": {
+        **_op("consoleReviewFinding", "Console: mark a finding reviewed with a note (records FindingReviewed)",
+              400, 403, 404, 409, 422, ok="303"),
+        "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
+            "type": "object", "required": ["csrf_token", "event_id", "rule", "note"],
+            "properties": {"csrf_token": {"type": "string"}, "event_id": {"type": "string", "maxLength": 36},
+                           "rule": {"type": "string", "maxLength": 40}, "note": {"type": "string", "maxLength": 2000},
+                           "back": {"type": "string"}}}}}}}},
     "/console/kunci": {"get": _op("consolePinKey", "Console: pin the log's public key in this browser (auditors)",
                                   303, 403)},
 }

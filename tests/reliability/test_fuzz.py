@@ -57,7 +57,8 @@ class Fuzz:
 
     def __init__(self, catalogue: list[dict[str, Any]], seeded: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
         self.types = {t["type"]: t for t in catalogue}
-        self.subjects: dict[str, list[str]] = {"employee": [], "unit": [], "internship": [], "feedback": []}
+        self.subjects: dict[str, list[str]] = {"employee": [], "unit": [], "internship": [], "feedback": [],
+                                               "review": []}
         self.originals: dict[str, tuple[str, str]] = {}  # event_id -> (type, subject): events to fix
         for body, receipt in seeded:
             stream = self.types[body["type"]]["stream"]
