@@ -95,4 +95,5 @@ def inbox():
     return render_template("console/inbox.html", rows=rows, kinds=KINDS, rules=sorted(RULES), severities=SEVERITIES,
                            filters={**wanted, "severity": severity}, shown=shown, more=more, session=session(),
                            back="/console/temuan" + (f"?{query}" if query else ""),
-                           employee=re.compile(r"\d{18}").fullmatch)
+                           employee=re.compile(r"\d{18}").fullmatch,
+                           may_prove=session().role in ("auditor", "admin"))

@@ -57,8 +57,7 @@ class Fuzz:
 
     def __init__(self, catalogue: list[dict[str, Any]], seeded: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
         self.types = {t["type"]: t for t in catalogue}
-        self.subjects: dict[str, list[str]] = {"employee": [], "unit": [], "internship": [], "feedback": [],
-                                               "review": []}
+        self.subjects: dict[str, list[str]] = {"employee": [], "unit": [], "internship": [], "feedback": []}
         self.originals: dict[str, tuple[str, str]] = {}  # event_id -> (type, subject): events to fix
         for body, receipt in seeded:
             stream = self.types[body["type"]]["stream"]
@@ -75,7 +74,7 @@ class Fuzz:
     def subject(self, draw: Any, type_: str) -> str:
         item = self.types[type_]
         stream, creates = item["stream"], type_ in ("EmployeeAppointed", "UnitRegistered",
-                                                    "InternshipStarted", "FeedbackReceived")
+                                                    "InternshipStarted", "FeedbackReceived", "FindingReviewed")
         generic = strategy(item["schema"]["properties"]["subject"])
         if stream == "employee" and creates:
             return fresh_nip(draw)

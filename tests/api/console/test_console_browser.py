@@ -203,6 +203,39 @@ def test_no_console_page_has_serious_or_critical_accessibility_violations(page, 
     assert {name: v for name, v in found.items() if v} == {}
 
 
+def test_an_inspector_marks_a_finding_reviewed_and_the_review_is_a_proved_event_in_the_ledger(page, server):
+    sign_in(page, server, "inspector")
+    page.goto(server["base"] + "/console/temuan?kind=backdated")
+    row = page.locator("#flags tbody tr:not([data-reviewed])").first
+    event_id = row.get_attribute("data-event")
+    row.locator("textarea").fill("SK susulan diperiksa: TMT sesuai SK asli")
+    row.locator("form.review button").click()
+    page.wait_for_load_state()
+    reviewed = page.locator(f"#flags tbody tr[data-event='{event_id}']")
+    position = int(reviewed.get_attribute("data-reviewed"))
+    assert "oleh inspector-web" in reviewed.inner_text()
+    shot(page, server, "review")
+    api = {"Authorization": f"Bearer {server['tokens']['auditor']}"}
+    (item,) = requests.get(f"{server['base']}/v1/feed?after={position - 1}&limit=1", headers=api, timeout=30).json()["items"]
+    event = requests.get(f"{server['base']}/v1/events/{item['event_id']}", headers=api, timeout=30).json()
+    assert (event["type"], event["actor"], event["source"]) == ("FindingReviewed", "inspector-web", "console")
+    assert event["data"] == {"event_id": event_id, "rule": "backdated", "note": "SK susulan diperiksa: TMT sesuai SK asli"}
+    page.context.clear_cookies()
+    sign_in(page, server, "auditor")
+    page.goto(server["base"] + "/console/kunci")
+    page.fill("#pinned-key", server["pem"])
+    page.click("#pin-form button")
+    page.wait_for_selector("#pin-form output[data-result=ok]")
+    page.goto(server["base"] + "/console/temuan?kind=backdated")
+    reviewed = page.locator(f"#flags tbody tr[data-event='{event_id}']")
+    reviewed.locator("button.proof").click()
+    result = reviewed.locator("output.proof-result")
+    page.wait_for_function("el => el.dataset.result === 'ok' || el.dataset.result === 'fail'",
+                           arg=result.element_handle())
+    assert result.get_attribute("data-result") == "ok", result.inner_text()
+    assert event["leaf_hash"][:16] in result.inner_text()  # the leaf the browser recomputed is the ledger's
+
+
 def test_the_badge_fails_loudly_once_an_insider_edits_the_event_in_the_database(page, server):
     """Last in the module: it edits the ledger. The insider rewrites the stored event and disables the
     append-only triggers, as a database administrator can; the badge recomputes the leaf and refuses."""
