@@ -72,6 +72,12 @@ OPENAPI_PATHS: dict[str, Any] = {
             "properties": {"csrf_token": {"type": "string"}, "event_id": {"type": "string", "maxLength": 36},
                            "rule": {"type": "string", "maxLength": 40}, "note": {"type": "string", "maxLength": 2000},
                            "back": {"type": "string"}}}}}}}},
+    "/console/perubahan": {"get": {**_op("consoleChanges", "Console: who changed what (the audit index), newest "
+                                         "first", 303, 400, 403),
+                                   "parameters": _query("actor", "on_behalf_of", "subject", "unit", "type", "since",
+                                                        "until", "before")}},
+    "/console/unit/{code}": {"get": _op("consoleUnit", "Console: a unit and its training budget allocated against "
+                                        "realised", 303, 403, 404)},
     "/console/kunci": {"get": _op("consolePinKey", "Console: pin the log's public key in this browser (auditors)",
                                   303, 403)},
 }
