@@ -188,21 +188,6 @@ def test_an_expired_session_goes_back_to_sign_in_and_a_forged_csrf_token_is_refu
     assert "/console/masuk?next=" in page.url
 
 
-def test_no_console_page_has_serious_or_critical_accessibility_violations(page, server):
-    source = axe_source()
-    nip = server["nip"]
-    page.goto(server["base"] + "/console/masuk")
-    found = {"masuk": serious_violations(page, source)}
-    sign_in(page, server, "auditor")
-    for name, path in (("search", f"/console/pegawai?q={nip[:8]}"), ("employee", f"/console/pegawai/{nip}"),
-                       ("employee-dates", f"/console/pegawai/{nip}?valid_at=2024-01-01&from=2023-06-01&to=2025-06-01"),
-                       ("pin", "/console/kunci"), ("inbox", "/console/temuan?kind=backdated"),
-                       ("error", f"/console/pegawai/{nip}?valid_at=kemarin")):
-        page.goto(server["base"] + path)
-        found[name] = serious_violations(page, source)
-    assert {name: v for name, v in found.items() if v} == {}
-
-
 def test_an_inspector_marks_a_finding_reviewed_and_the_review_is_a_proved_event_in_the_ledger(page, server):
     sign_in(page, server, "inspector")
     page.goto(server["base"] + "/console/temuan?kind=backdated")
@@ -216,10 +201,12 @@ def test_an_inspector_marks_a_finding_reviewed_and_the_review_is_a_proved_event_
     assert "oleh inspector-web" in reviewed.inner_text()
     shot(page, server, "review")
     api = {"Authorization": f"Bearer {server['tokens']['auditor']}"}
-    (item,) = requests.get(f"{server['base']}/v1/feed?after={position - 1}&limit=1", headers=api, timeout=30).json()["items"]
+    feed = requests.get(f"{server['base']}/v1/feed?after={position - 1}&limit=1", headers=api, timeout=30).json()
+    (item,) = feed["items"]
     event = requests.get(f"{server['base']}/v1/events/{item['event_id']}", headers=api, timeout=30).json()
     assert (event["type"], event["actor"], event["source"]) == ("FindingReviewed", "inspector-web", "console")
-    assert event["data"] == {"event_id": event_id, "rule": "backdated", "note": "SK susulan diperiksa: TMT sesuai SK asli"}
+    assert event["data"] == {"event_id": event_id, "rule": "backdated",
+                             "note": "SK susulan diperiksa: TMT sesuai SK asli"}
     page.context.clear_cookies()
     sign_in(page, server, "auditor")
     page.goto(server["base"] + "/console/kunci")
@@ -234,6 +221,25 @@ def test_an_inspector_marks_a_finding_reviewed_and_the_review_is_a_proved_event_
                            arg=result.element_handle())
     assert result.get_attribute("data-result") == "ok", result.inner_text()
     assert event["leaf_hash"][:16] in result.inner_text()  # the leaf the browser recomputed is the ledger's
+
+
+def test_no_console_page_has_serious_or_critical_accessibility_violations(page, server):
+    source = axe_source()
+    nip = server["nip"]
+    page.goto(server["base"] + "/console/masuk")
+    found = {"masuk": serious_violations(page, source)}
+    sign_in(page, server, "auditor")
+    for name, path in (("search", f"/console/pegawai?q={nip[:8]}"), ("employee", f"/console/pegawai/{nip}"),
+                       ("employee-dates", f"/console/pegawai/{nip}?valid_at=2024-01-01&from=2023-06-01&to=2025-06-01"),
+                       ("pin", "/console/kunci"), ("inbox", "/console/temuan?kind=backdated"),
+                       ("inbox-severity", "/console/temuan?severity=warning"),
+                       ("changes-form", "/console/perubahan"),
+                       ("changes", f"/console/perubahan?subject={nip}&type=PositionAssigned"),
+                       ("unit", "/console/unit/BKPSDM"),
+                       ("error", f"/console/pegawai/{nip}?valid_at=kemarin")):
+        page.goto(server["base"] + path)
+        found[name] = serious_violations(page, source)
+    assert {name: v for name, v in found.items() if v} == {}
 
 
 def test_the_badge_fails_loudly_once_an_insider_edits_the_event_in_the_database(page, server):
