@@ -78,6 +78,12 @@ OPENAPI_PATHS: dict[str, Any] = {
                                                         "until", "before")}},
     "/console/unit/{code}": {"get": _op("consoleUnit", "Console: a unit and its training budget allocated against "
                                         "realised", 303, 403, 404)},
+    "/console/bukti-audit": {"get": _op("consoleEvidence", "Console: download an audit bundle, with the steps to "
+                                        "verify it offline (auditors)", 303, 403)},
+    "/console/bukti-audit/unduh": {"get": {
+        **_op("consoleEvidenceDownload", "Console: the audit bundle (zip) of a subject or a period (auditors)", 303,
+              400, 403, 404),
+        "parameters": _query("subject", "since", "until")}},
     "/console/kunci": {"get": _op("consolePinKey", "Console: pin the log's public key in this browser (auditors)",
                                   303, 403)},
 }
