@@ -14,7 +14,7 @@ from api.console.gate import Refused, bp, session, signed_in
 from api.console.inbox import _day
 from api.console.proof import _checkpointer
 from api.console.timeline import end_of_day_wib
-from api.http.access import note_access
+from api.http import note_access
 from ledger.errors import LedgerError
 from ledger.integrity import utc_text
 from ledger.integrity.bundle import stream as stream_bundle

@@ -84,6 +84,14 @@ OPENAPI_PATHS: dict[str, Any] = {
         **_op("consoleEvidenceDownload", "Console: the audit bundle (zip) of a subject or a period (auditors)", 303,
               400, 403, 404),
         "parameters": _query("subject", "since", "until")}},
+    "/console/aduan": {"get": {**_op("consoleDesk", "Console: the feedback desk, tickets by status and unit (admins)",
+                                     303, 400, 403), "parameters": _query("status", "unit")}},
+    "/console/aduan/{ticket}": {"get": _op("consoleTicket", "Console: one ticket, its steps and the next ones", 303,
+                                           403, 404)},
+    "/console/aduan/{ticket}/langkah": {"post": _op("consoleTicketStep", "Console: record the ticket's next step", 400,
+                                                    403, 404, 409, 422, ok="303")},
+    "/console/aduan/{ticket}/kontak": {"post": _op("consoleTicketContact", "Console: open the complainant's contact "
+                                                   "with a reason (kept in the access log)", 400, 403, 404)},
     "/console/kunci": {"get": _op("consolePinKey", "Console: pin the log's public key in this browser (auditors)",
                                   303, 403)},
 }
