@@ -20,7 +20,9 @@ PROOF = {"type": "object", "required": ["position", "canonical", "inclusion", "c
                                                    "leaf_hash": HEX, "audit_path": {"type": "array", "items": HEX}}},
     "checkpoint": {"type": "object", "properties": {
         "tree_size": {"type": "integer"}, "root_hash": HEX, "issued_at": {"type": "string"},
-        "key_id": {"type": "string"}, "signed_text": {"type": "string"}, "signature": {"type": "string"}}}}}
+        "key_id": {"type": "string"}, "signed_text": {"type": "string"}, "signature": {"type": "string"}}},
+    "note": {"type": ["string", "null"], "description": "the checkpoint's C2SP signed note with every stored witness "
+                                                        "cosignature line (null before notes existed)"}}}
 
 
 def _op(operation_id: str, summary: str, *statuses: int, ok: str = "200", json: dict[str, Any] | None = None,
