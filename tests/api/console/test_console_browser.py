@@ -304,8 +304,20 @@ def test_no_console_page_has_serious_or_critical_accessibility_violations(page, 
                        ("inbox-severity", "/console/temuan?severity=warning"),
                        ("changes-form", "/console/perubahan"),
                        ("changes", f"/console/perubahan?subject={nip}&type=PositionAssigned"),
-                       ("unit", "/console/unit/BKPSDM"),
+                       ("unit", "/console/unit/BKPSDM"), ("evidence", "/console/bukti-audit"),
                        ("error", f"/console/pegawai/{nip}?valid_at=kemarin")):
+        page.goto(server["base"] + path)
+        found[name] = serious_violations(page, source)
+    filed = requests.post(server["base"] + "/v1/public/feedback", timeout=30, json={
+        "classification": "pengaduan", "unit": "BKPSDM", "message": "Antrean lama", "anonymous": False,
+        "contact": "0812-1"})
+    assert filed.status_code == 201, filed.text
+    admin = {"Authorization": f"Bearer {server['tokens']['admin']}"}
+    head = requests.get(server["base"] + "/v1/feed?limit=1", headers=admin, timeout=30).json()["head"]
+    ticket = requests.get(f"{server['base']}/v1/feed?after={head - 1}", headers=admin, timeout=30).json()["items"][0]
+    page.context.clear_cookies()
+    sign_in(page, server, "admin")
+    for name, path in (("desk", "/console/aduan"), ("ticket", f"/console/aduan/{ticket['subject']}")):
         page.goto(server["base"] + path)
         found[name] = serious_violations(page, source)
     assert {name: v for name, v in found.items() if v} == {}
