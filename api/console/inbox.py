@@ -38,7 +38,8 @@ def _day(field: str) -> date | None:
 def _choice(field: str, allowed: Any) -> str | None:
     value = request.args.get(field) or None
     if value is not None and value not in allowed:
-        raise Refused(400, field, f"one of {', '.join(sorted(allowed))}", f"salah satu dari {', '.join(sorted(allowed))}")
+        listed = ", ".join(sorted(allowed))
+        raise Refused(400, field, f"one of {listed}", f"salah satu dari {listed}")
     return value
 
 

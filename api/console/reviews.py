@@ -29,13 +29,13 @@ def reviews_since(engine: Engine, position: int | None) -> dict[str, dict[str, A
     """Reviews recorded after `position` (a review always follows its event), by subject `<position>/<rule>`."""
     if position is None:
         return {}
-    q = (select(audit.c.position, audit.c.event_id, audit.c.subject, audit.c.actor, audit.c.recorded_at, audit_change.c.after)
-         .select_from(audit.outerjoin(audit_change, and_(audit_change.c.position == audit.c.position,
-                                                         audit_change.c.field == "note")))
+    note = and_(audit_change.c.position == audit.c.position, audit_change.c.field == "note")
+    q = (select(audit.c.position, audit.c.event_id, audit.c.subject, audit.c.actor, audit.c.recorded_at,
+                audit_change.c.after).select_from(audit.outerjoin(audit_change, note))
          .where(audit.c.type == "FindingReviewed", audit.c.position > position).order_by(audit.c.position))
     with engine.connect() as conn:
-        return {r.subject: {"position": r.position, "event_id": r.event_id, "actor": r.actor, "at": r.recorded_at, "note": r.after}
-                for r in conn.execute(q)}
+        return {r.subject: {"position": r.position, "event_id": r.event_id, "actor": r.actor, "at": r.recorded_at,
+                            "note": r.after} for r in conn.execute(q)}
 
 
 def positions_of(engine: Engine, event_ids: set[str]) -> dict[str, int]:
