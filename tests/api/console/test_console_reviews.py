@@ -140,3 +140,11 @@ def test_the_ledger_names_the_rule_refusing_a_review_of_no_finding_and_a_second_
     assert first.status_code in (201, 422)
     resp = client.post("/v1/events", json=twice, headers=auth(tokens["admin"]))
     assert resp.status_code == 422 and resp.json["error"]["rule"] == "review_once"
+
+
+def test_the_red_flag_kinds_a_review_may_name_are_exactly_the_read_models_kinds_but_finding():
+    """ledger/events/review.py lists them (the ledger imports no read model): kept equal here."""
+    from ledger.events.review import FLAG_KINDS
+    from projections.models.red_flags import KINDS
+
+    assert set(FLAG_KINDS) == set(KINDS) - {"finding"}
