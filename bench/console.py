@@ -88,7 +88,7 @@ def inbox(backend: str, events: int, requests: int, keep: bool = True) -> dict[s
     from bench.growth.city import grow
     from bench.growth.databases import cached, copy_database, workspace
     from ledger.application import Ledger
-    from projections.runner import Projections
+    from projections.runner import REBUILD_CHUNK_SIZE, Projections
 
     with workspace(backend) as work:
         url = work["url"]
@@ -99,7 +99,7 @@ def inbox(backend: str, events: int, requests: int, keep: bool = True) -> dict[s
         ledger, projections = Ledger(url), Projections(url)
         try:
             with console.status(f"{backend}: read models up to {ledger.head():,} events"):
-                projections.catch_up(ledger)
+                projections.catch_up(ledger, chunk_size=REBUILD_CHUNK_SIZE)  # large chunks fold streams less often
             head = ledger.head()
         finally:
             projections.close()
