@@ -33,7 +33,7 @@ from bench.goals import goals
 from bench.report import DOCS, GOAL_COLUMNS, docs_section, goal_cells, growth_rows, summary_rows, write_docs
 
 SECTIONS = ("ingest", "rulebook", "http", "projections", "reads", "personal", "integrity", "growth", "demo", "portal",
-            "access_log", "releases", "replica")
+            "access_log", "releases", "replica", "console")
 BACKENDS = ("sqlite", "postgres")
 
 # Sizes: the full run, and --quick (a smoke test: every code path, figures meaningless).
@@ -42,13 +42,15 @@ FULL = {"ingest_single": 1000, "ingest_batch": 5000, "http_single": 1000, "http_
         "proof_samples": 1000, "growth_sizes": [10_000, 100_000, 1_000_000], "growth_samples": 200,
         "growth_employees": 8000, "growth_career": 1000, "demo_employees": 500, "portal_employees": 500,
         "demo_served": (8000, 5), "portal_requests": 30, "personal_appends": 500, "personal_reads": 500,
-        "access_reads": 300, "release_employees": 8000, "replica_events": 50_000, "replica_samples": 300}
+        "access_reads": 300, "release_employees": 8000, "replica_events": 50_000, "replica_samples": 300,
+        "console_events": 1000, "console_requests": 30, "console_inbox_events": 1_000_000}
 QUICK = {"ingest_single": 20, "ingest_batch": 200, "http_single": 20, "http_batches": 1, "http_batch": 100,
          "projection_events": 300, "read_events": 60, "reads": 5, "integrity_events": 1000,
          "proof_samples": 20, "growth_sizes": [1000, 2000], "growth_samples": 5,
          "growth_employees": 50, "growth_career": 60, "demo_employees": 200, "portal_employees": 200,
          "portal_requests": 3, "personal_appends": 10, "personal_reads": 10, "access_reads": 12,
-         "release_employees": 200, "replica_events": 2000, "replica_samples": 5}
+         "release_employees": 200, "replica_events": 2000, "replica_samples": 5,
+         "console_events": 100, "console_requests": 3, "console_inbox_events": 2000}
 
 
 def machine() -> dict[str, Any]:

@@ -3,6 +3,7 @@ bench/sections.py by size; the harness finds every section by name there)."""
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from typing import Any
@@ -48,3 +49,19 @@ def replica(backend: str, size: dict[str, Any], repeat: int) -> dict[str, Any]:
             figures[f"{side}_{key}_p50_ms"] = s["p50_ms"]
     return {"params": {"events": r["events"], "samples": r["samples"], "load": r["load"]}, "figures": figures,
             "build": r["build"]}
+
+
+def console(backend: str, size: dict[str, Any], repeat: int) -> dict[str, Any]:
+    """The console's 1,000-event timeline page beside reading its history, and the findings inbox over a
+    grown ledger (bench/growth's city, cached); server time in-process (one round: --repeat ignored)."""
+    from bench import console as con
+
+    t = con.timeline(backend, size["console_events"], size["console_requests"])
+    i = con.inbox(backend, size["console_inbox_events"], size["console_requests"])
+    figures = {"timeline_p50_ms": t["timeline_page"]["p50_ms"], "timeline_p99_ms": t["timeline_page"]["p99_ms"],
+               "baseline_history_p99_ms": t["baseline_history"]["p99_ms"]}
+    for name, s in i["pages"].items():
+        key = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+        figures[f"inbox_{key}_p50_ms"], figures[f"inbox_{key}_p99_ms"] = s["p50_ms"], s["p99_ms"]
+    return {"params": {"timeline_events": t["events"], "inbox_events": i["events"],
+                       "load": [round(x, 2) for x in os.getloadavg()]}, "figures": figures}

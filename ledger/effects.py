@@ -274,6 +274,13 @@ def release_published(s: State, d: Data, f: Fact, on: DateOf) -> None:
     s.update(period=d["period"], content_hash=d["content_hash"], published_at=f["at"])
 
 
+# --- Review (state begun by `FindingReview.start`) -------------------------------------------
+
+@effect(ev.FindingReviewed)
+def finding_reviewed(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    s.update(event_id=d["event_id"], rule=d["rule"], note=d["note"], reviewed_at=f["at"])
+
+
 @effect(ev.FeedbackDispositioned)
 def feedback_dispositioned(s: State, d: Data, f: Fact, on: DateOf) -> None:
     s["unit"] = d["to_unit"]

@@ -18,6 +18,7 @@ from ledger.integrity import type_name, utc_text
 from ledger.internship import Internship
 from ledger.release import PublicRelease
 from ledger.requests import jsonable
+from ledger.review import FindingReview
 from ledger.rules import book
 from ledger.storage import AggregateCache, clone
 from ledger.stream import Stream, stream_id
@@ -25,7 +26,7 @@ from ledger.unit import Unit
 
 AGGREGATES: dict[str, type[Stream]] = {
     "employee": Employee, "unit": Unit, "internship": Internship, "feedback": FeedbackCase,
-    "release": PublicRelease,
+    "release": PublicRelease, "review": FindingReview,
 }
 
 

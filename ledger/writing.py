@@ -18,6 +18,7 @@ from ledger import employee as employee_rules
 from ledger import feedback as feedback_rules
 from ledger import internship as internship_rules
 from ledger import release as release_rules
+from ledger import review as review_rules
 from ledger import unit as unit_rules
 from ledger import unit_names
 from ledger.employee import Employee
@@ -207,6 +208,8 @@ class Writing:
             warnings = internship_rules.decide(agg, cls.__name__, data, meta, batch)
         elif kind == "release":
             warnings = release_rules.decide(agg, cls.__name__, data, meta)
+        elif kind == "review":
+            warnings = review_rules.decide(agg, data, meta, self._event_by_id)
         else:
             warnings = feedback_rules.decide(agg, cls.__name__, data, meta, batch)
         meta["findings"] = self.rulebook.stored(warnings)  # hashed with the event, as all its meta
@@ -228,6 +231,10 @@ class Writing:
         if cls.__name__ == "Annulled":
             derived.annul_training_cost(batch, agg, data, meta, self.clock)
         return meta["event_id"]
+
+    def _event_by_id(self, event_id: str) -> dict[str, Any] | None:
+        found = self.locate(event_id)
+        return self.events_at([found["position"]])[0] if found is not None else None
 
     def _saved_receipts(self, recordings: list[Any], wanted: list[str]) -> list[dict[str, Any]]:
         """Receipts of a save that just committed, from the saved events and the leaf hashes the

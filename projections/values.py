@@ -91,6 +91,7 @@ VIEWS: dict[str, dict[str, Callable[[Any], dict[str, Any]]]] = {
     },
     "feedback": _fields("status", "classification", "unit", "response"),
     "release": _fields("period", "content_hash"),
+    "review": _fields("event_id", "rule", "note"),
 }
 
 

@@ -11,6 +11,7 @@ from flask import g, render_template, request
 
 from api.bootstrap import services
 from api.http import note_access
+from api.console.rows import points, timeline_rows
 from api.console.gate import Refused, bp, sees_personal, session, signed_in
 from api.console.timeline import PERSONAL, end_of_day_wib, scatter, timeline
 from ledger.errors import NotFound
@@ -95,4 +96,4 @@ def employee(nip: str):
     rows = timeline(services().ledger, services().primary_read_models(), nip, sees_personal(), as_of, reveal=_reveal)
     return render_template("console/employee.html", nip=nip, state=state, rows=rows, chart=scatter(rows),
                            known_on=known_on, valid_at=valid_at, compare=compare, session=session(),
-                           may_prove=sees_personal())
+                           may_prove=sees_personal(), timeline_rows=timeline_rows, points=points)

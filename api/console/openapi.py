@@ -9,7 +9,8 @@ PAGE = {"text/html": {"schema": {"type": "string"}}}
 COOKIE = [{"jejak_console": []}]
 STATUS = {303: "to the sign-in page (no live session) or onwards", 400: "a bad field, named on the page",
           401: "unknown or revoked token", 403: "a role not allowed, or a missing or wrong CSRF token",
-          404: "no such employee or event"}
+          404: "no such employee or event", 409: "the stream changed meanwhile; retry",
+          422: "a rule refuses it (e.g. the finding is already reviewed)"}
 HEX = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 PROOF = {"type": "object", "required": ["position", "canonical", "inclusion", "checkpoint"], "properties": {
     "position": {"type": "integer"},
@@ -19,7 +20,9 @@ PROOF = {"type": "object", "required": ["position", "canonical", "inclusion", "c
                                                    "leaf_hash": HEX, "audit_path": {"type": "array", "items": HEX}}},
     "checkpoint": {"type": "object", "properties": {
         "tree_size": {"type": "integer"}, "root_hash": HEX, "issued_at": {"type": "string"},
-        "key_id": {"type": "string"}, "signed_text": {"type": "string"}, "signature": {"type": "string"}}}}}
+        "key_id": {"type": "string"}, "signed_text": {"type": "string"}, "signature": {"type": "string"}}},
+    "note": {"type": ["string", "null"], "description": "the checkpoint's C2SP signed note with every stored witness "
+                                                        "cosignature line (null before notes existed)"}}}
 
 
 def _op(operation_id: str, summary: str, *statuses: int, ok: str = "200", json: dict[str, Any] | None = None,
@@ -60,9 +63,37 @@ OPENAPI_PATHS: dict[str, Any] = {
         "parameters": _query("as_of", "valid_at", "from", "to")}},
     "/console/bukti/{number}": {"get": _op("consoleProof", "Console: what the proof badge checks (auditors)", 303, 400,
                                              403, 404, json=PROOF)},
-    "/console/temuan": {"get": {**_op("consoleFindings", "Console: red flags filtered by kind, unit and period",
-                                      303, 400, 403),
-                                "parameters": _query("kind", "unit", "since", "until", "after")}},
+    "/console/temuan": {"get": {**_op("consoleFindings", "Console: red flags and findings filtered by kind, rule, "
+                                      "severity, unit and period, each reviewed or not yet", 303, 400, 403),
+                                "parameters": _query("kind", "rule", "severity", "unit", "since", "until", "after")}},
+    "/console/temuan/tinjau": {"post": {
+        **_op("consoleReviewFinding", "Console: mark a finding reviewed with a note (records FindingReviewed)",
+              400, 403, 404, 409, 422, ok="303"),
+        "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
+            "type": "object", "required": ["csrf_token", "event_id", "rule", "note"],
+            "properties": {"csrf_token": {"type": "string"}, "event_id": {"type": "string", "maxLength": 36},
+                           "rule": {"type": "string", "maxLength": 40}, "note": {"type": "string", "maxLength": 2000},
+                           "back": {"type": "string"}}}}}}}},
+    "/console/perubahan": {"get": {**_op("consoleChanges", "Console: who changed what (the audit index), newest "
+                                         "first", 303, 400, 403),
+                                   "parameters": _query("actor", "on_behalf_of", "subject", "unit", "type", "since",
+                                                        "until", "before")}},
+    "/console/unit/{code}": {"get": _op("consoleUnit", "Console: a unit and its training budget allocated against "
+                                        "realised", 303, 403, 404)},
+    "/console/bukti-audit": {"get": _op("consoleEvidence", "Console: download an audit bundle, with the steps to "
+                                        "verify it offline (auditors)", 303, 403)},
+    "/console/bukti-audit/unduh": {"get": {
+        **_op("consoleEvidenceDownload", "Console: the audit bundle (zip) of a subject or a period (auditors)", 303,
+              400, 403, 404),
+        "parameters": _query("subject", "since", "until")}},
+    "/console/aduan": {"get": {**_op("consoleDesk", "Console: the feedback desk, tickets by status and unit (admins)",
+                                     303, 400, 403), "parameters": _query("status", "unit")}},
+    "/console/aduan/{ticket}": {"get": _op("consoleTicket", "Console: one ticket, its steps and the next ones", 303,
+                                           403, 404)},
+    "/console/aduan/{ticket}/langkah": {"post": _op("consoleTicketStep", "Console: record the ticket's next step", 400,
+                                                    403, 404, 409, 422, ok="303")},
+    "/console/aduan/{ticket}/kontak": {"post": _op("consoleTicketContact", "Console: open the complainant's contact "
+                                                   "with a reason (kept in the access log)", 400, 403, 404)},
     "/console/kunci": {"get": _op("consolePinKey", "Console: pin the log's public key in this browser (auditors)",
                                   303, 403)},
 }

@@ -50,7 +50,8 @@ def proof(number: str):
     return jsonify({"position": position, "canonical": base64.b64encode(bytes_).decode("ascii"),
                     "inclusion": included,
                     "checkpoint": {k: cp[k] for k in ("tree_size", "root_hash", "issued_at", "key_id",
-                                                      "signed_text", "signature")}})
+                                                      "signed_text", "signature")},
+                    "note": checkpointer.note_of(cp)})  # the C2SP note with the witnesses' cosignatures
 
 
 @bp.get("/kunci")

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from api.console.reviews import reviews_since
+from ledger.personal_fields import FIELD_NAMES, PERSONAL_FIELDS
 from projections import queries
 from projections.models.red_flags import BACKDATING_DAYS, backdated
 from ledger.stream import wib_date
@@ -65,8 +67,15 @@ def timeline(ledger: Any, engine: Any, nip: str, show_personal: bool, as_of: dat
         events = [e for e in events if _moment(e["recorded_at"]) <= as_of]
     changes = queries.subject_changes(engine, nip)
     if reveal is not None:
-        reveal(events + [c for cs in changes.values() for c in cs])
+        # Only what can hold a commitment: events of types with personal fields (and corrections), and
+        # changes of personal fields; walking all 1,000 events for markers was a third of the page's time.
+        reveal([e for e in events if e["type"] in PERSONAL_FIELDS or e["type"] == "Corrected"] +
+               [c for cs in changes.values() for c in cs if c["field"].rsplit(".", 1)[-1] in FIELD_NAMES])
     who = names(engine, {e["on_behalf_of"] for e in events})
+    reviewed: dict[int, list[dict[str, Any]]] = {}
+    for key, review in reviews_since(engine, events[0]["position"] if events else None).items():
+        position, rule = key.split("/", 1)
+        reviewed.setdefault(int(position), []).append({**review, "rule": rule})
     rows = []
     for e in events:
         recorded = _moment(e["recorded_at"])
@@ -74,6 +83,7 @@ def timeline(ledger: Any, engine: Any, nip: str, show_personal: bool, as_of: dat
         rows.append({**e, "recorded_date": wib_date(recorded), "tmt": tmt,
                      "backdated_days": backdated(tmt, recorded) if tmt else None,
                      "on_behalf_name": who.get(e["on_behalf_of"]), "findings": findings(e),
+                     "reviews": reviewed.get(e["position"], []),
                      "changes": withheld(changes.get(e["position"], []), show_personal)})
     return rows
 

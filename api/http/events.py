@@ -61,6 +61,9 @@ def _record(bodies: list[Any], batch: bool) -> tuple[list[dict[str, Any]], bool]
     if role != "admin" and any(isinstance(b, dict) and b.get("type") == "PersonalDataErased" for b in bodies):
         raise ApiError("forbidden", "type: only an admin may erase personal data (PersonalDataErased)",
                        field="type")
+    if role != "admin" and any(isinstance(b, dict) and b.get("type") == "FindingReviewed" for b in bodies):
+        raise ApiError("forbidden", "type: a finding is reviewed by an inspector or auditor in the console "
+                       "(/console/temuan), or by an admin", field="type")
     svc = services()
     try:
         receipts, replayed = svc.ledger.record(bodies, name, batch=batch, idempotency_key=idempotency_key())

@@ -31,6 +31,7 @@ from ledger.events.feedback import (
     FeedbackResponded, FeedbackVerified,
 )
 from ledger.events.release import PublicReleasePublished
+from ledger.events.review import FindingReviewed
 from ledger.events.fixes import Annulled, Corrected, PersonalDataErased
 
 __all__ = [
@@ -43,6 +44,6 @@ __all__ = [
     "UnitRegistered", "TrainingBudgetAllocated", "TrainingBudgetRealised", "UnitAchievementAssessed",
     "InternshipStarted", "InternshipCompleted", "InternshipCancelled",
     "FeedbackReceived", "FeedbackVerified", "FeedbackDispositioned", "FeedbackResponded",
-    "FeedbackClosed", "FeedbackRejected", "PublicReleasePublished",
+    "FeedbackClosed", "FeedbackRejected", "PublicReleasePublished", "FindingReviewed",
     "Corrected", "Annulled",
 ]

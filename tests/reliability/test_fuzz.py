@@ -74,7 +74,7 @@ class Fuzz:
     def subject(self, draw: Any, type_: str) -> str:
         item = self.types[type_]
         stream, creates = item["stream"], type_ in ("EmployeeAppointed", "UnitRegistered",
-                                                    "InternshipStarted", "FeedbackReceived")
+                                                    "InternshipStarted", "FeedbackReceived", "FindingReviewed")
         generic = strategy(item["schema"]["properties"]["subject"])
         if stream == "employee" and creates:
             return fresh_nip(draw)

@@ -4,11 +4,14 @@
 //      and those bytes are the event on the page (same position, same event id);
 //   2. the audit path folds that leaf up to the checkpoint's root (RFC 9162 §2.1.3.2);
 //   3. the checkpoint's signed_text names that tree size and root, and its Ed25519 signature verifies
-//      under the pinned key (never under a key the server offers).
+//      under the pinned key (never under a key the server offers);
+//   4. the C2SP note names the same tree, and every pinned witness cosigned it (tlog-cosignature v1:
+//      Ed25519 over "cosignature/v1\ntime <t>\n" + the note text, key id SHA-256(name\n 0x04 key)[:4]).
 // Any mismatch fails loudly. Reviewed like ledger/integrity/verifier.py: keep it small.
 "use strict";
 (function () {
   const PIN = "jejak.pinnedKey";
+  const WITNESSES = "jejak.witnessKeys";
   const utf8 = new TextEncoder();
 
   function hex(bytes) {
@@ -84,6 +87,48 @@
                                               utf8.encode(cp.signed_text));
     if (!signed) throw new Error("the checkpoint's signature does not verify under the pinned key");
     done.push(`tanda tangan checkpoint ${cp.issued_at} sah dengan kunci tersemat / signature valid (pinned key)`);
+    done.push(...await cosigned(material.note, cp));
+    return done;
+  }
+
+  async function witnessKey(vkey) {
+    const first = vkey.indexOf("+"), second = vkey.indexOf("+", first + 1);  // base64 may hold "+" too
+    const [name, id, b64] = [vkey.slice(0, first), vkey.slice(first + 1, second), vkey.slice(second + 1)];
+    const raw = unbase64(b64 || "");
+    if (!name || !/^[0-9a-f]{8}$/.test(id || "") || raw.length !== 33 || raw[0] !== 4) {
+      throw new Error("not a cosignature/v1 witness key: " + vkey);
+    }
+    const kid = (await sha256(utf8.encode(name + "\n"), raw)).slice(0, 4);
+    if (hex(kid) !== id) throw new Error(`witness key ${name}: its id is not ${id}`);
+    const key = await crypto.subtle.importKey("raw", raw.slice(1), { name: "Ed25519" }, false, ["verify"]);
+    return { name, kid, key };
+  }
+
+  async function cosigned(note, cp) {
+    const pinned = (localStorage.getItem(WITNESSES) || "").split("\n").map((l) => l.trim()).filter(Boolean);
+    if (!pinned.length) return ["saksi: tidak ada yang tersemat, tanda tangan saksi tidak diperiksa / no witness pinned"];
+    if (!note) throw new Error("witness cosignatures: this checkpoint has no signed note");
+    const split = note.lastIndexOf("\n\n");
+    const text = note.slice(0, split + 1), lines = note.slice(split + 2).split("\n").filter(Boolean);
+    const body = text.split("\n");
+    const root = hex(unbase64(body[2] || ""));
+    if (split < 0 || body[1] !== String(cp.tree_size) || root !== cp.root_hash) {
+      throw new Error("witness cosignatures: the note does not name the checkpoint's tree");
+    }
+    const done = [];
+    for (const vkey of pinned) {
+      const w = await witnessKey(vkey);
+      const sig = lines.map((l) => l.startsWith("\u2014 " + w.name + " ") ? unbase64(l.split(" ")[2]) : null)
+        .find((b) => b && hex(b.slice(0, 4)) === hex(w.kid));
+      if (!sig) throw new Error(`no cosignature from pinned witness ${w.name}`);
+      if (sig.length !== 4 + 8 + 64) throw new Error(`the cosignature of ${w.name} is malformed`);
+      const time = new DataView(sig.buffer, sig.byteOffset + 4, 8).getBigUint64(0);
+      const message = utf8.encode(`cosignature/v1\ntime ${time}\n` + text);
+      if (!await crypto.subtle.verify({ name: "Ed25519" }, w.key, sig.slice(12), message)) {
+        throw new Error(`the cosignature of witness ${w.name} does not verify`);
+      }
+      done.push(`saksi ${w.name} menandatangani bersama pada ${new Date(Number(time) * 1000).toISOString()} / cosigned`);
+    }
     return done;
   }
 
@@ -127,9 +172,28 @@
     const button = event.target.closest("button.proof");
     if (button) onBadge(button);
   });
+  async function onWitnesses(form) {
+    const field = form.querySelector("textarea");
+    const output = form.querySelector("output");
+    const keys = field.value.split("\n").map((l) => l.trim()).filter(Boolean);
+    try {
+      const names = [];
+      for (const vkey of keys) names.push((await witnessKey(vkey)).name);
+      localStorage.setItem(WITNESSES, keys.join("\n"));
+      output.textContent = "Saksi tersemat / witnesses pinned: " + (names.join(", ") || "(tidak ada / none)");
+      output.dataset.result = "ok";
+    } catch (error) {
+      output.textContent = "✘ " + error.message;
+      output.dataset.result = "fail";
+    }
+  }
+
   document.addEventListener("submit", (event) => {
     if (event.target.id === "pin-form") { event.preventDefault(); onPin(event.target); }
+    if (event.target.id === "witness-form") { event.preventDefault(); onWitnesses(event.target); }
   });
   const current = document.getElementById("pinned-now");
   if (current) current.textContent = localStorage.getItem(PIN) || "(belum ada / none yet)";
+  const witnesses = document.getElementById("witnesses-now");
+  if (witnesses) witnesses.textContent = localStorage.getItem(WITNESSES) || "(tidak ada saksi / no witnesses)";
 })();

@@ -167,6 +167,75 @@ def test_the_proof_badge_proves_an_event_against_the_pinned_key_and_fails_for_an
     shot(page, server, "proof-ok")
 
 
+def _badge(page, server, row: int):
+    page.goto(server["base"] + f"/console/pegawai/{server['nip']}")
+    row = page.locator("#timeline tbody tr").nth(row)
+    row.locator("button.proof").click()
+    result = row.locator("output.proof-result")
+    page.wait_for_function("el => el.dataset.result === 'ok' || el.dataset.result === 'fail'",
+                           arg=result.element_handle())
+    return result
+
+
+def _cosign_latest(url: str, name: str, key, tamper: bool = False) -> None:
+    """A witness's cosignature of the latest checkpoint's note, stored as Jejak stores what witnesses answer."""
+    import base64
+    from api.db import make_engine
+    from ledger.integrity import note
+
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            size, root, issued = conn.execute(sa.text("SELECT tree_size, root_hash, issued_at FROM jejak_checkpoints "
+                                                      "ORDER BY tree_size DESC, issued_at DESC LIMIT 1")).one()
+            text = conn.execute(sa.text("SELECT note FROM jejak_checkpoint_notes WHERE tree_size = :s AND "
+                                        "issued_at = :i"), {"s": size, "i": issued}).scalar_one()
+            line = note.cosign(text[:text.rfind("\n\n") + 1], name, key, int(time.time()))
+            if tamper:  # one bit of the signature flipped, as an insider editing the stored line would
+                prefix, b64 = line.rsplit(" ", 1)
+                raw = bytearray(base64.b64decode(b64))
+                raw[-1] ^= 1
+                line = f"{prefix} {base64.b64encode(bytes(raw)).decode()}"
+            conn.execute(sa.text("INSERT INTO jejak_cosignatures (tree_size, root_hash, witness, line, received_at) "
+                                 "VALUES (:s, :r, :w, :l, :t)"),
+                         {"s": size, "r": root, "w": name, "l": line, "t": issued})
+    finally:
+        engine.dispose()
+
+
+def test_the_badge_checks_every_pinned_witness_cosignature_and_fails_loudly_on_a_tampered_one(page, server):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from ledger.integrity import note
+
+    sign_in(page, server, "auditor")
+    page.goto(server["base"] + "/console/kunci")
+    page.fill("#pinned-key", server["pem"])
+    page.click("#pin-form button")
+    page.wait_for_selector("#pin-form output[data-result=ok]")
+    assert _badge(page, server, 300).get_attribute("data-result") == "ok"  # the checkpoint the witnesses cosign
+    honest, forged = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    _cosign_latest(server["url"], "saksi.binjaikota.go.id", honest)
+    _cosign_latest(server["url"], "saksi.bpk.go.id", forged, tamper=True)
+    for pinned, expected, says in (
+            (["saksi.binjaikota.go.id"], "ok", "saksi saksi.binjaikota.go.id menandatangani bersama"),
+            (["saksi.binjaikota.go.id", "saksi.bpk.go.id"], "fail", "cosignature of witness saksi.bpk.go.id does not"),
+            (["saksi.kpk.go.id"], "fail", "no cosignature from pinned witness saksi.kpk.go.id")):
+        keys = {"saksi.binjaikota.go.id": honest, "saksi.bpk.go.id": forged,
+                "saksi.kpk.go.id": Ed25519PrivateKey.generate()}
+        page.goto(server["base"] + "/console/kunci")
+        page.fill("#witness-keys", "\n".join(note.cosigner_vkey(n, keys[n].public_key()) for n in pinned))
+        page.click("#witness-form button")
+        pinned_out = page.wait_for_selector("#witness-form output[data-result]")
+        assert pinned_out.get_attribute("data-result") == "ok", pinned_out.inner_text()
+        result = _badge(page, server, 300)
+        assert result.get_attribute("data-result") == expected and says in result.inner_text(), result.inner_text()
+    result.scroll_into_view_if_needed()
+    shot(page, server, "proof-witness-missing")
+    page.goto(server["base"] + "/console/kunci")
+    page.fill("#witness-keys", "")
+    page.click("#witness-form button")  # the later tests pin no witness
+
+
 def test_an_expired_session_goes_back_to_sign_in_and_a_forged_csrf_token_is_refused(page, server):
     from api.db import make_engine
     from api.console.sessions import console_sessions
@@ -188,6 +257,41 @@ def test_an_expired_session_goes_back_to_sign_in_and_a_forged_csrf_token_is_refu
     assert "/console/masuk?next=" in page.url
 
 
+def test_an_inspector_marks_a_finding_reviewed_and_the_review_is_a_proved_event_in_the_ledger(page, server):
+    sign_in(page, server, "inspector")
+    page.goto(server["base"] + "/console/temuan?kind=backdated")
+    row = page.locator("#flags tbody tr:not([data-reviewed])").first
+    event_id = row.get_attribute("data-event")
+    row.locator("textarea").fill("SK susulan diperiksa: TMT sesuai SK asli")
+    row.locator("form.review button").click()
+    page.wait_for_load_state()
+    reviewed = page.locator(f"#flags tbody tr[data-event='{event_id}']")
+    position = int(reviewed.get_attribute("data-reviewed"))
+    assert "oleh inspector-web" in reviewed.inner_text()
+    shot(page, server, "review")
+    api = {"Authorization": f"Bearer {server['tokens']['auditor']}"}
+    feed = requests.get(f"{server['base']}/v1/feed?after={position - 1}&limit=1", headers=api, timeout=30).json()
+    (item,) = feed["items"]
+    event = requests.get(f"{server['base']}/v1/events/{item['event_id']}", headers=api, timeout=30).json()
+    assert (event["type"], event["actor"], event["source"]) == ("FindingReviewed", "inspector-web", "console")
+    assert event["data"] == {"event_id": event_id, "rule": "backdated",
+                             "note": "SK susulan diperiksa: TMT sesuai SK asli"}
+    page.context.clear_cookies()
+    sign_in(page, server, "auditor")
+    page.goto(server["base"] + "/console/kunci")
+    page.fill("#pinned-key", server["pem"])
+    page.click("#pin-form button")
+    page.wait_for_selector("#pin-form output[data-result=ok]")
+    page.goto(server["base"] + "/console/temuan?kind=backdated")
+    reviewed = page.locator(f"#flags tbody tr[data-event='{event_id}']")
+    reviewed.locator("button.proof").click()
+    result = reviewed.locator("output.proof-result")
+    page.wait_for_function("el => el.dataset.result === 'ok' || el.dataset.result === 'fail'",
+                           arg=result.element_handle())
+    assert result.get_attribute("data-result") == "ok", result.inner_text()
+    assert event["leaf_hash"][:16] in result.inner_text()  # the leaf the browser recomputed is the ledger's
+
+
 def test_no_console_page_has_serious_or_critical_accessibility_violations(page, server):
     source = axe_source()
     nip = server["nip"]
@@ -197,7 +301,23 @@ def test_no_console_page_has_serious_or_critical_accessibility_violations(page, 
     for name, path in (("search", f"/console/pegawai?q={nip[:8]}"), ("employee", f"/console/pegawai/{nip}"),
                        ("employee-dates", f"/console/pegawai/{nip}?valid_at=2024-01-01&from=2023-06-01&to=2025-06-01"),
                        ("pin", "/console/kunci"), ("inbox", "/console/temuan?kind=backdated"),
+                       ("inbox-severity", "/console/temuan?severity=warning"),
+                       ("changes-form", "/console/perubahan"),
+                       ("changes", f"/console/perubahan?subject={nip}&type=PositionAssigned"),
+                       ("unit", "/console/unit/BKPSDM"), ("evidence", "/console/bukti-audit"),
                        ("error", f"/console/pegawai/{nip}?valid_at=kemarin")):
+        page.goto(server["base"] + path)
+        found[name] = serious_violations(page, source)
+    filed = requests.post(server["base"] + "/v1/public/feedback", timeout=30, json={
+        "classification": "pengaduan", "unit": "BKPSDM", "message": "Antrean lama", "anonymous": False,
+        "contact": "0812-1"})
+    assert filed.status_code == 201, filed.text
+    admin = {"Authorization": f"Bearer {server['tokens']['admin']}"}
+    head = requests.get(server["base"] + "/v1/feed?limit=1", headers=admin, timeout=30).json()["head"]
+    ticket = requests.get(f"{server['base']}/v1/feed?after={head - 1}", headers=admin, timeout=30).json()["items"][0]
+    page.context.clear_cookies()
+    sign_in(page, server, "admin")
+    for name, path in (("desk", "/console/aduan"), ("ticket", f"/console/aduan/{ticket['subject']}")):
         page.goto(server["base"] + path)
         found[name] = serious_violations(page, source)
     assert {name: v for name, v in found.items() if v} == {}
