@@ -27,7 +27,7 @@ from typing import Any
 
 import psycopg
 
-from bench import common, sections
+from bench import common, sections, sections_extra
 from bench.common import PG_ADMIN, console, table, write_results
 from bench.goals import goals
 from bench.report import DOCS, GOAL_COLUMNS, docs_section, goal_cells, growth_rows, summary_rows, write_docs
@@ -117,7 +117,7 @@ def run_sections(only: list[str], backends: list[str], size: dict[str, Any],
         for backend in backends:
             console.rule(f"[bold]{name}[/] on {backend}")
             s0 = time.perf_counter()
-            fn = getattr(sections, name)
+            fn = getattr(sections_extra, name, None) or getattr(sections, name)
             if name in ("demo", "portal"):  # their own JSON stays out of bench/results (it holds full-size runs)
                 with tempfile.TemporaryDirectory(prefix=f"jejak-bench-{name}-") as tmp:
                     out = fn(backend, size, args.repeat, Path(tmp))

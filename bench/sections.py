@@ -285,4 +285,3 @@ def access_log(backend: str, size: dict[str, Any], repeat: int) -> dict[str, Any
     return {"params": {"reads": size["access_reads"]}, "figures": r["median"], "rounds": r["rounds"]}
 
 
-from bench.sections_extra import console, releases, replica, rulebook  # noqa: E402,F401 - found by name
