@@ -78,6 +78,9 @@ def plant(rng: random.Random, plan: Plan, career: Any, city: Any, picked: dict[s
     bkpsdm = city.org[BKPSDM]
     for nip in (bkpsdm["head"][0], bkpsdm["pengawas"][0]):  # leave approved on their own behalf
         start = workday(today - timedelta(days=30))
+        while not career.free(nip, "tahunan", start, start + timedelta(days=1)):
+            start = workday(start - timedelta(days=7))
+        career.leaves.setdefault(nip, []).append((start, start + timedelta(days=1), "tahunan"))
         plan.add(workday(today - timedelta(days=36)), "sk", {
             "type": "LeaveGranted", "subject": nip, "on_behalf_of": nip,
             "data": {"kind": "tahunan", "start_date": start.isoformat(),
