@@ -91,6 +91,7 @@ def plant(rng: random.Random, plan: Plan, career: Any, city: Any, picked: dict[s
                         "rules": ["evaluator_hierarchy", "evaluator_is_plans"]})
     if "nik" in picked:
         planted.append({"subject": picked["nik"].nip, "type": "EmployeeAppointed", "rules": ["nik_matches_nip"]})
+    planted += plant_discipline_and_leave(rng, plan, career, city, picked, people, today)
     spread = city.planted_spread
     if spread is not None:
         planted.append({"subject": spread, "type": "UnitAchievementAssessed", "rules": ["unit_predikat_spread"]})
@@ -109,4 +110,33 @@ def plant(rng: random.Random, plan: Plan, career: Any, city: Any, picked: dict[s
                      "provider": "Lembaga Administrasi Negara", "start_date": s.isoformat(),
                      "end_date": s.isoformat(), "jp": 2, "cost": 0, "funding_unit": p.unit}},
             actor="operator-bkpsdm-2", at=at_wib(day, 22, 5 + i // 2, (i % 2) * 30))
+    return planted
+
+
+def plant_discipline_and_leave(rng: random.Random, plan: Plan, career: Any, city: Any, picked: dict[str, Person],
+                               people: list[Person], today: date) -> list[dict[str, Any]]:
+    """A teguran for 22 days' absence (PP 94/2021 art. 11 gives demotion) and a sick leave on days already
+    on leave (PP 11/2017 art. 310)."""
+    taken = {p.nip for p in picked.values()}
+    pool = sorted((p for p in people if _steady(p) and p.nip not in taken), key=lambda p: p.nip)
+    planted: list[dict[str, Any]] = []
+    absent = next((p for p in rng.sample(pool, len(pool)) if city.approver(p)), None)
+    if absent is not None:
+        day = workday(today - timedelta(days=60))
+        plan.add(day, "sk", {
+            "type": "DisciplinaryPenaltyImposed", "subject": absent.nip, "effective_date": day.isoformat(),
+            "legal_basis": {"number": f"800.1.12.1/{city.next('sk'):04d}/BKPSDM/{day.year}", "date": day.isoformat()},
+            "on_behalf_of": city.approver(absent), "data": {"level": "ringan", "kind": "teguran_tertulis",
+                                                           "reason": "Tidak masuk kerja tanpa alasan yang sah",
+                                                           "absence_days": 22}})
+        planted.append({"subject": absent.nip, "type": "DisciplinaryPenaltyImposed", "rules": ["absence_penalty_band"]})
+        taken.add(absent.nip)
+    on_leave = [(p, s, e) for p in pool if p.nip not in taken for s, e, _ in career.leaves.get(p.nip, [])
+                if today - timedelta(days=300) < s and e < today - timedelta(days=5)]
+    if on_leave:
+        p, s, e = on_leave[rng.randrange(len(on_leave))]
+        plan.add(workday(e + timedelta(days=1)), "sk", {
+            "type": "LeaveGranted", "subject": p.nip, "on_behalf_of": city.approver(p),
+            "data": {"kind": "sakit", "start_date": s.isoformat(), "end_date": s.isoformat(), "days": 1}})
+        planted.append({"subject": p.nip, "type": "LeaveGranted", "rules": ["leave_overlap"]})
     return planted

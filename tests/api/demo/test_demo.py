@@ -18,7 +18,8 @@ from ledger.rules import PNS_GRADES, allowed_promotion_months
 TODAY = date(2026, 11, 28)
 WIB = timezone(timedelta(hours=7))
 EXPECTED_FINDINGS = {"evaluator_hierarchy", "promotion_two_baik_years", "transfer_tenure", "evaluator_is_plans",
-                     "nik_matches_nip", "unit_predikat_spread", "promotion_four_years_in_rank"}
+                     "nik_matches_nip", "unit_predikat_spread", "promotion_four_years_in_rank",
+                     "absence_penalty_band", "leave_overlap"}
 POSTED = ("type", "subject", "data", "effective_date", "legal_basis", "reason", "on_behalf_of", "correlation_id",
           "source")
 
@@ -86,7 +87,8 @@ def test_every_planted_irregularity_carries_its_findings_and_no_lawful_action_ra
     found = [(e["subject"], e["type"], sorted(f["rule"] for f in e["findings"])) for e in feed if e["findings"]]
     wanted = [(p["subject"], p["type"], sorted(p["rules"])) for p in world.planted if p["rules"]]
     kinds = {p["type"] for p in world.planted if p["rules"]}
-    assert {"PromotionGranted", "PerformanceEvaluated", "EmployeeAppointed", "UnitAchievementAssessed"} <= kinds
+    assert {"PromotionGranted", "PerformanceEvaluated", "EmployeeAppointed", "UnitAchievementAssessed",
+            "DisciplinaryPenaltyImposed", "LeaveGranted"} <= kinds
     assert sorted(found) == sorted(wanted)  # each planted one found with exactly its rules; nothing else found
     assert len(found) == len(wanted) >= 4
 
