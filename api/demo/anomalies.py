@@ -19,7 +19,7 @@ from ledger.rules import PNS_GRADES, allowed_promotion_months
 
 def _steady(p: Person) -> bool:
     return (p.role == "staff" and p.employment_type == "pns" and p.post == "pelaksana" and p.stop is None
-            and not p.new)
+            and not p.new and not p.school)
 
 
 def choose(rng: random.Random, staff: list[Person], org: dict[str, Any], last_year: int) -> dict[str, Person]:

@@ -226,3 +226,19 @@ def test_the_sekda_is_jpt_pratama_evaluated_by_the_wali_kota_and_camat_are_admin
     assert sekda in by_wali_kota and all(appointed[n]["position"]["type"] == "jpt_pratama" for n in by_wali_kota)
     camat = [d for d in appointed.values() if d["position"]["title"] == "Camat"]
     assert len(camat) == 5 and {d["position"]["type"] for d in camat} == {"administrator"}
+
+
+def test_kelurahan_puskesmas_and_uptd_sit_under_their_opd_headed_by_a_pengawas_who_evaluates_their_staff(demo):
+    _, feed, _ = demo
+    units = {e["subject"]: e["data"] for e in feed if e["type"] == "UnitRegistered"}
+    parents = {"kelurahan": {"kecamatan"}, "puskesmas": {"dinas"}, "uptd": {"dinas"}}
+    sub = {code: d for code, d in units.items() if d.get("kind") in parents}
+    assert {d["kind"] for d in sub.values()} == set(parents)
+    assert all(units[d["parent"]]["kind"] in parents[d["kind"]] for d in sub.values())
+    appointed = {e["subject"]: e["data"] for e in feed if e["type"] == "EmployeeAppointed"}
+    heads = {d["unit"]: nip for nip, d in appointed.items()
+             if d["unit"] in sub and d["position"]["type"] == "pengawas"}
+    assert set(heads) == set(sub)
+    staff = {nip: d["unit"] for nip, d in appointed.items() if d["unit"] in sub and nip not in heads.values()}
+    evaluations = [e for e in feed if e["type"] == "PerformanceEvaluated" and e["subject"] in staff]
+    assert evaluations and all(e["data"]["evaluator"] == heads[staff[e["subject"]]] for e in evaluations)
