@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from api.demo import anomalies, schools, subunits
+from api.demo.leadership import leadership_year
 from api.demo.calendar import first_of_month, workday, workday_between
 from api.demo.careers import Career
 from api.demo.city import City
@@ -238,6 +239,7 @@ def live_year(rng: random.Random, career: Career, city: City, p: Person, year: i
     career.promotion_year(p, year)
     career.training_year(p, year, begin, end, lambda d: moved[1] if moved and d >= moved[0] else old)
     career.leave_year(p, year, begin, end)
+    leadership_year(career, p, year, begin, end)
     if p.role == "staff" and rng.random() < 0.004:
         career.penalty(p, year, begin, end)
     if moved:
