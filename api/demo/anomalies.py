@@ -47,6 +47,18 @@ def _years(a: date, b: date) -> int:
     return b.year - a.year - ((b.month, b.day) < (a.month, a.day))
 
 
+def examined(plan: Plan, city: Any, p: Person, start: date, penalised: date) -> None:
+    """An examination (PP 94/2021 art. 26) that a teguran lisan closes after the promotion planted in it."""
+    by = city.approver(p)
+    plan.add(start, "sk", {"type": "DisciplinaryExaminationStarted", "subject": p.nip, "on_behalf_of": by,
+                           "data": {"started_on": start.isoformat(), "grounds": "Dugaan pelanggaran jam kerja"}})
+    plan.add(penalised, "sk", {
+        "type": "DisciplinaryPenaltyImposed", "subject": p.nip, "effective_date": penalised.isoformat(),
+        "legal_basis": {"number": f"800.1.12.1/{city.next('sk'):04d}/BKPSDM/{penalised.year}",
+                        "date": penalised.isoformat()}, "on_behalf_of": by,
+        "data": {"level": "ringan", "kind": "teguran_lisan", "reason": "Tidak menaati ketentuan jam kerja"}})
+
+
 def plant(rng: random.Random, plan: Plan, career: Any, city: Any, picked: dict[str, Person],
           people: list[Person], today: date) -> list[dict[str, Any]]:
     """Record the irregular events near the end of the window, where inspectors look first; return
@@ -59,9 +71,10 @@ def plant(rng: random.Random, plan: Plan, career: Any, city: Any, picked: dict[s
             if tmt.year == today.year and tmt.month in allowed_promotion_months(tmt) and tmt.month > 2:
                 p.flags.pop("no_promotion")
                 since = p.last_promotion
+                examined(plan, city, p, workday(tmt - timedelta(days=40)), workday(tmt + timedelta(days=10)))
                 career.promote(p, tmt, day=workday(tmt - timedelta(days=12)))
-                rules = ["promotion_two_baik_years"] + (["promotion_four_years_in_rank"]
-                                                        if _years(since, tmt) < 4 else [])
+                rules = ["promotion_two_baik_years", "promotion_under_examination"] + (
+                    ["promotion_four_years_in_rank"] if _years(since, tmt) < 4 else [])
                 planted.append({"subject": p.nip, "type": "PromotionGranted", "rules": rules})
                 break
     if "transfer" in picked:  # TMT five months before the SK is recorded: backdated

@@ -19,7 +19,7 @@ TODAY = date(2026, 11, 28)
 WIB = timezone(timedelta(hours=7))
 EXPECTED_FINDINGS = {"evaluator_hierarchy", "promotion_two_baik_years", "transfer_tenure", "evaluator_is_plans",
                      "nik_matches_nip", "unit_predikat_spread", "promotion_four_years_in_rank",
-                     "absence_penalty_band", "leave_overlap"}
+                     "absence_penalty_band", "leave_overlap", "promotion_under_examination"}
 POSTED = ("type", "subject", "data", "effective_date", "legal_basis", "reason", "on_behalf_of", "correlation_id",
           "source")
 
