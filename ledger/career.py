@@ -8,7 +8,7 @@ from typing import Any
 
 from ledger import rules
 from ledger.errors import NotFound, RuleViolated
-from ledger.rules import candidacy, contract, discipline, pay, promotion
+from ledger.rules import candidacy, contract, discipline, hearing, pay, promotion
 from ledger.rules.ranks import PNS_GRADES, PPPK_GRADES
 
 
@@ -23,18 +23,25 @@ def all_penalties(state: dict[str, Any]) -> dict[str, Any]:
 
 def judge(state: dict[str, Any], type_: str, data: dict[str, Any], tmt: date | None, nip: str) -> list[rules.Finding]:
     """The findings of a promotion, KGB, penalty step or contract renewal, from the state before it."""
+    exams = state.get("examinations", {})
     if type_ == "PromotionGranted":
         assert tmt is not None
-        return promotion.prerequisite_findings(state, data, tmt)
+        return [*promotion.prerequisite_findings(state, data, tmt),
+                *_found(hearing.examination_finding(exams, all_penalties(state), tmt))]
     if type_ == "PeriodicSalaryIncreaseGranted":
         assert tmt is not None
         last = state.get("last_kgb_on") or (rules.cpns_month(nip) if state["employment_type"] == "pns"
                                              else state.get("appointed_on"))
         return _found(pay.kgb_interval_finding(last, tmt),
-                      rules.running_penalty_finding(all_penalties(state), tmt, kgb=True))
-    if type_ == "DisciplinaryPenaltyImposed" and data["kind"] in discipline.DEMOTIONS:
-        ladder = PNS_GRADES if state["employment_type"] == "pns" else PPPK_GRADES
-        discipline.lower_grade(state["grade"], ladder)
+                      rules.running_penalty_finding(all_penalties(state), tmt, kgb=True),
+                      hearing.examination_finding(exams, all_penalties(state), tmt, kgb=True))
+    if type_ == "DisciplinaryExaminationClosed":
+        hearing.check_close(exams, data["examination_event_id"], data["closed_on"])
+    if type_ == "DisciplinaryPenaltyImposed":
+        if data["kind"] in discipline.DEMOTIONS:
+            ladder = PNS_GRADES if state["employment_type"] == "pns" else PPPK_GRADES
+            discipline.lower_grade(state["grade"], ladder)
+        return _found(hearing.absence_band_finding(data["kind"], data.get("absence_days")))
     if type_ in ("DisciplinaryPenaltyEnded", "DisciplinaryPenaltyAppealed"):
         penalty = state["penalties"].get(data["penalty_event_id"])
         if penalty is None:
@@ -45,6 +52,7 @@ def judge(state: dict[str, Any], type_: str, data: dict[str, Any], tmt: date | N
             discipline.check_has_period(penalty["kind"])
             discipline.check_penalty_end(penalty["since"], tmt)
             return _found(discipline.ended_early_finding(penalty["kind"], penalty["since"], tmt))
+        return hearing.appeal_findings(penalty, data["kind"], data["filed_on"])
     if type_ == "CivilServantConfirmed":
         assert tmt is not None
         candidacy.check_confirmation(bool(state.get("candidate")), state.get("confirmed_on"),

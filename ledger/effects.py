@@ -162,6 +162,14 @@ def penalty_appealed(s: State, d: Data, f: Fact, on: DateOf) -> None:
         penalty["appeals"] = [*penalty.get("appeals", []), d["kind"]]
 
 
+@effect(ev.DisciplinaryExaminationStarted, ev.DisciplinaryExaminationClosed)
+def examination(s: State, d: Data, f: Fact, on: DateOf) -> None:
+    """An examination runs from its start to its close (kept after it, for backdated promotions)."""
+    key = d.get("examination_event_id", f["id"])
+    was = s.get("examinations", {}).get(key, {"since": on(f), "closed": None})
+    s["examinations"] = {**s.get("examinations", {}), key: {**was, "closed": None if key == f["id"] else on(f)}}
+
+
 @effect(ev.PeriodicSalaryIncreaseGranted)
 def kgb_granted(s: State, d: Data, f: Fact, on: DateOf) -> None:
     s["basic_salary"], s["last_kgb_on"] = d["basic_salary"], on(f)
@@ -191,9 +199,10 @@ def contract_renewed(s: State, d: Data, f: Fact, on: DateOf) -> None:
 
 @effect(ev.LeaveGranted)
 def leave_granted(s: State, d: Data, f: Fact, on: DateOf) -> None:
-    """Days taken, per year of the leave's start and per kind of leave; CLTN periods kept whole (what
-    is not allowed during them is judged by date)."""
+    """Days per year and kind; every period kept whole (overlaps, CLTN and cuti besar are judged by date)."""
     _add(s["leave"].setdefault(d["start_date"].year, {}), d["kind"], d["days"])
+    s["leave_periods"] = [*s.get("leave_periods", []), {"event_id": f["id"], "kind": d["kind"],
+                                                        "start": d["start_date"], "end": d["end_date"]}]
     if d["kind"] == "cltn":
         s["cltn"] = [*s.get("cltn", []), (d["start_date"], d["end_date"])]
 

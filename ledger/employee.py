@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 from ledger import career, rules
 from ledger.errors import NotFound, RuleViolated
-from ledger.rules import evaluation, pay
+from ledger.rules import evaluation, leave, pay
 from ledger.stream import Stream
 
 
@@ -40,12 +40,14 @@ class Employee(Stream):
         "DisciplinaryPenaltyAppealed": lambda d: d["filed_on"],
         "EducationCompleted": lambda d: d["graduated_on"],
         "CivilServiceExamPassed": lambda d: d["passed_on"],
+        "DisciplinaryExaminationStarted": lambda d: d["started_on"],
+        "DisciplinaryExaminationClosed": lambda d: d["closed_on"],
     }
 
     def start(self) -> dict[str, Any]:
         return {"nip": self.key, "training": {}, "annual_predikat": {}, "evaluations": {}, "plans": {},
                 "penalties": {}, "leave": {}, "objections": {}, "latest_predikat": None, "separation": None,
-                "cltn": []}
+                "cltn": [], "leave_periods": [], "examinations": {}}
 
     def complete(self, state: dict[str, Any]) -> dict[str, Any]:
         """Annual leave (cuti tahunan) days per year: what its quota rule reads."""
@@ -147,9 +149,13 @@ def _judge(state: dict[str, Any], type_: str, data: dict[str, Any], tmt: date | 
                            field="data.penalty_event_id")
     elif type_ == "LeaveGranted":
         rules.check_leave(data["kind"], state["employment_type"], data["start_date"], data["end_date"], data["days"])
-        return rules.leave_findings(data["kind"], state["employment_type"], data["start_date"], data["end_date"],
-                                    data["days"], nip, state.get("gender"), state["leave_days"],
-                                    service_start(nip, state))
+        periods = state.get("leave_periods", [])
+        return [*rules.leave_findings(data["kind"], state["employment_type"], data["start_date"], data["end_date"],
+                                      data["days"], nip, state.get("gender"), state["leave_days"],
+                                      service_start(nip, state)),
+                *_found(leave.overlap_finding(periods, data["start_date"], data["end_date"])),
+                *leave.kind_rules_findings(data["kind"], data["start_date"], periods, data.get("approval_sk"),
+                                           data.get("child_order"))]
     elif type_ == "TrainingCompleted":
         _require_unit(ctx, data["funding_unit"], "data.funding_unit")
         year = data["end_date"].year

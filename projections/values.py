@@ -78,6 +78,8 @@ VIEWS: dict[str, dict[str, Callable[[Any], dict[str, Any]]]] = {
         "leave": lambda leave: {LEAVE[year, kind]: days for year, kinds in leave.items()
                                 for kind, days in kinds.items()},
         "training": lambda training: {TRAINING[year]: jp for year, jp in training.items()},
+        "examinations": lambda exams: {"examination." + event_id: e["closed"].isoformat() if e["closed"] else "open"
+                                       for event_id, e in exams.items()},
     },
     "unit": {
         **_fields("name", "kind", "parent"),

@@ -19,7 +19,7 @@ from ledger.rules import PNS_GRADES, allowed_promotion_months
 
 def _steady(p: Person) -> bool:
     return (p.role == "staff" and p.employment_type == "pns" and p.post == "pelaksana" and p.stop is None
-            and not p.new)
+            and not p.new and not p.school)
 
 
 def choose(rng: random.Random, staff: list[Person], org: dict[str, Any], last_year: int) -> dict[str, Person]:
@@ -47,6 +47,18 @@ def _years(a: date, b: date) -> int:
     return b.year - a.year - ((b.month, b.day) < (a.month, a.day))
 
 
+def examined(plan: Plan, city: Any, p: Person, start: date, penalised: date) -> None:
+    """An examination (PP 94/2021 art. 26) that a teguran lisan closes after the promotion planted in it."""
+    by = city.approver(p)
+    plan.add(start, "sk", {"type": "DisciplinaryExaminationStarted", "subject": p.nip, "on_behalf_of": by,
+                           "data": {"started_on": start.isoformat(), "grounds": "Dugaan pelanggaran jam kerja"}})
+    plan.add(penalised, "sk", {
+        "type": "DisciplinaryPenaltyImposed", "subject": p.nip, "effective_date": penalised.isoformat(),
+        "legal_basis": {"number": f"800.1.12.1/{city.next('sk'):04d}/BKPSDM/{penalised.year}",
+                        "date": penalised.isoformat()}, "on_behalf_of": by,
+        "data": {"level": "ringan", "kind": "teguran_lisan", "reason": "Tidak menaati ketentuan jam kerja"}})
+
+
 def plant(rng: random.Random, plan: Plan, career: Any, city: Any, picked: dict[str, Person],
           people: list[Person], today: date) -> list[dict[str, Any]]:
     """Record the irregular events near the end of the window, where inspectors look first; return
@@ -59,9 +71,10 @@ def plant(rng: random.Random, plan: Plan, career: Any, city: Any, picked: dict[s
             if tmt.year == today.year and tmt.month in allowed_promotion_months(tmt) and tmt.month > 2:
                 p.flags.pop("no_promotion")
                 since = p.last_promotion
+                examined(plan, city, p, workday(tmt - timedelta(days=40)), workday(tmt + timedelta(days=10)))
                 career.promote(p, tmt, day=workday(tmt - timedelta(days=12)))
-                rules = ["promotion_two_baik_years"] + (["promotion_four_years_in_rank"]
-                                                        if _years(since, tmt) < 4 else [])
+                rules = ["promotion_two_baik_years", "promotion_under_examination"] + (
+                    ["promotion_four_years_in_rank"] if _years(since, tmt) < 4 else [])
                 planted.append({"subject": p.nip, "type": "PromotionGranted", "rules": rules})
                 break
     if "transfer" in picked:  # TMT five months before the SK is recorded: backdated
@@ -78,6 +91,9 @@ def plant(rng: random.Random, plan: Plan, career: Any, city: Any, picked: dict[s
     bkpsdm = city.org[BKPSDM]
     for nip in (bkpsdm["head"][0], bkpsdm["pengawas"][0]):  # leave approved on their own behalf
         start = workday(today - timedelta(days=30))
+        while not career.free(nip, "tahunan", start, start + timedelta(days=1)):
+            start = workday(start - timedelta(days=7))
+        career.leaves.setdefault(nip, []).append((start, start + timedelta(days=1), "tahunan"))
         plan.add(workday(today - timedelta(days=36)), "sk", {
             "type": "LeaveGranted", "subject": nip, "on_behalf_of": nip,
             "data": {"kind": "tahunan", "start_date": start.isoformat(),
@@ -88,6 +104,7 @@ def plant(rng: random.Random, plan: Plan, career: Any, city: Any, picked: dict[s
                         "rules": ["evaluator_hierarchy", "evaluator_is_plans"]})
     if "nik" in picked:
         planted.append({"subject": picked["nik"].nip, "type": "EmployeeAppointed", "rules": ["nik_matches_nip"]})
+    planted += plant_discipline_and_leave(rng, plan, career, city, picked, people, today)
     spread = city.planted_spread
     if spread is not None:
         planted.append({"subject": spread, "type": "UnitAchievementAssessed", "rules": ["unit_predikat_spread"]})
@@ -106,4 +123,33 @@ def plant(rng: random.Random, plan: Plan, career: Any, city: Any, picked: dict[s
                      "provider": "Lembaga Administrasi Negara", "start_date": s.isoformat(),
                      "end_date": s.isoformat(), "jp": 2, "cost": 0, "funding_unit": p.unit}},
             actor="operator-bkpsdm-2", at=at_wib(day, 22, 5 + i // 2, (i % 2) * 30))
+    return planted
+
+
+def plant_discipline_and_leave(rng: random.Random, plan: Plan, career: Any, city: Any, picked: dict[str, Person],
+                               people: list[Person], today: date) -> list[dict[str, Any]]:
+    """A teguran for 22 days' absence (PP 94/2021 art. 11 gives demotion) and a sick leave on days already
+    on leave (PP 11/2017 art. 310)."""
+    taken = {p.nip for p in picked.values()}
+    pool = sorted((p for p in people if _steady(p) and p.nip not in taken), key=lambda p: p.nip)
+    planted: list[dict[str, Any]] = []
+    absent = next((p for p in rng.sample(pool, len(pool)) if city.approver(p)), None)
+    if absent is not None:
+        day = workday(today - timedelta(days=60))
+        plan.add(day, "sk", {
+            "type": "DisciplinaryPenaltyImposed", "subject": absent.nip, "effective_date": day.isoformat(),
+            "legal_basis": {"number": f"800.1.12.1/{city.next('sk'):04d}/BKPSDM/{day.year}", "date": day.isoformat()},
+            "on_behalf_of": city.approver(absent), "data": {"level": "ringan", "kind": "teguran_tertulis",
+                                                           "reason": "Tidak masuk kerja tanpa alasan yang sah",
+                                                           "absence_days": 22}})
+        planted.append({"subject": absent.nip, "type": "DisciplinaryPenaltyImposed", "rules": ["absence_penalty_band"]})
+        taken.add(absent.nip)
+    on_leave = [(p, s, e) for p in pool if p.nip not in taken for s, e, _ in career.leaves.get(p.nip, [])
+                if today - timedelta(days=300) < s and e < today - timedelta(days=5)]
+    if on_leave:
+        p, s, e = on_leave[rng.randrange(len(on_leave))]
+        plan.add(workday(e + timedelta(days=1)), "sk", {
+            "type": "LeaveGranted", "subject": p.nip, "on_behalf_of": city.approver(p),
+            "data": {"kind": "sakit", "start_date": s.isoformat(), "end_date": s.isoformat(), "days": 1}})
+        planted.append({"subject": p.nip, "type": "LeaveGranted", "rules": ["leave_overlap"]})
     return planted

@@ -70,6 +70,7 @@ class Career:
     def __init__(self, rng: random.Random, plan: Plan, city: Any) -> None:
         self.rng, self.plan, self.city = rng, plan, city
         self.jp: dict[tuple[str, int], int] = {}  # JP planned per (NIP, year), to keep within 0-60
+        self.leaves: dict[str, list[tuple[date, date, str]]] = {}  # per NIP: no overlaps (PP 11/2017 art. 310)
 
     # --- SKP -----------------------------------------------------------------
 
@@ -163,8 +164,16 @@ class Career:
 
     # --- leave ---------------------------------------------------------------
 
+    def free(self, nip: str, kind: str, s: date, e: date) -> bool:
+        """No day already on leave, and no cuti tahunan in a cuti besar year (PP 11/2017)."""
+        other = {"tahunan": "besar", "besar": "tahunan"}.get(kind)
+        return not any(a <= e and s <= b or (k == other and a.year == s.year) for a, b, k in self.leaves.get(nip, []))
+
     def leave(self, p: Person, kind: str, s: date, days: int, approver: str) -> None:
         e = add_workdays(s, days - 1) if kind != "melahirkan" else s + timedelta(days=days - 1)
+        if not self.free(p.nip, kind, s, e):
+            return
+        self.leaves.setdefault(p.nip, []).append((s, e, kind))
         day = max(workday(s - timedelta(days=self.rng.randint(3, 12))), p.recorded_on or self.city.window_start)
         if kind == "sakit":
             day = add_workdays(s, self.rng.randint(0, 2))

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from api.demo import anomalies, schools
+from api.demo import anomalies, schools, subunits
+from api.demo.leadership import leadership_year
 from api.demo.calendar import first_of_month, workday, workday_between
 from api.demo.careers import Career
 from api.demo.city import City
@@ -52,13 +53,15 @@ def generate(employees: int = 8000, years: int = 5, seed: int = 1, today: date |
     staff = roster_staff(rng, builder, employees - len(people), first_year, today)
     people += staff
     school_units = schools.place(rng, people, org, today + timedelta(days=366))
+    registrations = [*schools.registrations(school_units),
+                     *subunits.registrations(subunits.place(rng, people, org, today + timedelta(days=366)))]
     by_nip = {p.nip: p for p in people}
     for p in people:
         p.evaluator = evaluator_for(rng, p, org)
     city = City(rng, plan, org, by_nip, workday(date(first_year, 1, 2)))
     separations(rng, people, start, today)
     picked = anomalies.choose(rng, staff, org, last_year)
-    migrate(rng, plan, city, people, sizes, first_year, school_units)
+    migrate(rng, plan, city, people, sizes, first_year, registrations)
     career = Career(rng, plan, city)
     for year in range(first_year, last_year + 1):
         if year > first_year:
@@ -155,11 +158,11 @@ def appoint(rng: random.Random, plan: Plan, city: City, p: Person, day: date, so
 
 
 def migrate(rng: random.Random, plan: Plan, city: City, people: list[Person], sizes: dict[str, int],
-            first_year: int, school_units: list[tuple[str, str]]) -> None:
-    """Day one of the ledger: units and their schools, the first budgets, serving ASN, the two prior SKP years."""
+            first_year: int, registrations: list[dict[str, Any]]) -> None:
+    """Day one of the ledger: units and their sub-units, the first budgets, serving ASN, the two prior SKP years."""
     day = workday(date(first_year, 1, 2))
     city.register_units(day)
-    for body in schools.registrations(school_units):
+    for body in registrations:
         plan.add(day, "unit", body)
     city.allocate(first_year, sizes)
     career = Career(rng, plan, city)
@@ -236,6 +239,7 @@ def live_year(rng: random.Random, career: Career, city: City, p: Person, year: i
     career.promotion_year(p, year)
     career.training_year(p, year, begin, end, lambda d: moved[1] if moved and d >= moved[0] else old)
     career.leave_year(p, year, begin, end)
+    leadership_year(career, p, year, begin, end)
     if p.role == "staff" and rng.random() < 0.004:
         career.penalty(p, year, begin, end)
     if moved:

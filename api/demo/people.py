@@ -235,8 +235,10 @@ def evaluator_for(rng: random.Random, person: Person, org: dict[str, dict[str, l
     """The allowed pejabat penilai for the post (PermenPANRB 6/2022), in the person's unit: the Wali Kota
     for JPT Pratama (the Sekda among them), the Sekda for a camat."""
     o = org[person.unit]
-    if person.school and person.role != "principal" and "guru" in person.title.lower().split():
-        # teachers by their school's principal; a school's operator by the dinas's pengawas
+    if person.school and person.role != "principal" and ("guru" in person.title.lower().split()
+                                                         or person.flags.get("seated")):
+        # teachers by their school's principal, staff of a kelurahan, puskesmas or UPTD by its head;
+        # a school's operator by the dinas's pengawas
         return org[person.school]["head"][0]
     if person.post.startswith("jpt"):
         return dict(WALI_KOTA)

@@ -19,7 +19,8 @@ from ledger.events.employee import (
     TrainingCompleted, Transferred,
 )
 from ledger.events.career import (
-    CivilServantConfirmed, CivilServiceExamPassed, ContractRenewed, DisciplinaryPenaltyAppealed, DisciplinaryPenaltyEnded, EducationCompleted,
+    CivilServantConfirmed, CivilServiceExamPassed, ContractRenewed, DisciplinaryExaminationClosed,
+    DisciplinaryExaminationStarted, DisciplinaryPenaltyAppealed, DisciplinaryPenaltyEnded, EducationCompleted,
     PeriodicSalaryIncreaseGranted,
 )
 from ledger.events.unit import (
@@ -41,6 +42,7 @@ __all__ = [
     "DisciplinaryPenaltyAnnulled", "LeaveGranted", "TrainingCompleted", "Separated",
     "DisciplinaryPenaltyEnded", "DisciplinaryPenaltyAppealed", "PeriodicSalaryIncreaseGranted", "EducationCompleted",
     "CivilServiceExamPassed", "ContractRenewed", "CivilServantConfirmed",
+    "DisciplinaryExaminationStarted", "DisciplinaryExaminationClosed",
     "UnitRegistered", "TrainingBudgetAllocated", "TrainingBudgetRealised", "UnitAchievementAssessed",
     "InternshipStarted", "InternshipCompleted", "InternshipCancelled",
     "FeedbackReceived", "FeedbackVerified", "FeedbackDispositioned", "FeedbackResponded",

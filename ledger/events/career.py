@@ -1,5 +1,5 @@
 """Employee events the rulebook needs beside the core ones: a penalty's end and appeal, KGB, degrees,
-ujian dinas and PPPK contract renewals."""
+ujian dinas, PPPK contract renewals and disciplinary examinations."""
 
 from __future__ import annotations
 
@@ -74,3 +74,20 @@ class CivilServantConfirmed(LedgerEvent):
     TMT = True
     LEGAL_BASIS = True
     DATA = {"latsar_certificate": Str(max_length=100, required=False), "latsar_completed_on": Date(required=False)}
+
+
+@catalogued
+class DisciplinaryExaminationStarted(LedgerEvent):
+    """An employee is summoned for examination of an alleged breach of discipline (PP 94/2021 art. 26)."""
+
+    STREAM = "employee"
+    DATA = {"started_on": Date(), "grounds": Str(max_length=2000)}
+
+
+@catalogued
+class DisciplinaryExaminationClosed(LedgerEvent):
+    """An examination ends: with a penalty (recorded on its own) or without one."""
+
+    STREAM = "employee"
+    DATA = {"examination_event_id": EVENT_ID, "closed_on": Date(),
+            "outcome": Choice(["penalty", "no_penalty"])}

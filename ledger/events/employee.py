@@ -130,6 +130,7 @@ class DisciplinaryPenaltyImposed(LedgerEvent):
         "level": Choice(["ringan", "sedang", "berat"]),
         "kind": Str(max_length=80),
         "reason": Str(max_length=2000),
+        "absence_days": Int(minimum=1, maximum=366, required=False),  # when the reason is unexcused absence
     }
 
 
@@ -154,6 +155,8 @@ class LeaveGranted(LedgerEvent):
         "end_date": Date(),
         "days": Int(minimum=1, maximum=1100),
         "health_detail": Str(max_length=2000, required=False),  # a sakit leave's medical reason: personal
+        "approval_sk": Str(max_length=100, required=False),  # CLTN: the Kepala BKN's approval letter
+        "child_order": Int(minimum=1, maximum=20, required=False),  # melahirkan: which child is born
     }
 
 

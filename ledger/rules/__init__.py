@@ -7,7 +7,7 @@ finding stored with it. One module per topic; each declares its rules with their
 
 from __future__ import annotations
 
-from ledger.rules import book, records, candidacy, contract, pay, promotion, spread  # noqa: F401  (records declares the ledger's own consistency rules)
+from ledger.rules import book, records, candidacy, contract, hearing, pay, promotion, spread  # noqa: F401  (records declares the ledger's own consistency rules)
 from ledger.rules.base import Finding, Warning, _add_years, age_on, months_later  # noqa: F401
 from ledger.rules.discipline import (PENALTY_KINDS, PENALTY_MONTHS, check_penalty_kind, dismissal_finding, penalty_end,
                                      running_penalty_finding)

@@ -69,7 +69,7 @@ DISMISSALS = {"pemberhentian_dengan_hormat_tidak_atas_permintaan_sendiri"}
 
 def dismissal_finding(penalties: dict, on: date | None, type_: str) -> Warning | None:
     """A personnel action dated on or after a dismissal penalty, with no `Separated` recorded (PP 94/2021 art. 8)."""
-    if on is None or type_ in ("Separated", "DisciplinaryPenaltyAnnulled"):
+    if on is None or type_ in ("Separated", "DisciplinaryPenaltyAnnulled", "DisciplinaryPenaltyAppealed"):
         return None
     for p in penalties.values():
         if p["kind"] in DISMISSALS and p["since"] <= on:

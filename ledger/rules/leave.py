@@ -36,6 +36,18 @@ book.compliance("maternity_leave_female", CUTI, "art. 322", "serious",
                 "Cuti melahirkan diberikan kepada perempuan (angka ke-15 NIP adalah 2).")
 book.compliance("cltn_service", CUTI, "art. 331", "warning", "CLTN needs 5 years of service.",
                 "CLTN memerlukan masa kerja 5 tahun.")
+book.compliance("leave_overlap", CUTI, "art. 310", "serious",
+                "A leave does not fall on days already on leave.",
+                "Cuti tidak jatuh pada hari yang sudah dalam masa cuti.")
+book.compliance("cltn_approval", CUTI, "art. 333", "serious",
+                "CLTN is granted only with the Kepala BKN's approval, named by its letter.",
+                "CLTN diberikan hanya dengan persetujuan Kepala BKN, disebut dengan nomor suratnya.")
+book.compliance("annual_leave_in_long_leave_year", CUTI, "art. 316", "warning",
+                "No cuti tahunan in a year in which cuti besar is taken.",
+                "Tidak ada cuti tahunan pada tahun yang sama dengan cuti besar.")
+book.compliance("maternity_leave_child_order", CUTI, "art. 325", "warning",
+                "Cuti melahirkan is for the first to the third child; from the fourth, cuti besar.",
+                "Cuti melahirkan untuk anak pertama sampai ketiga; untuk anak keempat dan seterusnya, cuti besar.")
 book.compliance("action_during_cltn", CUTI, "art. 336", "serious",
                 "No training, evaluation or promotion while on CLTN.",
                 "Tidak ada pelatihan, penilaian atau kenaikan pangkat selama CLTN.")
@@ -128,6 +140,39 @@ def check_leave_dates(start: date, end: date, days: int) -> None:
     if days <= 0 or days > (end - start).days + 1:
         raise RuleViolated("leave_days", f"days must be between 1 and the {(end - start).days + 1} calendar days of the leave",
                            f"jumlah hari harus antara 1 dan {(end - start).days + 1} hari kalender cuti", field="data.days")
+
+
+def overlap_finding(periods: list[dict], start: date, end: date) -> Warning | None:
+    """Two leaves on one day: both SKs were issued, so the second is recorded with this finding (PP 11/2017
+    art. 310) and one of them is annulled by its own SK; refusing would leave an issued SK unrecorded."""
+    for other in periods:
+        if other["start"] <= end and start <= other["end"]:
+            return Warning("leave_overlap", f"the leave {start} to {end} overlaps cuti {other['kind']} "
+                           f"({other['start']} to {other['end']})", f"cuti {start} s.d. {end} bertumpuk dengan cuti "
+                           f"{other['kind']} ({other['start']} s.d. {other['end']})",
+                           {"start_date": start, "end_date": end, "other_event_id": other["event_id"],
+                            "other_kind": other["kind"], "other_start": other["start"], "other_end": other["end"]})
+    return None
+
+
+def kind_rules_findings(kind: str, start: date, periods: list[dict], approval: str | None,
+                        child_order: int | None) -> list[Warning]:
+    """CLTN needs the Kepala BKN's approval (art. 333); no cuti tahunan in a cuti besar year (art. 316);
+    cuti melahirkan for the first three children (art. 325)."""
+    out: list[Warning] = []
+    if kind == "cltn" and not approval:
+        out.append(Warning("cltn_approval", "CLTN without the Kepala BKN's approval (approval_sk is missing)",
+                           "CLTN tanpa persetujuan Kepala BKN (approval_sk tidak ada)", {"start_date": start}))
+    other = {"tahunan": "besar", "besar": "tahunan"}.get(kind)
+    clash = next((p for p in periods if p["kind"] == other and p["start"].year == start.year), None)
+    if clash is not None:
+        out.append(Warning("annual_leave_in_long_leave_year", f"cuti {kind} in {start.year}, a year with cuti {other}",
+                           f"cuti {kind} pada {start.year}, tahun yang sama dengan cuti {other}",
+                           {"year": start.year, "other_event_id": clash["event_id"]}))
+    if kind == "melahirkan" and child_order is not None and child_order > 3:
+        out.append(Warning("maternity_leave_child_order", f"cuti melahirkan for child number {child_order}",
+                           f"cuti melahirkan untuk anak ke-{child_order}", {"child_order": child_order}))
+    return out
 
 
 def cltn_finding(cltn: list[tuple[date, date]], on: date | None, what: str) -> Warning | None:

@@ -16,6 +16,13 @@ def _training(nip, start, end, jp=10):
                      "start_date": start, "end_date": end, "jp": jp, "cost": 0, "funding_unit": "BKPSDM"}}
 
 
+def _cltn(hr, start, end, days, nip=NIP):
+    """CLTN with the Kepala BKN's approval letter (PP 11/2017), so only the rule under test finds."""
+    body = hr.leave("cltn", start, end, days, nip=nip)
+    body["data"]["approval_sk"] = "B-1234/KP.08.03/SD/K/2024"
+    return body
+
+
 def _two_baik_years(ledger, hr, nip=NIP):
     hr.record(ledger, hr.appoint(nip=hr.EVALUATOR, post="pengawas", grade="III/d", tmt="2005-01-01"))
     hr.record(ledger, hr.plan(2023, nip=nip), hr.evaluate(2023, nip=nip), hr.plan(2024, nip=nip),
@@ -175,7 +182,7 @@ def test_leave_beyond_each_kinds_cap_is_recorded_with_its_finding_pp_11_2017(led
     hr.finds(ledger, hr.leave("melahirkan", "2029-01-01", "2030-01-01", 366), "maternity_leave_cap",
              "maternity_leave_female")
     hr.record(ledger, hr.appoint(nip="199001012025011001", tmt="2025-01-01"))
-    hr.finds(ledger, hr.leave("cltn", "2025-05-01", "2025-12-31", 170, nip="199001012025011001"), "cltn_service")
+    hr.finds(ledger, _cltn(hr, "2025-05-01", "2025-12-31", 170, nip="199001012025011001"), "cltn_service")
 
 
 def test_a_pppks_sick_leave_beyond_a_month_is_recorded_with_its_finding_pp_49_2018(ledger, hr):
@@ -185,7 +192,7 @@ def test_a_pppks_sick_leave_beyond_a_month_is_recorded_with_its_finding_pp_49_20
 
 
 def test_training_evaluation_and_promotion_during_cltn_are_recorded_with_their_findings_pp_11_2017(ledger, hr):
-    hr.employee(ledger, hr.plan(), hr.leave("cltn", "2025-01-01", "2025-12-31", 260))
+    hr.employee(ledger, hr.plan(), _cltn(hr, "2025-01-01", "2025-12-31", 260))
     hr.finds(ledger, _training(NIP, "2025-07-01", "2025-07-04"), "action_during_cltn")
     hr.finds(ledger, hr.evaluate(2025), "evaluator_hierarchy", "action_during_cltn")
     hr.finds(ledger, hr.promote(tmt="2025-04-01"), "promotion_two_baik_years", "action_during_cltn")

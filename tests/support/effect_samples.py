@@ -66,6 +66,10 @@ def sample_data(type_: str, draw: Callable[[list[Any]], Any], facts: list[dict[s
         "EducationCompleted": lambda: {"level": draw(["s1", "s2"]), "institution": "U", "graduated_on": day},
         "CivilServiceExamPassed": lambda: {"level": draw(["tingkat_i", "tingkat_ii"]), "passed_on": day},
         "CivilServantConfirmed": lambda: {"latsar_certificate": "LATSAR/2025/001", "latsar_completed_on": day},
+        "DisciplinaryExaminationStarted": lambda: {"started_on": day, "grounds": "g"},
+        "DisciplinaryExaminationClosed": lambda: {
+            "examination_event_id": _pick(draw, facts, "DisciplinaryExaminationStarted"), "closed_on": day,
+            "outcome": draw(["no_penalty", "penalty"])},
         "ContractRenewed": lambda: {"contract_end": date(year + 3, 1, 1), **draw([{"grade": "X"}, {}])},
         "LeaveGranted": lambda: {"kind": draw(["tahunan", "sakit", "besar"]), "start_date": day,
                                  "end_date": day + timedelta(days=3), "days": draw([1, 3])},

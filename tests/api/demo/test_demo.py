@@ -18,7 +18,8 @@ from ledger.rules import PNS_GRADES, allowed_promotion_months
 TODAY = date(2026, 11, 28)
 WIB = timezone(timedelta(hours=7))
 EXPECTED_FINDINGS = {"evaluator_hierarchy", "promotion_two_baik_years", "transfer_tenure", "evaluator_is_plans",
-                     "nik_matches_nip", "unit_predikat_spread", "promotion_four_years_in_rank"}
+                     "nik_matches_nip", "unit_predikat_spread", "promotion_four_years_in_rank",
+                     "absence_penalty_band", "leave_overlap", "promotion_under_examination"}
 POSTED = ("type", "subject", "data", "effective_date", "legal_basis", "reason", "on_behalf_of", "correlation_id",
           "source")
 
@@ -86,7 +87,8 @@ def test_every_planted_irregularity_carries_its_findings_and_no_lawful_action_ra
     found = [(e["subject"], e["type"], sorted(f["rule"] for f in e["findings"])) for e in feed if e["findings"]]
     wanted = [(p["subject"], p["type"], sorted(p["rules"])) for p in world.planted if p["rules"]]
     kinds = {p["type"] for p in world.planted if p["rules"]}
-    assert {"PromotionGranted", "PerformanceEvaluated", "EmployeeAppointed", "UnitAchievementAssessed"} <= kinds
+    assert {"PromotionGranted", "PerformanceEvaluated", "EmployeeAppointed", "UnitAchievementAssessed",
+            "DisciplinaryPenaltyImposed", "LeaveGranted"} <= kinds
     assert sorted(found) == sorted(wanted)  # each planted one found with exactly its rules; nothing else found
     assert len(found) == len(wanted) >= 4
 
@@ -158,8 +160,8 @@ def test_workforce_grades_and_predikat_fall_in_realistic_ranges(demo):
 def test_training_hours_stay_within_0_to_60_jp_and_inside_each_budget(demo):
     world, feed, _ = demo
     jp: dict[tuple[str, int], int] = defaultdict(int)
-    for e in feed:
-        if e["type"] == "TrainingCompleted":
+    for e in feed:  # leadership courses (PKP, PKA, PKN) lie beyond the demo's own 60 JP cap for the rest
+        if e["type"] == "TrainingCompleted" and e["data"]["form"] != "pelatihan_kepemimpinan":
             jp[(e["subject"], int(e["data"]["end_date"][:4]))] += e["data"]["jp"]
     assert max(jp.values()) <= 60
     mean = sum(jp.values()) / len(jp)
@@ -224,3 +226,29 @@ def test_the_sekda_is_jpt_pratama_evaluated_by_the_wali_kota_and_camat_are_admin
     assert sekda in by_wali_kota and all(appointed[n]["position"]["type"] == "jpt_pratama" for n in by_wali_kota)
     camat = [d for d in appointed.values() if d["position"]["title"] == "Camat"]
     assert len(camat) == 5 and {d["position"]["type"] for d in camat} == {"administrator"}
+
+
+def test_kelurahan_puskesmas_and_uptd_sit_under_their_opd_headed_by_a_pengawas_who_evaluates_their_staff(demo):
+    _, feed, _ = demo
+    units = {e["subject"]: e["data"] for e in feed if e["type"] == "UnitRegistered"}
+    parents = {"kelurahan": {"kecamatan"}, "puskesmas": {"dinas"}, "uptd": {"dinas"}}
+    sub = {code: d for code, d in units.items() if d.get("kind") in parents}
+    assert {d["kind"] for d in sub.values()} == set(parents)
+    assert all(units[d["parent"]]["kind"] in parents[d["kind"]] for d in sub.values())
+    appointed = {e["subject"]: e["data"] for e in feed if e["type"] == "EmployeeAppointed"}
+    heads = {d["unit"]: nip for nip, d in appointed.items()
+             if d["unit"] in sub and d["position"]["type"] == "pengawas"}
+    assert set(heads) == set(sub)
+    staff = {nip: d["unit"] for nip, d in appointed.items() if d["unit"] in sub and nip not in heads.values()}
+    evaluations = [e for e in feed if e["type"] == "PerformanceEvaluated" and e["subject"] in staff]
+    assert evaluations and all(e["data"]["evaluator"] == heads[staff[e["subject"]]] for e in evaluations)
+
+
+def test_officials_follow_the_leadership_course_of_their_post_once(demo):
+    _, feed, _ = demo
+    posts = {e["subject"]: e["data"]["position"]["type"] for e in feed if e["type"] == "EmployeeAppointed"}
+    courses = [e for e in feed if e["type"] == "TrainingCompleted" and e["data"]["form"] == "pelatihan_kepemimpinan"]
+    wanted = {"pengawas": "(PKP)", "administrator": "(PKA)", "jpt_pratama": "(PKN II)"}
+    assert courses and {posts[e["subject"]] for e in courses} <= set(wanted)
+    assert all(e["data"]["title"].endswith(wanted[posts[e["subject"]]]) for e in courses)
+    assert len({e["subject"] for e in courses}) == len(courses)
