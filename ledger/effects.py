@@ -15,36 +15,16 @@ once after every effect, by the stream's `complete()`.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 from ledger import events as ev
+from ledger import other_effects  # noqa: F401 - the other streams' effects register in the same table
+from ledger.effect_table import EFFECTS, DateOf, Data, Effect, Fact, State, add_to, effect
 from ledger.rules import discipline
 from ledger.rules.ranks import PNS_GRADES, PPPK_GRADES
 
-State = MutableMapping[str, Any]
-Data = dict[str, Any]
-Fact = dict[str, Any]
-DateOf = Callable[[Fact], date]
-Effect = Callable[[State, Data, Fact, DateOf], None]
-
-EFFECTS: dict[str, Effect] = {}
-
-
-def effect(*types: type[ev.LedgerEvent]) -> Callable[[Effect], Effect]:
-    """Register the decorated function as the effect of each event type named; a type has one."""
-    def register(fn: Effect) -> Effect:
-        for cls in types:
-            if cls.__name__ in EFFECTS:
-                raise ValueError(f"{cls.__name__} already has an effect ({EFFECTS[cls.__name__].__name__})")
-            EFFECTS[cls.__name__] = fn
-        return fn
-    return register
-
-
-def _add(totals: dict[Any, int], key: Any, amount: int) -> None:
-    totals[key] = totals.get(key, 0) + amount
+__all__ = ["EFFECTS", "Effect", "effect"]
 
 
 # --- Employee (state begun by `Employee.start`) ---------------------------------------------
@@ -200,7 +180,7 @@ def contract_renewed(s: State, d: Data, f: Fact, on: DateOf) -> None:
 @effect(ev.LeaveGranted)
 def leave_granted(s: State, d: Data, f: Fact, on: DateOf) -> None:
     """Days per year and kind; every period kept whole (overlaps, CLTN and cuti besar are judged by date)."""
-    _add(s["leave"].setdefault(d["start_date"].year, {}), d["kind"], d["days"])
+    add_to(s["leave"].setdefault(d["start_date"].year, {}), d["kind"], d["days"])
     s["leave_periods"] = [*s.get("leave_periods", []), {"event_id": f["id"], "kind": d["kind"],
                                                         "start": d["start_date"], "end": d["end_date"]}]
     if d["kind"] == "cltn":
@@ -209,99 +189,10 @@ def leave_granted(s: State, d: Data, f: Fact, on: DateOf) -> None:
 
 @effect(ev.TrainingCompleted)
 def training_completed(s: State, d: Data, f: Fact, on: DateOf) -> None:
-    _add(s["training"], d["end_date"].year, d["jp"])
+    add_to(s["training"], d["end_date"].year, d["jp"])
 
 
 @effect(ev.Separated)
 def separated(s: State, d: Data, f: Fact, on: DateOf) -> None:
     s["status"] = "separated"
     s["separation"] = {"kind": d["kind"], "on": on(f)}
-
-
-# --- Unit (state begun by `Unit.start`) -------------------------------------------------------
-
-@effect(ev.UnitRegistered)
-def unit_registered(s: State, d: Data, f: Fact, on: DateOf) -> None:
-    s.update(name=d["name"], kind=d.get("kind"), parent=d.get("parent"))
-
-
-@effect(ev.TrainingBudgetAllocated)
-def budget_allocated(s: State, d: Data, f: Fact, on: DateOf) -> None:
-    _add(s["budgets"].setdefault(d["year"], {}), "allocated", d["amount"])
-
-
-@effect(ev.TrainingBudgetRealised)
-def budget_realised(s: State, d: Data, f: Fact, on: DateOf) -> None:
-    _add(s["budgets"].setdefault(d["year"], {}), "realised", d["amount"])
-
-
-@effect(ev.UnitAchievementAssessed)
-def achievement_assessed(s: State, d: Data, f: Fact, on: DateOf) -> None:
-    s["achievements"][d["year"]] = d["achievement"]
-
-
-# --- Internship (state begun by `Internship.start`) -----------------------------------------
-
-@effect(ev.InternshipStarted)
-def internship_started(s: State, d: Data, f: Fact, on: DateOf) -> None:
-    s.update(d)
-    s["status"] = "active"
-
-
-@effect(ev.InternshipCompleted)
-def internship_completed(s: State, d: Data, f: Fact, on: DateOf) -> None:
-    s.update(status="completed", outcome=d["outcome"], sks=d.get("sks"), hours=d.get("hours"),
-             completed_on=d["completed_on"])
-
-
-@effect(ev.InternshipCancelled)
-def internship_cancelled(s: State, d: Data, f: Fact, on: DateOf) -> None:
-    s.update(status="cancelled", cancelled_on=d["cancelled_on"])
-
-
-# --- Feedback (state begun by `FeedbackCase.start`) -----------------------------------------
-
-def _step(s: State, f: Fact) -> None:
-    """Each step of a ticket sets its status and is kept with its recording time (response times)."""
-    status = ev.FEEDBACK_STATUS_BY_TYPE[f["type"]]
-    s["status"] = status
-    s["steps"].append({"status": status, "at": f["at"]})
-
-
-@effect(ev.FeedbackReceived)
-def feedback_received(s: State, d: Data, f: Fact, on: DateOf) -> None:
-    s.update(classification=d["classification"], unit=d["unit"], message=d["message"], anonymous=d["anonymous"],
-             confidential=d.get("confidential", False), contact_encrypted=d.get("contact_encrypted"), response=None,
-             public_number=d.get("public_number"))
-    _step(s, f)
-
-
-# --- Release (state begun by `PublicRelease.start`) ------------------------------------------
-
-@effect(ev.PublicReleasePublished)
-def release_published(s: State, d: Data, f: Fact, on: DateOf) -> None:
-    s.update(period=d["period"], content_hash=d["content_hash"], published_at=f["at"])
-
-
-# --- Review (state begun by `FindingReview.start`) -------------------------------------------
-
-@effect(ev.FindingReviewed)
-def finding_reviewed(s: State, d: Data, f: Fact, on: DateOf) -> None:
-    s.update(event_id=d["event_id"], rule=d["rule"], note=d["note"], reviewed_at=f["at"])
-
-
-@effect(ev.FeedbackDispositioned)
-def feedback_dispositioned(s: State, d: Data, f: Fact, on: DateOf) -> None:
-    s["unit"] = d["to_unit"]
-    _step(s, f)
-
-
-@effect(ev.FeedbackResponded)
-def feedback_responded(s: State, d: Data, f: Fact, on: DateOf) -> None:
-    s["response"] = d["response"]
-    _step(s, f)
-
-
-@effect(ev.FeedbackVerified, ev.FeedbackClosed, ev.FeedbackRejected)
-def feedback_stepped(s: State, d: Data, f: Fact, on: DateOf) -> None:
-    _step(s, f)

@@ -62,7 +62,8 @@ def examined(plan: Plan, city: Any, p: Person, start: date, penalised: date) -> 
 def plant(rng: random.Random, plan: Plan, career: Any, city: Any, picked: dict[str, Person],
           people: list[Person], today: date) -> list[dict[str, Any]]:
     """Record the irregular events near the end of the window, where inspectors look first; return
-    the manifest of what was planted and the findings each must carry."""
+    the manifest of what was planted and the findings each must carry. Long because each planted
+    irregularity is one short block beside the finding it must raise, read as the demo's list of them."""
     planted: list[dict[str, Any]] = []
     if "promotion" in picked:
         p = picked["promotion"]
