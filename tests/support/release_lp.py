@@ -1,4 +1,4 @@
-"""The linear attack of issue 16 as a citizen writes it: every published release's JSON, one LP, each suppressed cell's range.
+"""Issue 16's linear attack as a citizen writes it: every published release's JSON, one LP, each hidden cell's range.
 
 Deliberately not the gate's own model (`projections.releases.table` and `audit`): a blind spot the two
 shared would go unseen. A cell is named by (as_of, unit or KOTA, path), so releases counting the same day
@@ -52,7 +52,8 @@ def system(bodies: list[dict[str, Any]]) -> tuple[dict[Cell, int | None], list[t
             def c(*p: str, code: str = code) -> Cell:
                 return (on, code, *p)
             types = g["headcount"]["by_position_type"]
-            rows.append(({c("headcount", "total"): 1, **{c("headcount", "by_position_type", t): -1 for t in types}}, "eq"))
+            rows.append(({c("headcount", "total"): 1,
+                          **{c("headcount", "by_position_type", t): -1 for t in types}}, "eq"))
             rows.append(({c("headcount", "pns"): 1, c("headcount", "total"): -1}, "le"))
             for y in g["training"]:
                 rows.append(({c("training", y, "staff"): 1, c("headcount", "pns"): -1}, "eq"))
@@ -87,7 +88,8 @@ def parts(values: dict[Cell, int | None], rows: list[tuple[dict[Cell, int], str]
     return list(out.values())
 
 
-def intervals(values: dict[Cell, int | None], rows: list[tuple[dict[Cell, int], str]]) -> dict[Cell, tuple[float, float]]:
+def intervals(values: dict[Cell, int | None], rows: list[tuple[dict[Cell, int], str]]
+              ) -> dict[Cell, tuple[float, float]]:
     """Each suppressed cell's least and greatest value consistent with everything published (LP, HiGHS)."""
     out: dict[Cell, tuple[float, float]] = {}
     for members in parts(values, rows):
