@@ -20,8 +20,9 @@ def differences(before: dict, after: dict) -> dict:
 def test_a_pengawas_transferring_out_changes_nothing_shown_about_the_unit_they_left(demo_city):
     client = demo_city.app.test_client()
     staff = active(client)
-    biggest = max({e["unit"] for e in staff} - {"BKPSDM"}, key=lambda u: sum(e["unit"] == u for e in staff))
-    pengawas = next(e for e in active(client, "pengawas") if e["unit"] == biggest)  # as DISDIK's in the issue
+    watched = active(client, "pengawas")  # officials whose moves are public, as DISDIK's in the issue
+    biggest = max({e["unit"] for e in watched} - {"BKPSDM"}, key=lambda u: sum(e["unit"] == u for e in staff))
+    pengawas = next(e for e in watched if e["unit"] == biggest)
     before = visible(client, pengawas["unit"])
     assert any(k[0] == "predikat" for k in before), "the unit's predikat is published somewhere"
     record(demo_city, [{"type": "Transferred", "subject": pengawas["nip"], "effective_date": "2026-04-11",
@@ -134,3 +135,46 @@ def test_the_audits_shortcut_from_earlier_solutions_decides_every_cell_as_solvin
     unknown = [(quick.protects_unknown(c), protected(None, *full.interval(c))) for c in hidden]
     assert len(decided) > 50 and all(a == b for a, b in decided + unknown)
     assert any(not b for _, b in unknown)  # the conservative rule does refuse some cells: the test can fail
+
+
+def test_a_citizen_solving_every_published_release_as_one_system_narrows_no_cell_below_the_promise(demo_city):
+    """Issue 16's LP written from the public JSON alone (`release_lp`, not the gate's model), over every release at
+    once: every suppressed cell of every release keeps max - min >= 4 and, with its true value v, >= max(4, v)."""
+    from projections.releases import Period
+    from projections.releases.figures import Source, figures
+    from projections.releases.table import cells
+    from release_lp import intervals, system
+
+    assert publish(demo_city, "2026-06-01").returncode == 0  # January and February 2026 too, run alone or not
+    bodies = published(demo_city.app.test_client())
+    services = demo_city.app.extensions["jejak"]
+    source = Source(services.ledger, services.read_models())
+    truth = {c: v for b in bodies for c, v in cells(figures(source, Period(b["period"]))).items()}
+    values, rows = system(bodies)
+    found = intervals(values, rows)
+    assert len(bodies) >= 3 and len(found) > 100
+    assert all(lo - 1e-6 <= truth[c] <= hi + 1e-6 for c, (lo, hi) in found.items())  # the model holds for the truth
+    narrow = [c for c, (lo, hi) in found.items() if hi - lo < 4 - 1e-6]
+    exposed = [c for c, (lo, hi) in found.items() if hi - lo < max(4, truth[c]) - 1e-6]
+    assert narrow == [] and exposed == []
+
+
+def test_no_rule_spans_two_releases_so_each_earlier_cell_keeps_the_interval_its_own_audit_checked(demo_city):
+    """Why the gate re-checks earlier cells only where the new release links to them: releases count different days,
+    so no cell and no rule is shared and each part of the system lies in one release. Every earlier cell's interval
+    is then the one its own gate checked with its true value, even where the stricter rule without it fails."""
+    from projections.releases.audit import linked
+    from projections.releases.table import cells, rows
+    from release_lp import intervals, parts, system
+
+    bodies = published(demo_city.app.test_client())
+    values, lp_rows = system(bodies)
+    assert len(bodies) >= 2 and all(len({c[0] for c in part}) == 1 for part in parts(values, lp_rows))
+    alone = {}
+    for b in bodies:
+        alone.update(intervals(*system([b])))
+        others = [(cells(o), rows(o)) for o in bodies if o is not b]
+        assert linked(cells(b), others) == []  # the gate leaves every other release out, rightly
+    together = intervals(values, lp_rows)
+    assert together.keys() == alone.keys()
+    assert all(math.isclose(x, y, abs_tol=1e-6) for c in alone for x, y in zip(together[c], alone[c]))
