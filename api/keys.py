@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from api.db import make_engine
 from ledger.storage.retrying import retry_read
 
-ROLES = ("recorder", "inspector", "auditor", "admin")
+ROLES = ("recorder", "inspector", "auditor", "admin", "feedback_officer")  # feedback_officer: the desk only
 NAME_PATTERN = r"[a-z0-9][a-z0-9._-]{0,63}"
 # Principals Jejak records under itself: a key by one of these names would make its events look
 # exactly like the portal's submissions or an import. `jejak` and `jejak-*` are kept for more.

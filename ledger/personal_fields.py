@@ -12,9 +12,11 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
 }
 FIELD_NAMES = frozenset(name for names in PERSONAL_FIELDS.values() for name in names)
 # Which personal fields each role sees (docs/PERSONAL_DATA.md): auditors and admins all; inspectors only
-# the birth date, which the NIP they see begins with anyway; recorders and the public none.
+# the birth date, which the NIP they see begins with anyway; recorders and the public none. Feedback
+# officers read the complainant's message, which is personal (it may name the complainant or others) and
+# which they cannot handle unseen, so each reading is logged; the contact they open only with a reason.
 SEEN_BY = {"auditor": FIELD_NAMES, "admin": FIELD_NAMES, "inspector": frozenset({"birth_date"}),
-           "recorder": frozenset(), "public": frozenset()}
+           "recorder": frozenset(), "public": frozenset(), "feedback_officer": frozenset({"message"})}
 
 
 def role_may_see(role: str, field: str) -> bool:

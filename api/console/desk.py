@@ -2,8 +2,7 @@
 next steps recorded through the ledger (the existing feedback event types), and its complainant's contact
 opened only with a reason, which the access log keeps (hash-chained) before the contact is shown.
 
-Roles: admins today (they may record events and see personal data); a dedicated feedback-officer role needs
-api/keys.ROLES, ledger/personal_fields.SEEN_BY and the API's posting rights, and then joins DESK_ROLES."""
+Roles: feedback officers (SP4N-LAPOR! admins at BKPSDM and the OPDs: this desk and nothing else) and admins."""
 
 from __future__ import annotations
 
@@ -23,7 +22,7 @@ from ledger.rules.feedback import FEEDBACK_NEXT
 from ledger.storage import access_log
 from projections.models.feedback import STEPS, feedback
 
-DESK_ROLES: tuple[str, ...] = ()  # and admin, whom the gate always lets in
+DESK_ROLES: tuple[str, ...] = ("feedback_officer",)  # and admin, whom the gate always lets in
 TICKET = r"[A-Za-z0-9][A-Za-z0-9/._-]{0,63}"
 STEP_OF = {status: type_ for type_, status in FEEDBACK_STATUS_BY_TYPE.items()}
 STEP_FIELDS = {"FeedbackVerified": ("note",), "FeedbackDispositioned": ("to_unit",),

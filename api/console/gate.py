@@ -18,7 +18,8 @@ from api.keys import api_keys
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates", static_folder="static",
                static_url_path="/static")
 COOKIE = "jejak_console"
-CONSOLE_ROLES = ("inspector", "auditor", "admin")  # recorders post events; they do not use the console
+CONSOLE_ROLES = ("inspector", "auditor", "admin", "feedback_officer")  # recorders post events; no console
+HOME = {"feedback_officer": "/console/aduan"}  # a role's first page when it has no /console/pegawai
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
                                "img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",

@@ -9,7 +9,7 @@ import secrets
 from flask import make_response, redirect, render_template, request
 
 from api.bootstrap import services
-from api.console.gate import COOKIE, CONSOLE_ROLES, Refused, bp, session, signed_in, store
+from api.console.gate import COOKIE, CONSOLE_ROLES, HOME, Refused, bp, role_of, session, signed_in, store
 
 PRE_COOKIE = "jejak_console_pre"  # the sign-in form's own CSRF token (double submit): no session exists yet
 NEXT = r"/console/[A-Za-z0-9/_.?=&%-]{0,300}"
@@ -37,7 +37,9 @@ def _form(status: int = 200, error: tuple[str, str] | None = None):
 
 @bp.get("/")
 def home():
-    return redirect("/console/pegawai", 303)
+    """The signed-in role's first page (a feedback officer's is the desk; without a session, sign-in follows)."""
+    live = store().resume(request.cookies.get(COOKIE), role_of)
+    return redirect(HOME.get(live.role if live else "", "/console/pegawai"), 303)
 
 
 @bp.get("/masuk")
@@ -61,10 +63,14 @@ def signin():
     if principal is None:
         return _form(401, ("token: the token is unknown or revoked", "token: token tidak dikenal atau sudah dicabut"))
     if principal.role not in CONSOLE_ROLES:
-        return _form(403, (f"token: role {principal.role} may not use the console (inspectors, auditors, admins)",
-                           f"token: peran {principal.role} tidak boleh memakai konsol (inspektur, auditor, admin)"))
+        return _form(403, (f"token: role {principal.role} may not use the console (inspectors, auditors, admins, "
+                           "feedback officers)", f"token: peran {principal.role} tidak boleh memakai konsol (inspektur, "
+                           "auditor, admin, petugas pengaduan)"))
     opened = store().open(principal.name, principal.role)
-    response = make_response(redirect(_safe_next(request.form.get("next")), 303))
+    back = _safe_next(request.form.get("next"))
+    if principal.role in HOME and not back.startswith(HOME[principal.role]):
+        back = HOME[principal.role]  # the desk only: never land on a page the role may not open
+    response = make_response(redirect(back, 303))
     response.delete_cookie(PRE_COOKIE, path="/console")
     return _cookie(response, COOKIE, opened.id)
 

@@ -10,7 +10,7 @@ from flask import current_app, g, request
 from api.errors import ApiError
 from api.keys import Principal
 
-ROLE_ORDER = ("recorder", "inspector", "auditor", "admin")
+ROLE_ORDER = ("recorder", "inspector", "auditor", "admin", "feedback_officer")
 
 
 def _authenticate() -> Principal:

@@ -15,11 +15,13 @@ from api.bootstrap import services
 from api.errors import RETRY_AFTER_SECONDS, ApiError
 from api.http.schemas import Event, EventTypes, Feed, FeedArgs, Receipt, Receipts, Rules, load_args
 from ledger.errors import Malformed, NotFound, VersionConflict
+from ledger.events.feedback import FEEDBACK_STATUS_BY_TYPE
 from ledger.requests import catalogue_schema
 
 bp = Blueprint("events", __name__)
 MAX_BATCH = 1000
 KEY_PATTERN = r"[\x21-\x7e]{1,200}"
+FEEDBACK_STEPS = tuple(t for t in FEEDBACK_STATUS_BY_TYPE if t != "FeedbackReceived")  # what a feedback officer posts
 
 
 def idempotency_key() -> str | None:
@@ -58,6 +60,10 @@ def masked(event: dict[str, Any]) -> dict[str, Any]:
 
 def _record(bodies: list[Any], batch: bool) -> tuple[list[dict[str, Any]], bool]:
     name, role = current_principal()
+    if role == "feedback_officer" and any(isinstance(b, dict) and b.get("type") not in FEEDBACK_STEPS
+                                          for b in bodies):
+        raise ApiError("forbidden", f"type: a feedback officer records only the feedback steps "
+                       f"({', '.join(FEEDBACK_STEPS)})", field="type")
     if role != "admin" and any(isinstance(b, dict) and b.get("type") == "PersonalDataErased" for b in bodies):
         raise ApiError("forbidden", "type: only an admin may erase personal data (PersonalDataErased)",
                        field="type")
@@ -81,7 +87,7 @@ def _record(bodies: list[Any], batch: bool) -> tuple[list[dict[str, Any]], bool]
 
 
 @bp.post("/v1/events")
-@require_role("recorder")
+@require_role("recorder", "feedback_officer")
 def post_event():
     """Record one event; returns its receipt (201, or 200 for an idempotent replay)."""
     body = if_match(read_json())
@@ -90,7 +96,7 @@ def post_event():
 
 
 @bp.post("/v1/events/batch")
-@require_role("recorder")
+@require_role("recorder", "feedback_officer")
 def post_batch():
     """Record up to 1,000 events atomically, in order: all or none."""
     body = read_json()
@@ -112,29 +118,31 @@ def post_batch():
 
 
 @bp.get("/v1/event-types")
-@require_role("recorder", "inspector", "auditor")
+@require_role("recorder", "inspector", "auditor", "feedback_officer")
 def event_types():
     """The catalogue: every event type, its stream kind and the JSON Schema of its body."""
     return EventTypes().dump({"items": catalogue_schema()})
 
 
 @bp.get("/v1/rules")
-@require_role("recorder", "inspector", "auditor")
+@require_role("recorder", "inspector", "auditor", "feedback_officer")
 def rulebook():
     """The rulebook: every rule with its tier, regulation, article, severity and statement."""
     return Rules().dump({"items": services().ledger.rulebook.items()})
 
 
 @bp.get("/v1/events/<event_id>")
-@require_role("recorder", "inspector", "auditor")
+@require_role("recorder", "inspector", "auditor", "feedback_officer")
 def get_event(event_id: str):
-    """One event with all its metadata; a recorder sees only the events it recorded."""
+    """One event with all its metadata; a recorder sees only the events it recorded, a feedback officer only tickets'."""
     if not re.fullmatch(r"[0-9a-fA-F-]{32,36}", event_id):
         raise NotFound(f"event_id: no event {event_id}", field="event_id")
     event = services().from_ledger(lambda ledger: ledger.event(event_id.lower()))
     name, role = current_principal()
     if role == "recorder" and event["actor"] != name:
         raise NotFound(f"event_id: no event {event_id} recorded by {name}", field="event_id")
+    if role == "feedback_officer" and event["type"] not in FEEDBACK_STATUS_BY_TYPE:
+        raise NotFound(f"event_id: no feedback event {event_id}", field="event_id")
     return Event().dump(masked(event))
 
 

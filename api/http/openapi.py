@@ -17,7 +17,8 @@ from ledger.requests import catalogue_schema
 bp = Blueprint("openapi", __name__)
 READ = ("recorder", "inspector", "auditor", "admin")
 STAFF = ("inspector", "auditor", "admin")
-WRITE = ("recorder", "admin")
+WRITE = ("recorder", "admin", "feedback_officer")  # a feedback officer: the feedback steps only (403 for others)
+CATALOGUE_READ = READ + ("feedback_officer",)
 WRITE_ERRORS = (400, 404, 409, 413, 415, 422, 503)
 TAGS = [("events", "Recording events and reading them back"), ("employees", "Employee state and history"),
         ("units", "Unit state and training budgets"), ("audit", "Who changed what, and red flags"),
@@ -45,11 +46,12 @@ ENDPOINTS: dict[str, dict[str, dict[str, Any]]] = {
         "recordEventBatch", "events", "Record up to 1,000 events atomically", {201: s.Receipts, 200: s.Receipts},
         roles=WRITE, parameters=[IDEMPOTENCY], body={"$ref": ref("Batch")}, errors=WRITE_ERRORS)},
     "/v1/event-types": {"get": operation(
-        "listEventTypes", "events", "The event catalogue with JSON Schemas", {200: s.EventTypes}, roles=READ)},
+        "listEventTypes", "events", "The event catalogue with JSON Schemas", {200: s.EventTypes}, roles=CATALOGUE_READ)},
     "/v1/rules": {"get": operation(
-        "listRules", "events", "The rulebook: validation and compliance rules", {200: s.Rules}, roles=READ)},
+        "listRules", "events", "The rulebook: validation and compliance rules", {200: s.Rules}, roles=CATALOGUE_READ)},
     "/v1/events/{event_id}": {"get": operation(
-        "getEvent", "events", "One event (recorders: their own)", {200: s.Event}, roles=READ, errors=(404,))},
+        "getEvent", "events", "One event (recorders: their own; feedback officers: tickets')", {200: s.Event},
+        roles=CATALOGUE_READ, errors=(404,))},
     "/v1/feed": {"get": operation(
         "readFeed", "events", "All events in global order", {200: s.Feed}, roles=STAFF, query=s.FeedArgs,
         errors=(400,))},
@@ -62,6 +64,9 @@ ENDPOINTS: dict[str, dict[str, dict[str, Any]]] = {
     "/v1/employees/{nip}/history": {"get": operation(
         "getEmployeeHistory", "employees", "The employee's events, oldest first", {200: s.EventPage}, roles=STAFF,
         query=s.PageArgs, errors=(400, 404))},
+    "/v1/feedback/{ticket}/history": {"get": operation(
+        "getFeedbackHistory", "events", "A feedback ticket's events, oldest first", {200: s.EventPage},
+        roles=STAFF + ("feedback_officer",), query=s.PageArgs, errors=(400, 404))},
     "/v1/units/{code}": {"get": operation(
         "getUnit", "units", "Unit state", {200: s.UnitState}, roles=READ, query=s.EmployeeStateArgs,
         errors=(400, 404))},

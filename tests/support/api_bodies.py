@@ -7,7 +7,7 @@ from typing import Any
 NIP = "198503122010011002"        # pelaksana at DINKES, III/a since 2010
 EVALUATOR = "197901012005011001"  # pengawas at DINKES
 STRANGER = "199001012015012001"   # a valid NIP never appointed
-ROLES = ("recorder", "inspector", "auditor", "admin")
+ROLES = ("recorder", "inspector", "auditor", "admin", "feedback_officer")
 SK = {"number": "800/1/BKPSDM/2010", "date": "2009-12-20"}
 
 

@@ -9,27 +9,34 @@ import pytest
 from api_bodies import auth, NIP, ROLES, unit
 
 EVERYONE = set(ROLES)
+FEEDBACK = "feedback_officer"  # the feedback desk's officers: feedback steps, tickets' history, nothing else
+READERS = EVERYONE - {FEEDBACK}
 STAFF = {"inspector", "auditor", "admin"}
 WRITERS = {"recorder", "admin"}
 PUBLIC = EVERYONE | {None}
 
 # (endpoint, method, path template, allowed principals); {own} is an event the recorder posted,
-# {other} one the admin posted.
+# {other} one the admin posted, {ticket} a complaint and {ticket_event} its FeedbackReceived.
 MATRIX = [
     ("post event", "POST", "/v1/events", WRITERS),
     ("post batch", "POST", "/v1/events/batch", WRITERS),
+    ("post feedback step", "POST", "/v1/events", WRITERS | {FEEDBACK}),
+    ("post feedback step batch", "POST", "/v1/events/batch", WRITERS | {FEEDBACK}),
+    ("post step and unit batch", "POST", "/v1/events/batch", WRITERS),
     ("event types", "GET", "/v1/event-types", EVERYONE),
     ("rulebook", "GET", "/v1/rules", EVERYONE),
-    ("employee state", "GET", f"/v1/employees/{NIP}", EVERYONE),
-    ("employee valid_at", "GET", f"/v1/employees/{NIP}?valid_at=2020-01-01", EVERYONE),
+    ("employee state", "GET", f"/v1/employees/{NIP}", READERS),
+    ("employee valid_at", "GET", f"/v1/employees/{NIP}?valid_at=2020-01-01", READERS),
     ("employee as_of", "GET", f"/v1/employees/{NIP}?as_of=2100-01-01T00:00:00Z", {"auditor", "admin"}),
-    ("unit", "GET", "/v1/units/DINKES", EVERYONE),
+    ("unit", "GET", "/v1/units/DINKES", READERS),
     ("unit as_of", "GET", "/v1/units/DINKES?as_of=2100-01-01T00:00:00Z", {"auditor", "admin"}),
-    ("unit budget", "GET", "/v1/units/DINKES/budget?year=2025", EVERYONE),
+    ("unit budget", "GET", "/v1/units/DINKES/budget?year=2025", READERS),
     ("roster", "GET", "/v1/employees", STAFF),
     ("history", "GET", f"/v1/employees/{NIP}/history", STAFF),
+    ("feedback history", "GET", "/v1/feedback/{ticket}/history", STAFF | {FEEDBACK}),
+    ("feedback event", "GET", "/v1/events/{ticket_event}", STAFF | {FEEDBACK}),
     ("someone else's event", "GET", "/v1/events/{other}", STAFF),
-    ("own event", "GET", "/v1/events/{own}", EVERYONE),
+    ("own event", "GET", "/v1/events/{own}", READERS),
     ("feed", "GET", "/v1/feed", STAFF),
     ("audit", "GET", "/v1/audit", STAFF),
     ("flags", "GET", "/v1/audit/flags", STAFF),
@@ -50,19 +57,32 @@ NEEDS_SIGNING_KEY = {"checkpoint", "export"}
 PRINCIPALS = [*ROLES, None]
 
 
+def complaint(ticket: str) -> dict:
+    return {"type": "FeedbackReceived", "subject": ticket,
+            "data": {"classification": "pengaduan", "unit": "DINKES", "message": "Petugas meminta uang",
+                     "anonymous": False, "contact_encrypted": "v1:c2VhbGVk"}}
+
+
 @pytest.fixture(scope="module")
 def events(client, tokens, seeded):
     own = client.post("/v1/events", json=unit("OWN-1"), headers=auth(tokens["recorder"])).json["event_id"]
-    return {"own": own, "other": seeded[0]["event_id"]}
+    admin = auth(tokens["admin"])
+    for principal in PRINCIPALS:  # one complaint per principal and step row, so no step is out of order
+        for row in ("step", "batch", "mixed"):
+            assert client.post("/v1/events", json=complaint(f"LPR-{row}-{principal}"), headers=admin).status_code == 201
+    received = client.post("/v1/events", json=complaint("LPR-AUTHZ-READ"), headers=admin).json["event_id"]
+    return {"own": own, "other": seeded[0]["event_id"], "ticket": "LPR-AUTHZ-READ", "ticket_event": received}
 
 
-def body_for(path: str, principal: str | None) -> dict | None:
+def body_for(endpoint: str, principal: str | None) -> dict | None:
     code = f"AUTHZ-{principal}"
-    if path == "/v1/events":
-        return unit(code)
-    if path == "/v1/events/batch":
-        return {"events": [unit(code + "-B")]}
-    return None
+    step = {"type": "FeedbackVerified", "data": {"note": "Lengkap"}}
+    bodies = {"post event": unit(code), "post batch": {"events": [unit(code + "-B")]},
+              "post feedback step": {**step, "subject": f"LPR-step-{principal}"},
+              "post feedback step batch": {"events": [{**step, "subject": f"LPR-batch-{principal}"}]},
+              "post step and unit batch": {"events": [{**step, "subject": f"LPR-mixed-{principal}"},
+                                                      unit(code + "-M")]}}
+    return bodies.get(endpoint)
 
 
 @pytest.mark.parametrize("principal", PRINCIPALS, ids=[str(p) for p in PRINCIPALS])
@@ -71,7 +91,7 @@ def test_each_principal_reaches_exactly_the_endpoints_its_role_allows(
         client, tokens, events, endpoint, method, path, allowed, principal):
     url = path.format(**events)
     headers = auth(tokens[principal]) if principal else {}
-    resp = client.open(url, method=method, headers=headers, json=body_for(path, principal))
+    resp = client.open(url, method=method, headers=headers, json=body_for(endpoint, principal))
     if principal in allowed and endpoint in NEEDS_SIGNING_KEY:
         assert resp.status_code == 404 and "JEJAK_SIGNING_KEY" in resp.json["error"]["message"]
     elif principal in allowed:
@@ -80,8 +100,8 @@ def test_each_principal_reaches_exactly_the_endpoints_its_role_allows(
         assert resp.status_code == 401
         assert resp.json["error"]["code"] == "unauthenticated"
         assert resp.headers["WWW-Authenticate"].startswith("Bearer")
-    elif endpoint == "someone else's event":
-        assert resp.status_code == 404  # a recorder does not learn that others' events exist
+    elif endpoint in ("someone else's event", "own event", "feedback event"):
+        assert resp.status_code == 404  # recorders and feedback officers do not learn that other events exist
     else:
         assert resp.status_code == 403, resp.get_data(as_text=True)[:300]
         assert resp.json["error"]["code"] == "forbidden"
@@ -126,11 +146,11 @@ def test_the_principal_becomes_the_actor_of_its_events(client, tokens, services)
 PERSONAL_VALUES = {"nik": "1275011203850001", "birth_date": "1985-03-12", "address": "Jl. Sudirman 1",
                    "contact": "0812000000"}
 SEES = {"recorder": set(), "inspector": {"birth_date"}, "auditor": set(PERSONAL_VALUES),
-        "admin": set(PERSONAL_VALUES)}
+        "admin": set(PERSONAL_VALUES)}  # feedback officers read no employee at all (the matrix: 403)
 
 
 @pytest.mark.parametrize("field", sorted(PERSONAL_VALUES))
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", sorted(READERS))
 def test_each_role_sees_exactly_the_personal_fields_it_may_in_state_history_event_and_feed(
         client, tokens, seeded, role, field):
     headers = auth(tokens[role])
@@ -186,6 +206,9 @@ def test_an_inspector_reads_no_complainants_message_or_contact_and_an_auditor_do
         assert (event["data"]["message"] == "Petugas meminta uang") is shown, role
         assert (event["data"]["contact_encrypted"] == "v1:c2VhbGVk") is shown, role
         assert ({"data.message", "data.contact_encrypted"} <= set(event.get("masked", []))) is not shown, role
+    officer = client.get(f"/v1/events/{event_id}", headers=auth(tokens[FEEDBACK])).json  # the message, not the contact
+    assert officer["data"]["message"] == "Petugas meminta uang" and officer["data"]["contact_encrypted"] is None
+    assert officer["masked"] == ["data.contact_encrypted"]
 def test_recorders_see_what_they_need_to_post_but_not_predikat_ratings_penalties_or_training(client, tokens, seeded):
     state = client.get(f"/v1/employees/{NIP}", headers=auth(tokens["recorder"])).json
     assert state["latest_predikat"] is None and state["annual_predikat"] is None
