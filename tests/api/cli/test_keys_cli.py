@@ -63,3 +63,15 @@ def test_a_second_key_with_the_same_name_is_refused(jejak):
     assert jejak("keys", "create", "--name", "twice", "--role", "admin").exit_code == 0
     again = jejak("keys", "create", "--name", "twice", "--role", "admin")
     assert again.exit_code == 2 and "already exists" in again.output
+
+
+def test_a_feedback_officer_key_is_created_and_authenticates_with_its_role(jejak, database_url):
+    made = jejak("keys", "create", "--name", "lapor-dinkes", "--role", "feedback_officer")
+    assert made.exit_code == 0, made.output
+    store = KeyStore(database_url)
+    try:
+        principal = store.authenticate(made.stdout.strip().splitlines()[0])
+        assert (principal.name, principal.role) == ("lapor-dinkes", "feedback_officer")
+    finally:
+        store.close()
+    assert "lapor-dinkes\tfeedback_officer" in jejak("keys", "list").stdout
