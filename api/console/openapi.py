@@ -86,8 +86,9 @@ OPENAPI_PATHS: dict[str, Any] = {
         **_op("consoleEvidenceDownload", "Console: the audit bundle (zip) of a subject or a period (auditors)", 303,
               400, 403, 404),
         "parameters": _query("subject", "since", "until")}},
-    "/console/aduan": {"get": {**_op("consoleDesk", "Console: the feedback desk, tickets by status and unit (admins)",
-                                     303, 400, 403), "parameters": _query("status", "unit")}},
+    "/console/aduan": {"get": {**_op("consoleDesk", "Console: the feedback desk, tickets by status and unit "
+                                     "(feedback officers, admins)", 303, 400, 403),
+                               "parameters": _query("status", "unit")}},
     "/console/aduan/{ticket}": {"get": _op("consoleTicket", "Console: one ticket, its steps and the next ones", 303,
                                            403, 404)},
     "/console/aduan/{ticket}/langkah": {"post": _op("consoleTicketStep", "Console: record the ticket's next step", 400,
