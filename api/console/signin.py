@@ -64,8 +64,9 @@ def signin():
         return _form(401, ("token: the token is unknown or revoked", "token: token tidak dikenal atau sudah dicabut"))
     if principal.role not in CONSOLE_ROLES:
         return _form(403, (f"token: role {principal.role} may not use the console (inspectors, auditors, admins, "
-                           "feedback officers)", f"token: peran {principal.role} tidak boleh memakai konsol (inspektur, "
-                           "auditor, admin, petugas pengaduan)"))
+                           "feedback officers)",
+                           f"token: peran {principal.role} tidak boleh memakai konsol (inspektur, auditor, admin, "
+                           "petugas pengaduan)"))
     opened = store().open(principal.name, principal.role)
     back = _safe_next(request.form.get("next"))
     if principal.role in HOME and not back.startswith(HOME[principal.role]):

@@ -134,7 +134,7 @@ def rulebook():
 @bp.get("/v1/events/<event_id>")
 @require_role("recorder", "inspector", "auditor", "feedback_officer")
 def get_event(event_id: str):
-    """One event with all its metadata; a recorder sees only the events it recorded, a feedback officer only tickets'."""
+    """One event with all its metadata; a recorder sees only its own events, a feedback officer only tickets'."""
     if not re.fullmatch(r"[0-9a-fA-F-]{32,36}", event_id):
         raise NotFound(f"event_id: no event {event_id}", field="event_id")
     event = services().from_ledger(lambda ledger: ledger.event(event_id.lower()))

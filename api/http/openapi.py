@@ -46,7 +46,8 @@ ENDPOINTS: dict[str, dict[str, dict[str, Any]]] = {
         "recordEventBatch", "events", "Record up to 1,000 events atomically", {201: s.Receipts, 200: s.Receipts},
         roles=WRITE, parameters=[IDEMPOTENCY], body={"$ref": ref("Batch")}, errors=WRITE_ERRORS)},
     "/v1/event-types": {"get": operation(
-        "listEventTypes", "events", "The event catalogue with JSON Schemas", {200: s.EventTypes}, roles=CATALOGUE_READ)},
+        "listEventTypes", "events", "The event catalogue with JSON Schemas", {200: s.EventTypes},
+        roles=CATALOGUE_READ)},
     "/v1/rules": {"get": operation(
         "listRules", "events", "The rulebook: validation and compliance rules", {200: s.Rules}, roles=CATALOGUE_READ)},
     "/v1/events/{event_id}": {"get": operation(

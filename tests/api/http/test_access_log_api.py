@@ -170,3 +170,20 @@ def test_an_auditors_export_of_one_subjects_bundle_is_logged(database_url, tmp_p
         assert (row["subject"], row["fields"], row["route"]) == (NIP, ["bundle"], "/v1/ledger/export")
     finally:
         services.close()
+
+
+def test_a_feedback_officers_reading_of_a_complaint_logs_the_message_under_its_name_and_never_the_contact(
+        client, tokens, seeded, services):
+    body = {"type": "FeedbackReceived", "subject": "LPR-LOG-FO-1",
+            "data": {"classification": "pengaduan", "unit": "DINKES", "message": "Petugas loket meminta uang",
+                     "anonymous": False, "contact_encrypted": "v1:c2VhbGVk"}}
+    assert client.post("/v1/events", json=body, headers=auth(tokens["admin"])).status_code == 201
+    before = last_id(services)
+    resp = client.get("/v1/feedback/LPR-LOG-FO-1/history",
+                      headers={**auth(tokens["feedback_officer"]), "X-Request-Id": "req-fo-1"})
+    assert resp.status_code == 200 and resp.json["items"][0]["data"]["message"] == "Petugas loket meminta uang"
+    assert resp.json["items"][0]["data"]["contact_encrypted"] is None
+    [row] = rows_after(services, before)
+    assert (row["principal"], row["role"]) == ("feedback_officer-1", "feedback_officer")
+    assert row["subject"] == "LPR-LOG-FO-1"
+    assert row["fields"] == ["data.message"] and row["request_id"] == "req-fo-1"
