@@ -22,7 +22,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 EVENTS = 1000
-ROLES = ("recorder", "inspector", "auditor", "admin")
+ROLES = ("recorder", "inspector", "auditor", "admin", "feedback_officer")
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -318,6 +318,12 @@ def test_no_console_page_has_serious_or_critical_accessibility_violations(page, 
     page.context.clear_cookies()
     sign_in(page, server, "admin")
     for name, path in (("desk", "/console/aduan"), ("ticket", f"/console/aduan/{ticket['subject']}")):
+        page.goto(server["base"] + path)
+        found[name] = serious_violations(page, source)
+    page.context.clear_cookies()
+    sign_in(page, server, "feedback_officer")  # its desk, and the refusal it meets anywhere else
+    assert page.url.endswith("/console/aduan") and "Pegawai" not in page.inner_text("header nav")
+    for name, path in (("officer-desk", "/console/aduan"), ("officer-refused", f"/console/pegawai/{nip}")):
         page.goto(server["base"] + path)
         found[name] = serious_violations(page, source)
     assert {name: v for name, v in found.items() if v} == {}
