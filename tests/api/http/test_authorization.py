@@ -219,3 +219,20 @@ def test_recorders_see_what_they_need_to_post_but_not_predikat_ratings_penalties
         state["masked"])
     inspector = client.get(f"/v1/employees/{NIP}", headers=auth(tokens["inspector"])).json
     assert inspector["latest_predikat"] == "baik" and inspector["annual_predikat"] == {"2024": "baik"}
+
+
+def test_a_feedback_officer_refused_another_type_changes_nothing_and_bad_bodies_get_400_not_500(
+        client, tokens, events):
+    officer, auditor = auth(tokens[FEEDBACK]), auth(tokens["auditor"])
+    head = client.get("/v1/feed?limit=1", headers=auditor).json["head"]
+    step = {"type": "FeedbackClosed", "subject": "LPR-AUTHZ-READ", "data": {}}
+    for body in ({"type": "PersonalDataErased", "subject": NIP, "data": {"fields": ["data.nik"]}},
+                 {"type": "Annulled", "subject": "LPR-AUTHZ-READ", "data": {"event_id": events["ticket_event"]}}):
+        resp = client.post("/v1/events", json=body, headers=officer)
+        assert resp.status_code == 403 and list(resp.json["error"]["fields"]) == ["type"], body["type"]
+    resp = client.post("/v1/events/batch", json={"events": [step, unit("AUTHZ-FO-X")]}, headers=officer)
+    assert resp.status_code == 403 and "FeedbackVerified" in resp.json["error"]["message"]
+    for bad in ([step], "x", {"events": [1]}):
+        path = "/v1/events/batch" if isinstance(bad, dict) else "/v1/events"
+        assert client.post(path, json=bad, headers=officer).status_code == 400, bad
+    assert client.get("/v1/feed?limit=1", headers=auditor).json["head"] == head
