@@ -82,7 +82,7 @@ def test_the_overview_has_a_table_of_contents_that_reaches_every_section(server,
     links[-1].click()
     assert page.evaluate("location.hash") == targets[-1]
     top = page.locator(targets[-1]).evaluate("e => e.getBoundingClientRect().top")
-    assert 0 <= top < 800  # the section scrolled into view
+    assert -1 < top < 800  # the section scrolled into view (sub-pixel rounding may leave it a fraction above 0)
 
 
 def test_choosing_a_year_changes_every_figure_and_a_monthly_release_says_what_it_leaves_out(server, at):
