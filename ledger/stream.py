@@ -6,13 +6,21 @@ and `valid_at` (what was in effect on a date) are the same fold over a
 different selection of facts, so the three reads can never disagree. The fold
 plays each fact's effect from the one table of them (`ledger.effects`). Snapshots
 store the facts, so a long stream reads from one snapshot plus a short tail.
+
+The current state (and `state_if`) is kept played, before `complete`, for the facts it
+stands for: facts appended since then that land last in TMT order are played onto it,
+anything else (a correction, an annulment, an erasure, an earlier TMT) refolds in full,
+and every reader gets its own copy, so it equals the full fold (issue 21).
 """
 
 from __future__ import annotations
 
+import copy
+import threading
 import uuid
 from collections.abc import MutableMapping
 from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any, Callable, ClassVar, Self, TypeVar
 
 from eventsourcing.domain import Aggregate
@@ -22,6 +30,10 @@ from ledger.effects import EFFECTS
 NAMESPACE = uuid.UUID("5d0c3e0e-4a6b-4f0a-9f43-6a656a616b21")  # "jejak!" in the tail
 WIB = timezone(timedelta(hours=7))
 S = TypeVar("S", bound=MutableMapping[str, Any])
+RESHAPING = frozenset({"Annulled", "Corrected", "PersonalDataErased"})  # facts that change which others count
+IMMUTABLE = frozenset({str, int, float, bool, type(None), date, datetime, Decimal, uuid.UUID, bytes})
+# Played states are advanced in place: one lock, so two threads reading one cached stream never play a fact twice.
+PLAYING = threading.Lock()
 
 
 def stream_id(kind: str, key: str) -> uuid.UUID:
@@ -34,8 +46,43 @@ def wib_date(moment: datetime) -> date:
     return moment.astimezone(WIB).date()
 
 
+def thaw(value: Any) -> Any:
+    """A copy whose containers are its own (a caller or an effect may change them), sharing only immutable leaves."""
+    kind = type(value)
+    if kind in IMMUTABLE:
+        return value
+    if kind is dict:
+        return {k: thaw(v) for k, v in value.items()}
+    if kind is list:
+        return [thaw(v) for v in value]
+    if kind is tuple:
+        return tuple(thaw(v) for v in value)
+    if kind is set:
+        return set(value)
+    return copy.deepcopy(value)
+
+
+class Played:
+    """The played state of a stream's first `n` facts, which end with `last` and whose TMT order ends on `last_date`."""
+
+    __slots__ = ("owner", "n", "first", "last", "state", "last_date", "referenced")
+
+    def __init__(self, owner: Stream, facts: list[dict[str, Any]], state: dict[str, Any],
+                 last_date: date | None, referenced: set[str]) -> None:
+        self.owner, self.n, self.first, self.last = owner, len(facts), facts[0], facts[-1]
+        self.state, self.last_date, self.referenced = state, last_date, referenced
+
+    def holds(self, owner: Stream, facts: list[dict[str, Any]]) -> bool:
+        """Whether `facts` are the facts played here plus appended ones, and this record is `owner`'s own."""
+        n = self.n
+        return self.owner is owner and len(facts) >= n and facts[0] is self.first and facts[n - 1] is self.last
+
+
 class Stream(Aggregate):
     """Base aggregate: facts in recording order and the fold that reads them."""
+
+    # Out of `__dict__`: snapshots, equality and `cache.clone` never see the played state.
+    __slots__ = ("_played",)
 
     KIND: ClassVar[str] = ""
     # Per event type: the date a fact takes effect when no TMT is declared.
@@ -125,6 +172,11 @@ class Stream(Aggregate):
     def state_if(self, type_: str, data: dict[str, Any], at: datetime) -> dict[str, Any] | None:
         """The current state as it would be with one more event: for rules that judge a result."""
         fact = {"v": self.version + 1, "id": "", "type": type_, "at": at, "eff": None, "data": data}
+        with PLAYING:
+            played = self.played()
+            state = thaw(played.state) if played is not None and self.lands_last(played, [fact]) else None
+        if state is not None:
+            return self.complete(self.play(state, [fact]))
         facts = self.effective(facts=self.facts + [fact])
         return self.fold(facts) if facts and facts[0]["v"] == 1 else None
 
@@ -133,10 +185,52 @@ class Stream(Aggregate):
 
     def state(self, as_of: datetime | None = None, valid_at: date | None = None) -> dict[str, Any] | None:
         """The folded state, or None when nothing was in effect (e.g. before appointment)."""
+        if as_of is None and valid_at is None:
+            with PLAYING:
+                played = self.played()
+                state = None if played is None else thaw(played.state)
+            return None if state is None else self.complete(state)
         facts = self.effective(as_of, valid_at)
         if not facts or facts[0]["v"] != 1:
             return None
         return self.fold(facts)
+
+    # --- the played current state ----------------------------------------------------
+
+    def played(self) -> Played | None:
+        """The played state of every fact (None when nothing is in effect): the new facts played onto the
+        kept one when they only land last, else a full fold. Called under `PLAYING`; the result is not a copy."""
+        facts = self.facts
+        kept = getattr(self, "_played", None)
+        if kept is not None and kept.holds(self, facts):
+            new = facts[kept.n:]
+            if not new:
+                return kept
+            if self.lands_last(kept, new):
+                self.play(kept.state, new)
+                kept.n, kept.last = len(facts), facts[-1]
+                kept.last_date = self.valid_date(new[-1])
+                return kept
+        ordered = self.effective()
+        if not ordered or ordered[0]["v"] != 1:
+            self._played = None
+            return None
+        referenced = {f["data"]["event_id"] for f in facts if f["type"] in ("Annulled", "Corrected")}
+        last_date = self.valid_date(ordered[-1]) if len(ordered) > 1 else None
+        self._played = Played(self, facts, self.play(self.start(), ordered), last_date, referenced)
+        return self._played
+
+    def lands_last(self, kept: Played, new: list[dict[str, Any]]) -> bool:
+        """Whether `new` facts, in this order, would each be played last by the full fold of all of them."""
+        last = kept.last_date
+        for f in new:
+            if f["type"] in RESHAPING or f["v"] == 1 or f["id"] in kept.referenced:
+                return False
+            on = self.valid_date(f)
+            if last is not None and on < last:
+                return False
+            last = on
+        return True
 
     # --- folding: start, each fact's effect, complete ---------------------------
 
