@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import threading
 import uuid
+import weakref
 from collections.abc import MutableMapping
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -69,13 +70,14 @@ class Played:
 
     def __init__(self, owner: Stream, facts: list[dict[str, Any]], state: dict[str, Any],
                  last_date: date | None, referenced: set[str]) -> None:
-        self.owner, self.n, self.first, self.last = owner, len(facts), facts[0], facts[-1]
+        # A weak reference: no cycle keeps an evicted stream alive, and a copy of the record is not its copy's own.
+        self.owner, self.n, self.first, self.last = weakref.ref(owner), len(facts), facts[0], facts[-1]
         self.state, self.last_date, self.referenced = state, last_date, referenced
 
     def holds(self, owner: Stream, facts: list[dict[str, Any]]) -> bool:
         """Whether `facts` are the facts played here plus appended ones, and this record is `owner`'s own."""
         n = self.n
-        return self.owner is owner and len(facts) >= n and facts[0] is self.first and facts[n - 1] is self.last
+        return self.owner() is owner and len(facts) >= n and facts[0] is self.first and facts[n - 1] is self.last
 
 
 class Stream(Aggregate):

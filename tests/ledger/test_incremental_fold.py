@@ -4,6 +4,8 @@ appends in and out of TMT order, corrections, annulments and erasures, and for `
 from __future__ import annotations
 
 import copy
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -121,3 +123,39 @@ def test_a_clone_and_a_snapshot_start_without_the_kept_state_and_read_the_same()
     assert twin.state() == full_fold("employee", twin.facts)
     assert stream.state() == before  # the original's facts and kept state are its own
 
+
+
+def test_a_copied_stream_refolds_for_itself_and_leaves_the_originals_kept_state_alone():
+    facts = samples.career("employee")
+    stream = stream_of("employee", facts)
+    before = stream.state()
+    for twin in (copy.deepcopy(stream), copy.copy(stream)):
+        twin.facts = list(twin.facts)
+        nxt = samples.fact(twin.facts, "TrainingCompleted",
+                           samples.sample_data("TrainingCompleted", lambda c: c[-1], twin.facts))
+        twin.facts.append(nxt)
+        assert twin.state() == full_fold("employee", twin.facts)
+        assert stream.state() == before == full_fold("employee", facts)
+
+
+def test_threads_reading_one_stream_whose_kept_state_lags_never_play_a_fact_twice():
+    facts = samples.career("employee")[:1]
+    streams = []
+    for _ in range(20):
+        stream = stream_of("employee", list(facts))
+        stream.state()
+        for day in range(1, 200):
+            data = samples.sample_data("TrainingCompleted", lambda choices: choices[0], stream.facts)
+            data["end_date"] = data["start_date"] + timedelta(days=day)
+            stream.facts.append(samples.fact(stream.facts, "TrainingCompleted", data))
+        streams.append(stream)
+    expected = full_fold("employee", streams[0].facts)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for stream in streams:
+            with ThreadPoolExecutor(4) as pool:
+                seen = list(pool.map(lambda _: stream.state(), range(4)))
+            assert seen == [expected] * 4 and stream.state() == expected
+    finally:
+        sys.setswitchinterval(interval)
