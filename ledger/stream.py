@@ -7,14 +7,16 @@ different selection of facts, so the three reads can never disagree. The fold
 plays each fact's effect from the one table of them (`ledger.effects`). Snapshots
 store the facts, so a long stream reads from one snapshot plus a short tail.
 
-The current state (and `state_if`) is kept played, before `complete`, for the facts it
-stands for: facts appended since then that land last in TMT order are played onto it,
-anything else (a correction, an annulment, an erasure, an earlier TMT) refolds in full,
-and every reader gets its own copy, so it equals the full fold (issue 21).
+The current state (and `state_if`) is kept played, before `complete`, with the facts it
+stands for in TMT order: facts appended since then that land last are played onto it, ones
+that land earlier are put in their place and the order played again without a sort, and a
+correction, annulment or erasure refolds in full. Every reader gets its own copy, so it
+equals the full fold (issue 21).
 """
 
 from __future__ import annotations
 
+import bisect
 import copy
 import threading
 import uuid
@@ -64,20 +66,30 @@ def thaw(value: Any) -> Any:
 
 
 class Played:
-    """The played state of a stream's first `n` facts, which end with `last` and whose TMT order ends on `last_date`."""
+    """The played state of a stream's first `n` facts (the last is `last`), with the facts that count in TMT
+    order (`ordered`) and the sort key, (valid date, version), of each after the first (`keys`)."""
 
-    __slots__ = ("owner", "n", "first", "last", "state", "last_date", "referenced")
+    __slots__ = ("owner", "n", "first", "last", "state", "ordered", "keys", "referenced")
 
     def __init__(self, owner: Stream, facts: list[dict[str, Any]], state: dict[str, Any],
-                 last_date: date | None, referenced: set[str]) -> None:
+                 ordered: list[dict[str, Any]], keys: list[tuple[date, int]], referenced: set[str]) -> None:
         # A weak reference: no cycle keeps an evicted stream alive, and a copy of the record is not its copy's own.
         self.owner, self.n, self.first, self.last = weakref.ref(owner), len(facts), facts[0], facts[-1]
-        self.state, self.last_date, self.referenced = state, last_date, referenced
+        self.state, self.ordered, self.keys, self.referenced = state, ordered, keys, referenced
 
     def holds(self, owner: Stream, facts: list[dict[str, Any]]) -> bool:
         """Whether `facts` are the facts played here plus appended ones, and this record is `owner`'s own."""
         n = self.n
         return self.owner() is owner and len(facts) >= n and facts[0] is self.first and facts[n - 1] is self.last
+
+    def lands_last(self, keys: list[tuple[date, int]]) -> bool:
+        """Whether facts of these sort keys, in this order, would each be played last."""
+        before = self.keys[-1] if self.keys else None
+        for key in keys:
+            if before is not None and key < before:
+                return False
+            before = key
+        return True
 
 
 class Stream(Aggregate):
@@ -174,11 +186,21 @@ class Stream(Aggregate):
     def state_if(self, type_: str, data: dict[str, Any], at: datetime) -> dict[str, Any] | None:
         """The current state as it would be with one more event: for rules that judge a result."""
         fact = {"v": self.version + 1, "id": "", "type": type_, "at": at, "eff": None, "data": data}
+        state: dict[str, Any] | None = None
+        ordered: list[dict[str, Any]] | None = None
         with PLAYING:
             played = self.played()
-            state = thaw(played.state) if played is not None and self.lands_last(played, [fact]) else None
+            keys = None if played is None else self.placed(played, [fact])
+            if played is not None and keys is not None:
+                if played.lands_last(keys):
+                    state = thaw(played.state)
+                else:
+                    place = bisect.bisect_right(played.keys, keys[0]) + 1
+                    ordered = [*played.ordered[:place], fact, *played.ordered[place:]]
         if state is not None:
             return self.complete(self.play(state, [fact]))
+        if ordered is not None:
+            return self.fold(ordered)
         facts = self.effective(facts=self.facts + [fact])
         return self.fold(facts) if facts and facts[0]["v"] == 1 else None
 
@@ -200,39 +222,46 @@ class Stream(Aggregate):
     # --- the played current state ----------------------------------------------------
 
     def played(self) -> Played | None:
-        """The played state of every fact (None when nothing is in effect): the new facts played onto the
-        kept one when they only land last, else a full fold. Called under `PLAYING`; the result is not a copy."""
+        """The played state of every fact (None when nothing is in effect), the kept one brought up to date:
+        appended facts that land last are played onto it; appended facts that land earlier are put in their
+        place in the kept order and the order is played again (no sort); a fix or an erasure refolds in full.
+        Called under `PLAYING`; the result is the kept record itself, not a copy."""
         facts = self.facts
         kept = getattr(self, "_played", None)
         if kept is not None and kept.holds(self, facts):
             new = facts[kept.n:]
-            if not new:
-                return kept
-            if self.lands_last(kept, new):
-                self.play(kept.state, new)
+            keys = self.placed(kept, new)
+            if keys is not None:
+                if kept.lands_last(keys):
+                    self.play(kept.state, new)
+                    kept.ordered.extend(new)
+                    kept.keys.extend(keys)
+                else:
+                    for key, f in zip(keys, new):
+                        at = bisect.bisect_right(kept.keys, key)
+                        kept.keys.insert(at, key)
+                        kept.ordered.insert(at + 1, f)
+                    kept.state = self.play(self.start(), kept.ordered)
                 kept.n, kept.last = len(facts), facts[-1]
-                kept.last_date = self.valid_date(new[-1])
                 return kept
         ordered = self.effective()
         if not ordered or ordered[0]["v"] != 1:
             self._played = None
             return None
         referenced = {f["data"]["event_id"] for f in facts if f["type"] in ("Annulled", "Corrected")}
-        last_date = self.valid_date(ordered[-1]) if len(ordered) > 1 else None
-        self._played = Played(self, facts, self.play(self.start(), ordered), last_date, referenced)
+        keys = [(self.valid_date(f), f["v"]) for f in ordered[1:]]
+        self._played = Played(self, facts, self.play(self.start(), ordered), ordered, keys, referenced)
         return self._played
 
-    def lands_last(self, kept: Played, new: list[dict[str, Any]]) -> bool:
-        """Whether `new` facts, in this order, would each be played last by the full fold of all of them."""
-        last = kept.last_date
+    def placed(self, kept: Played, new: list[dict[str, Any]]) -> list[tuple[date, int]] | None:
+        """Each new fact's sort key, or None when one of them changes which facts count or how (a fix, an
+        erasure, or a fact an earlier fix names)."""
+        keys = []
         for f in new:
             if f["type"] in RESHAPING or f["v"] == 1 or f["id"] in kept.referenced:
-                return False
-            on = self.valid_date(f)
-            if last is not None and on < last:
-                return False
-            last = on
-        return True
+                return None
+            keys.append((self.valid_date(f), f["v"]))
+        return keys
 
     # --- folding: start, each fact's effect, complete ---------------------------
 

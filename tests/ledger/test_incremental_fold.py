@@ -75,17 +75,18 @@ def test_the_kept_state_equals_the_full_fold_after_every_event_and_state_if_with
     assert stream.state() == full_fold(kind, stream.facts)
 
 
-def test_appends_in_tmt_order_are_played_onto_the_kept_state_without_a_refold():
+@pytest.mark.parametrize("days", [range(1, 30), [(7 * i) % 30 for i in range(1, 30)]], ids=["in", "out of"])
+def test_appends_in_and_out_of_tmt_order_are_placed_in_the_kept_order_without_a_refold(days):
     facts = samples.career("employee")[:1]
     stream = stream_of("employee", facts)
     stream.state()
     kept = stream._played
-    for day in range(1, 30):
+    for day in days:
         data = samples.sample_data("TrainingCompleted", lambda choices: choices[0], facts)
         data["end_date"] = data["start_date"] + timedelta(days=day)
         facts.append(samples.fact(facts, "TrainingCompleted", data))
         assert stream.state() == full_fold("employee", facts)
-        assert stream._played is kept and kept.n == len(facts)
+        assert stream._played is kept and kept.n == len(facts) and kept.ordered == stream.effective()
 
     facts.append(samples.fact(facts, "Annulled", {"event_id": facts[3]["id"]}))
     assert stream.state() == full_fold("employee", facts)
