@@ -6,13 +6,24 @@ and `valid_at` (what was in effect on a date) are the same fold over a
 different selection of facts, so the three reads can never disagree. The fold
 plays each fact's effect from the one table of them (`ledger.effects`). Snapshots
 store the facts, so a long stream reads from one snapshot plus a short tail.
+
+The current state (and `state_if`) is kept played, before `complete`, with the facts it
+stands for in TMT order: facts appended since then that land last are played onto it, ones
+that land earlier are put in their place and the order played again without a sort, and a
+correction, annulment or erasure refolds in full. Every reader gets its own copy, so it
+equals the full fold (issue 21).
 """
 
 from __future__ import annotations
 
+import bisect
+import copy
+import threading
 import uuid
+import weakref
 from collections.abc import MutableMapping
 from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any, Callable, ClassVar, Self, TypeVar
 
 from eventsourcing.domain import Aggregate
@@ -22,6 +33,10 @@ from ledger.effects import EFFECTS
 NAMESPACE = uuid.UUID("5d0c3e0e-4a6b-4f0a-9f43-6a656a616b21")  # "jejak!" in the tail
 WIB = timezone(timedelta(hours=7))
 S = TypeVar("S", bound=MutableMapping[str, Any])
+RESHAPING = frozenset({"Annulled", "Corrected", "PersonalDataErased"})  # facts that change which others count
+IMMUTABLE = frozenset({str, int, float, bool, type(None), date, datetime, Decimal, uuid.UUID, bytes})
+# Played states are advanced in place: one lock, so two threads reading one cached stream never play a fact twice.
+PLAYING = threading.Lock()
 
 
 def stream_id(kind: str, key: str) -> uuid.UUID:
@@ -34,8 +49,54 @@ def wib_date(moment: datetime) -> date:
     return moment.astimezone(WIB).date()
 
 
+def thaw(value: Any) -> Any:
+    """A copy whose containers are its own (a caller or an effect may change them), sharing only immutable leaves."""
+    kind = type(value)
+    if kind in IMMUTABLE:
+        return value
+    if kind is dict:
+        return {k: thaw(v) for k, v in value.items()}
+    if kind is list:
+        return [thaw(v) for v in value]
+    if kind is tuple:
+        return tuple(thaw(v) for v in value)
+    if kind is set:
+        return set(value)
+    return copy.deepcopy(value)
+
+
+class Played:
+    """The played state of a stream's first `n` facts (the last is `last`), with the facts that count in TMT
+    order (`ordered`) and the sort key, (valid date, version), of each after the first (`keys`)."""
+
+    __slots__ = ("owner", "n", "first", "last", "state", "ordered", "keys", "referenced")
+
+    def __init__(self, owner: Stream, facts: list[dict[str, Any]], state: dict[str, Any],
+                 ordered: list[dict[str, Any]], keys: list[tuple[date, int]], referenced: set[str]) -> None:
+        # A weak reference: no cycle keeps an evicted stream alive, and a copy of the record is not its copy's own.
+        self.owner, self.n, self.first, self.last = weakref.ref(owner), len(facts), facts[0], facts[-1]
+        self.state, self.ordered, self.keys, self.referenced = state, ordered, keys, referenced
+
+    def holds(self, owner: Stream, facts: list[dict[str, Any]]) -> bool:
+        """Whether `facts` are the facts played here plus appended ones, and this record is `owner`'s own."""
+        n = self.n
+        return self.owner() is owner and len(facts) >= n and facts[0] is self.first and facts[n - 1] is self.last
+
+    def lands_last(self, keys: list[tuple[date, int]]) -> bool:
+        """Whether facts of these sort keys, in this order, would each be played last."""
+        before = self.keys[-1] if self.keys else None
+        for key in keys:
+            if before is not None and key < before:
+                return False
+            before = key
+        return True
+
+
 class Stream(Aggregate):
     """Base aggregate: facts in recording order and the fold that reads them."""
+
+    # Out of `__dict__`: snapshots, equality and `cache.clone` never see the played state.
+    __slots__ = ("_played",)
 
     KIND: ClassVar[str] = ""
     # Per event type: the date a fact takes effect when no TMT is declared.
@@ -125,6 +186,21 @@ class Stream(Aggregate):
     def state_if(self, type_: str, data: dict[str, Any], at: datetime) -> dict[str, Any] | None:
         """The current state as it would be with one more event: for rules that judge a result."""
         fact = {"v": self.version + 1, "id": "", "type": type_, "at": at, "eff": None, "data": data}
+        state: dict[str, Any] | None = None
+        ordered: list[dict[str, Any]] | None = None
+        with PLAYING:
+            played = self.played()
+            keys = None if played is None else self.placed(played, [fact])
+            if played is not None and keys is not None:
+                if played.lands_last(keys):
+                    state = thaw(played.state)
+                else:
+                    place = bisect.bisect_right(played.keys, keys[0]) + 1
+                    ordered = [*played.ordered[:place], fact, *played.ordered[place:]]
+        if state is not None:
+            return self.complete(self.play(state, [fact]))
+        if ordered is not None:
+            return self.fold(ordered)
         facts = self.effective(facts=self.facts + [fact])
         return self.fold(facts) if facts and facts[0]["v"] == 1 else None
 
@@ -133,10 +209,59 @@ class Stream(Aggregate):
 
     def state(self, as_of: datetime | None = None, valid_at: date | None = None) -> dict[str, Any] | None:
         """The folded state, or None when nothing was in effect (e.g. before appointment)."""
+        if as_of is None and valid_at is None:
+            with PLAYING:
+                played = self.played()
+                state = None if played is None else thaw(played.state)
+            return None if state is None else self.complete(state)
         facts = self.effective(as_of, valid_at)
         if not facts or facts[0]["v"] != 1:
             return None
         return self.fold(facts)
+
+    # --- the played current state ----------------------------------------------------
+
+    def played(self) -> Played | None:
+        """The played state of every fact (None when nothing is in effect), the kept one brought up to date:
+        appended facts that land last are played onto it; appended facts that land earlier are put in their
+        place in the kept order and the order is played again (no sort); a fix or an erasure refolds in full.
+        Called under `PLAYING`; the result is the kept record itself, not a copy."""
+        facts = self.facts
+        kept = getattr(self, "_played", None)
+        if kept is not None and kept.holds(self, facts):
+            new = facts[kept.n:]
+            keys = self.placed(kept, new)
+            if keys is not None:
+                if kept.lands_last(keys):
+                    self.play(kept.state, new)
+                    kept.ordered.extend(new)
+                    kept.keys.extend(keys)
+                else:
+                    for key, f in zip(keys, new):
+                        at = bisect.bisect_right(kept.keys, key)
+                        kept.keys.insert(at, key)
+                        kept.ordered.insert(at + 1, f)
+                    kept.state = self.play(self.start(), kept.ordered)
+                kept.n, kept.last = len(facts), facts[-1]
+                return kept
+        ordered = self.effective()
+        if not ordered or ordered[0]["v"] != 1:
+            self._played = None
+            return None
+        referenced = {f["data"]["event_id"] for f in facts if f["type"] in ("Annulled", "Corrected")}
+        keys = [(self.valid_date(f), f["v"]) for f in ordered[1:]]
+        self._played = Played(self, facts, self.play(self.start(), ordered), ordered, keys, referenced)
+        return self._played
+
+    def placed(self, kept: Played, new: list[dict[str, Any]]) -> list[tuple[date, int]] | None:
+        """Each new fact's sort key, or None when one of them changes which facts count or how (a fix, an
+        erasure, or a fact an earlier fix names)."""
+        keys = []
+        for f in new:
+            if f["type"] in RESHAPING or f["v"] == 1 or f["id"] in kept.referenced:
+                return None
+            keys.append((self.valid_date(f), f["v"]))
+        return keys
 
     # --- folding: start, each fact's effect, complete ---------------------------
 
