@@ -199,10 +199,10 @@ class Stream(Aggregate):
                     ordered = [*played.ordered[:place], fact, *played.ordered[place:]]
         if state is not None:
             return self.complete(self.play(state, [fact]))
-        if ordered is not None:
-            return self.fold(ordered)
+        if ordered is not None:  # folded from the stream's own facts: a copy, so no caller can change them
+            return thaw(self.fold(ordered))
         facts = self.effective(facts=self.facts + [fact])
-        return self.fold(facts) if facts and facts[0]["v"] == 1 else None
+        return thaw(self.fold(facts)) if facts and facts[0]["v"] == 1 else None
 
     def version_at(self, as_of: datetime | None) -> int:
         return len(self.known(as_of))
