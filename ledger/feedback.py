@@ -10,12 +10,13 @@ from typing import Any
 from ledger import rules
 from ledger.errors import NotFound, RuleViolated, ValidationFailed
 from ledger.events import FEEDBACK_STATUS_BY_TYPE
+from ledger.events.feedback import PUBLIC_NUMBER_PATTERN
 from ledger.stream import Stream
 
 
 # Crockford's base32 alphabet: no I, L, O or U, so nothing read aloud or copied by hand is ambiguous.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-PUBLIC_NUMBER = re.compile(r"LPR-[0-9]{4}-[0-9A-HJKMNP-TV-Z]{16}")
+PUBLIC_NUMBER = re.compile(PUBLIC_NUMBER_PATTERN)
 
 
 def new_public_number(now: datetime | None = None) -> str:

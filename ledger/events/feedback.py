@@ -5,6 +5,8 @@ from __future__ import annotations
 from ledger.events.base import LedgerCreated, LedgerEvent, UNIT_CODE, catalogued
 from ledger.fields import Bool, Choice, Str
 
+PUBLIC_NUMBER_PATTERN = r"LPR-[0-9]{4}-[0-9A-HJKMNP-TV-Z]{16}"  # LPR-<year>-<16 Crockford base32>
+
 
 @catalogued
 class FeedbackReceived(LedgerCreated):
@@ -19,8 +21,9 @@ class FeedbackReceived(LedgerCreated):
         "confidential": Bool(required=False),
         "contact_encrypted": Str(max_length=4000, required=False),
         "channel": Str(max_length=40, required=False),
-        # The number the public knows the ticket by (ledger.feedback.PUBLIC_NUMBER); assigned when left out.
-        "public_number": Str(max_length=40, required=False),
+        # The number the public knows the ticket by; assigned when left out. Its form is in the schema, so a
+        # client reading GET /v1/event-types learns it (a number the schema allowed was refused by the rule).
+        "public_number": Str(max_length=25, pattern=PUBLIC_NUMBER_PATTERN, required=False),
     }
 
 

@@ -43,3 +43,14 @@ def test_a_moment_before_the_year_1000_is_written_with_four_digits_as_iso_8601_r
     text = utc_text(datetime(429, 3, 20, 1, 59, 48, 630200, tzinfo=timezone.utc))
     assert text == "0429-03-20T01:59:48.630200Z"
     assert datetime.fromisoformat(text.replace("Z", "+00:00")).year == 429
+
+
+def test_a_feedback_public_number_the_schema_allows_is_one_the_ledger_accepts():
+    """The fuzz drew `public_number: "0"` from the published schema and the rule refused it: the form is the schema's."""
+    from ledger.feedback import PUBLIC_NUMBER, new_public_number
+
+    schema = next(i for i in catalogue_schema() if i["type"] == "FeedbackReceived")["schema"]
+    number = schema["properties"]["data"]["properties"]["public_number"]
+    assert re.fullmatch(number["pattern"], new_public_number())
+    for wrong in ("0", "LPR-2025-00001", "lpr-2025-ABCDEFGHJKMNPQRS", "LPR-2025-ABCDEFGHJKMNPQRI"):
+        assert not re.fullmatch(number["pattern"], wrong) and not PUBLIC_NUMBER.fullmatch(wrong)
