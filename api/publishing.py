@@ -13,10 +13,12 @@ from typing import Any
 RELEASES_PRINCIPAL = "jejak-releases"  # under the reserved `jejak-` prefix (api.keys): no API key can take it
 
 
-def publish_due(ledger: Any, projections: Any, today: date, period: str | None = None) -> list[dict[str, Any]]:
+def publish_due(ledger: Any, projections: Any, today: date, period: str | None = None,
+                announce: Any = None) -> list[dict[str, Any]]:
     """Publish every release due by `today` (or only `period`'s, if due); returns one line per release:
     `{"id", "period", "content_hash", "position"}` or `{"id", "period", "refused": reason}`. A refused
-    release records nothing and stops the run (a later one would be audited without it)."""
+    release records nothing and stops the run (a later one would be audited without it). `announce(i, n, id)`,
+    when given, is told before each release is computed and audited (minutes each for a large city)."""
     from datetime import datetime
 
     from ledger.stream import WIB
@@ -35,7 +37,9 @@ def publish_due(ledger: Any, projections: Any, today: date, period: str | None =
         wanted = period_of(period)
         due = [p for p in due if p == wanted]
     source, out = Source(ledger, engine), []
-    for p in due:
+    for i, p in enumerate(due, 1):
+        if announce is not None:
+            announce(i, len(due), p.release_id)
         try:
             event = prepare(ledger, engine, p, source)
         except ReleaseRefused as exc:

@@ -133,3 +133,14 @@ def test_import_reports_bad_lines_writes_rejects_and_a_rerun_records_nothing(dem
     assert run(env, "import", str(file)).returncode == 0
     assert not (tmp_path / "events.rejects.jsonl").exists()
     assert run(env, "import", str(tmp_path / "missing.jsonl")).returncode == 2
+
+
+def test_the_demo_names_each_release_on_stderr_as_it_audits_it_and_how_many_were_published(tmp_path):
+    env = {**os.environ, "JEJAK_DATABASE_URL": f"sqlite:///{tmp_path / 'jejak.db'}",
+           "JEJAK_SIGNING_KEY": str(tmp_path / "signing.key"), "COLUMNS": "200"}
+    out = run(env, "demo", "--employees", "200", "--years", "1", "--today", "2026-05-10")  # R-2026-01 is due
+    assert out.returncode == 0, out.stderr[-3000:]
+    announced = re.findall(r"release (\d+)/(\d+): computing and auditing (R-[0-9-]+)", out.stderr)
+    assert announced and [int(i) for i, _, _ in announced] == list(range(1, len(announced) + 1))
+    assert {n for _, n, _ in announced} == {str(len(announced))}
+    assert f"published {len(announced)} public statistics releases" in out.stderr
