@@ -83,15 +83,15 @@ def pg_database():
 def pg_replica():
     """A streaming replica of the local cluster (tests/support/replica.py), started once and removed at the end.
 
-    Skipped, naming why, only where a replica cannot be made (no pg_basebackup, replication not allowed and
-    pg_hba.conf not writable); .ci/run arranges both.
+    Fails, naming why, where a replica cannot be made (no pg_basebackup, replication not allowed and
+    pg_hba.conf not writable): .ci/run arranges both, and a skip would hide the missing replica in CI.
     """
     import replica
 
     try:
         standby = replica.start(PG_ADMIN)
     except replica.ReplicaUnavailable as exc:
-        pytest.skip(f"no PostgreSQL streaming replica on this machine: {exc}")
+        pytest.fail(f"no PostgreSQL streaming replica on this machine: {exc} (run .ci/allow-replication)")
     try:
         yield standby
     finally:

@@ -11,8 +11,8 @@ from flask import render_template, request
 
 from api.bootstrap import services
 from api.console.employee import _reveal
-from api.console.gate import Refused, bp, session, sees_personal, signed_in
-from api.console.inbox import UNIT, _day
+from api.console.gate import Refused, bp, day_arg, session, sees_personal, signed_in
+from api.console.inbox import UNIT
 from api.console.timeline import end_of_day_wib, withheld
 from ledger.events import CATALOGUE
 from ledger.stream import WIB
@@ -39,7 +39,7 @@ def _filters() -> dict[str, Any]:
     before = request.args.get("before", "").strip()
     if before and not (before.isdigit() and len(before) < 19):
         raise Refused(400, "before", "a whole number", "bilangan bulat")
-    since, until = _day("since"), _day("until")
+    since, until = day_arg("since"), day_arg("until")
     return {**wanted, "type": type_, "before_position": int(before) if before else None,
             "since": datetime.combine(since, time(), WIB).astimezone(timezone.utc) if since else None,
             "until": end_of_day_wib(until).astimezone(timezone.utc) if until else None,

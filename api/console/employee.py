@@ -12,7 +12,7 @@ from flask import g, render_template, request
 from api.bootstrap import services
 from api.http import note_access
 from api.console.rows import points, timeline_rows
-from api.console.gate import Refused, bp, sees_personal, session, signed_in
+from api.console.gate import Refused, bp, day_arg, sees_personal, session, signed_in
 from api.console.timeline import PERSONAL, end_of_day_wib, scatter, timeline
 from ledger.errors import NotFound
 from projections import queries
@@ -20,17 +20,6 @@ from projections import queries
 NIP = r"[A-Za-z0-9][A-Za-z0-9/._-]{0,63}"
 SHOWN = ("name", "employment_type", "status", "grade", "position", "unit", "latest_predikat", "appointed_on",
          "in_post_since", "last_promotion_on", "version", "last_position")
-
-
-def _date(field: str) -> date | None:
-    text = request.args.get(field, "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise Refused(400, field, f"expected a date like 2025-04-01, got {text[:40]!r}",
-                      f"harus tanggal seperti 2025-04-01, bukan {text[:40]!r}") from None
 
 
 def _state(nip: str, as_of: Any = None, valid_at: date | None = None) -> dict[str, Any] | None:
@@ -73,8 +62,8 @@ def employee(nip: str):
     """One employee: state on the chosen dates, a comparison, and every event on both time axes."""
     if not re.fullmatch(NIP, nip):
         raise Refused(404, "nip", f"no employee {nip[:64]!r}", f"tidak ada pegawai {nip[:64]!r}")
-    known_on, valid_at = _date("as_of"), _date("valid_at")
-    since, until = _date("from"), _date("to")
+    known_on, valid_at = day_arg("as_of"), day_arg("valid_at")
+    since, until = day_arg("from"), day_arg("to")
     if known_on is not None and not sees_personal():
         raise Refused(403, "as_of", "inspectors may not replay the ledger as it was known (auditors may)",
                       "inspektur tidak boleh memutar ulang buku besar seperti yang diketahui dulu (auditor boleh)")

@@ -10,8 +10,7 @@ from datetime import datetime, time, timezone
 from flask import Response, g, render_template, request
 
 from api.bootstrap import services
-from api.console.gate import Refused, bp, session, signed_in
-from api.console.inbox import _day
+from api.console.gate import Refused, bp, day_arg, session, signed_in
 from api.console.proof import _checkpointer
 from api.console.timeline import end_of_day_wib
 from api.http import note_access
@@ -37,7 +36,7 @@ def evidence_download():
     subject = request.args.get("subject", "").strip() or None
     if subject is not None and not re.fullmatch(SUBJECT, subject):
         raise Refused(400, "subject", "a NIP, unit code, intern id or ticket", "NIP, kode unit, id magang atau tiket")
-    since, until = _day("since"), _day("until")
+    since, until = day_arg("since"), day_arg("until")
     if subject is None and since is None and until is None:
         raise Refused(400, "subject", "name a subject or a period (a whole ledger is `jejak export`'s job)",
                       "isi subjek atau periode (seluruh buku besar: `jejak export`)")

@@ -3,6 +3,7 @@ page, the CSRF check every form passes, and the headers and error pages every co
 
 from __future__ import annotations
 
+from datetime import date
 from functools import wraps
 from typing import Any, Callable
 from urllib.parse import quote
@@ -65,6 +66,18 @@ class Refused(Exception):
     def __init__(self, status: int, field: str, message: str, message_id: str) -> None:
         super().__init__(message)
         self.status, self.field, self.message, self.message_id = status, field, message, message_id
+
+
+def day_arg(field: str) -> date | None:
+    """The query argument `field` as a date (empty: None); anything else is refused naming the field."""
+    text = request.args.get(field, "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Refused(400, field, f"expected a date like 2025-04-01, got {text[:40]!r}",
+                      f"harus tanggal seperti 2025-04-01, bukan {text[:40]!r}") from None
 
 
 @bp.errorhandler(Refused)

@@ -12,7 +12,7 @@ from flask import render_template, request
 from sqlalchemy import Engine, select
 
 from api.bootstrap import services
-from api.console.gate import Refused, bp, session, signed_in
+from api.console.gate import Refused, bp, day_arg, session, signed_in
 from api.console.reviews import annotate
 from api.console.timeline import end_of_day_wib
 from ledger.rules.book import RULES, SEVERITIES
@@ -22,17 +22,6 @@ from projections.models.red_flags import KINDS, finding, flag_id
 
 PAGE = 100
 UNIT = r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}"
-
-
-def _day(field: str) -> date | None:
-    text = request.args.get(field, "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise Refused(400, field, f"expected a date like 2025-04-01, got {text[:40]!r}",
-                      f"harus tanggal seperti 2025-04-01, bukan {text[:40]!r}") from None
 
 
 def _choice(field: str, allowed: Any) -> str | None:
@@ -51,7 +40,7 @@ def _filters() -> dict[str, Any]:
     after = request.args.get("after", "").strip()
     if after and not (after.isdigit() and len(after) < 19):
         raise Refused(400, "after", "a whole number", "bilangan bulat")
-    since, until = _day("since"), _day("until")
+    since, until = day_arg("since"), day_arg("until")
     return {"kind": kind, "rule": rule, "severity": severity, "unit": unit, "after_id": int(after) if after else None,
             "since": datetime.combine(since, time(), WIB).astimezone(timezone.utc) if since else None,
             "until": end_of_day_wib(until).astimezone(timezone.utc) if until else None,
