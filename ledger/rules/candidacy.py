@@ -8,7 +8,7 @@ from ledger.errors import RuleViolated
 from ledger.rules.base import Warning, _add_years
 from ledger.rules import book
 
-book.validation("confirmation_of_a_cpns", "PP 11/2017", "art. 37", "Only a CPNS not yet appointed PNS is "
+book.validation("confirmation_of_a_cpns", "PP 11/2017", "art. 36(2)", "Only a CPNS not yet appointed PNS is "
                 "appointed PNS, on or after the CPNS TMT.", "Hanya CPNS yang belum diangkat PNS yang diangkat menjadi "
                 "PNS, pada atau setelah TMT CPNS.")
 book.compliance("cpns_probation_year", "PP 11/2017 (PP 17/2020)", "art. 34", "warning",

@@ -10,10 +10,12 @@ from ledger.rules import book
 
 book.validation("contract_for_pppk", "PP 49/2018", "art. 37", "Only a PPPK has a contract period; it ends after "
                 "it begins.", "Hanya PPPK yang memiliki masa perjanjian kerja; masa itu berakhir setelah dimulai.")
-book.compliance("pppk_contract_period", "PP 49/2018", "art. 37", "warning",
-                "A PPPK contract runs at least 1 and at most 5 years.",
-                "Perjanjian kerja PPPK paling singkat 1 tahun dan paling lama 5 tahun.")
-book.compliance("action_after_contract_end", "PP 49/2018", "art. 37", "serious",
+book.compliance("pppk_contract_period", "PP 49/2018", "art. 37(1) (check)", "warning",
+                "A PPPK contract runs at least 1 year (art. 37(1)) and at most 5 years (the 5-year ceiling is "
+                "written for JPT in art. 37(5); for other posts it is the practice of the formation, to check).",
+                "Perjanjian kerja PPPK paling singkat 1 tahun (pasal 37 ayat (1)) dan paling lama 5 tahun (batas 5 "
+                "tahun tertulis untuk JPT pada pasal 37 ayat (5); untuk jabatan lain mengikuti praktik formasi, perlu dicek).")
+book.compliance("action_after_contract_end", "PP 49/2018", "art. 53(1)a, 65(4)", "serious",
                 "No personnel action on a PPPK past the contract's end without a renewal or a separation.",
                 "Tidak ada tindakan kepegawaian atas PPPK setelah perjanjian kerja berakhir tanpa perpanjangan "
                 "atau pemberhentian.")

@@ -13,7 +13,7 @@ book.validation("penalty_kind_for_level", "PP 94/2021", "art. 8", "A penalty's k
 book.compliance("dismissal_without_separation", "PP 94/2021", "art. 8(4)", "serious",
                 "A dismissal penalty separates the employee: no other personnel action follows it.",
                 "Hukuman pemberhentian memberhentikan pegawai: tidak ada tindakan kepegawaian lain setelahnya.")
-book.compliance("promotion_during_penalty", "PP 94/2021; PP 99/2000", "art. 29; art. 20", "serious",
+book.compliance("promotion_during_penalty", "PP 99/2000", "art. 20 (check)", "serious",
                 "No promotion (nor KGB) while a disciplinary penalty runs.",
                 "Tidak ada kenaikan pangkat (maupun KGB) selama hukuman disiplin berjalan.")
 

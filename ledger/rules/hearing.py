@@ -13,17 +13,22 @@ from ledger.rules.discipline import DISMISSALS
 
 book.validation("examination_closed_once", "PP 94/2021", "art. 26", "An examination is closed once, on or after "
                 "the day it began.", "Pemeriksaan ditutup sekali, pada atau setelah tanggal dimulainya.")
-book.compliance("promotion_under_examination", "PP 94/2021; PP 99/2000", "art. 26-31; art. 20", "serious",
-                "No promotion (nor KGB) while a disciplinary examination runs *(check)*.",
-                "Tidak ada kenaikan pangkat (maupun KGB) selama pemeriksaan disiplin berjalan *(check)*.")
+book.compliance("promotion_under_examination", "PP 94/2021", "art. 31(4)", "info",
+                "A promotion or KGB while a disciplinary examination runs is noted for the inspector: no article bars "
+                "it (art. 31(4) keeps the employee's rights), but the examination may still end in a penalty.",
+                "Kenaikan pangkat atau KGB selama pemeriksaan disiplin dicatat untuk pemeriksa: tidak ada pasal yang "
+                "melarangnya (pasal 31 ayat (4) mempertahankan hak pegawai), tetapi pemeriksaan dapat berakhir "
+                "dengan hukuman.")
 book.compliance("absence_penalty_band", "PP 94/2021", "art. 9-11", "serious",
                 "A penalty for unexcused absence is no lighter than its band of working days in a year (3 teguran "
                 "lisan ... 21-24 demotion, 25-27 pembebasan, 28+ dismissal).",
                 "Hukuman atas tidak masuk kerja tanpa alasan sah tidak lebih ringan dari rentang harinya dalam "
                 "setahun (3 teguran lisan ... 21-24 penurunan, 25-27 pembebasan, 28+ pemberhentian).")
-book.compliance("penalty_appeal_late", "PP 79/2021", "art. 8; art. 17", "warning",
-                "Keberatan and banding are filed within 14 working days of the penalty's TMT *(check)*.",
-                "Keberatan dan banding diajukan paling lama 14 hari kerja sejak TMT hukuman *(check)*.")
+book.compliance("penalty_appeal_late", "PP 79/2021; PP 94/2021", "art. 4(2), 11(3); art. 38(1)", "warning",
+                "Keberatan and banding are filed within 14 working days of receiving the decision, which is 15 days "
+                "before the penalty's TMT.",
+                "Keberatan dan banding diajukan paling lama 14 hari kerja sejak keputusan diterima, yaitu 15 hari "
+                "sebelum TMT hukuman.")
 book.compliance("penalty_appeal_path", "PP 79/2021", "art. 1(4)-(5)", "warning",
                 "A dismissal is appealed by banding administratif, any other penalty by keberatan.",
                 "Pemberhentian diajukan banding administratif, hukuman lain diajukan keberatan.")
@@ -36,6 +41,7 @@ ABSENCE_BANDS = [(3, "teguran_lisan"), (4, "teguran_tertulis"), (7, "pernyataan_
                  (28, "pemberhentian_dengan_hormat_tidak_atas_permintaan_sendiri")]
 SEVERITY = [kind for _, kind in ABSENCE_BANDS]
 APPEAL_WORKING_DAYS = 14
+RECEIPT_DAYS = 15  # the decision is received this many days before the penalty's TMT
 
 
 def band_of(days: int) -> str | None:
@@ -69,7 +75,8 @@ def working_days_after(start: date, count: int) -> date:
 def appeal_findings(penalty: dict[str, Any], kind: str, filed_on: date) -> list[Warning]:
     """An appeal filed late, or by the other path than the penalty's (PP 79/2021)."""
     out = []
-    due = working_days_after(penalty["since"], APPEAL_WORKING_DAYS)
+    # PP 94/2021 art. 38(1): a penalty takes effect on the 15th day after its decision was received
+    due = working_days_after(penalty["since"] - timedelta(days=RECEIPT_DAYS), APPEAL_WORKING_DAYS)
     if filed_on > due:
         out.append(Warning("penalty_appeal_late", f"{kind} filed on {filed_on}, after {due} (14 working days)",
                            f"{kind} diajukan pada {filed_on}, setelah {due} (14 hari kerja)",

@@ -88,7 +88,7 @@ def cpns_month(nip: str) -> date | None:
         return None
 
 
-book.compliance("nik_matches_nip", "UU 24/2013 (Adminduk); Perka BKN 22/2007", "art. 13; art. 2",
+book.compliance("nik_matches_nip", "UU 23/2006 (Adminduk); Perka BKN 22/2007", "art. 13; art. 2",
                 "serious", "The NIK's date digits (7-12, day + 40 for a woman) agree with the NIP's birth date and sex.",
                 "Angka tanggal NIK (7-12, tanggal + 40 untuk perempuan) sesuai dengan tanggal lahir dan jenis "
                 "kelamin pada NIP.")

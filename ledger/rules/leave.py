@@ -13,33 +13,33 @@ book.validation("leave_dates", CUTI, "art. 310", "A leave ends on or after its s
                 "Cuti berakhir pada atau setelah tanggal mulainya.")
 book.validation("leave_days", CUTI, "art. 310", "A leave counts 1 to its calendar days.",
                 "Jumlah hari cuti antara 1 dan jumlah hari kalendernya.")
-book.validation("leave_kind_for_pppk", "PP 49/2018", "art. 76", "PPPK get cuti tahunan, sakit, melahirkan and "
+book.validation("leave_kind_for_pppk", "PP 49/2018", "art. 77", "PPPK get cuti tahunan, sakit, melahirkan and "
                 "bersama only.", "PPPK hanya berhak atas cuti tahunan, sakit, melahirkan dan bersama.")
-book.compliance("annual_leave_cap", "PP 11/2017; Perban BKN 24/2017", "art. 312-313", "warning",
+book.compliance("annual_leave_cap", "PP 11/2017; Perban BKN 24/2017", "art. 311(2), 313", "warning",
                 "Cuti tahunan is 12 days; with carry-over at most 18 after one unused year, 24 after two or more.",
                 "Cuti tahunan 12 hari; dengan penangguhan paling banyak 18 setelah satu tahun, 24 setelah dua tahun atau lebih.")
 book.compliance("annual_leave_service", CUTI, "art. 311", "warning", "Cuti tahunan comes after 1 year of service.",
                 "Cuti tahunan diberikan setelah masa kerja 1 tahun.")
-book.compliance("important_reason_leave_cap", CUTI, "art. 326", "warning",
+book.compliance("important_reason_leave_cap", CUTI, "art. 330", "warning",
                 "Cuti karena alasan penting lasts at most 1 month.", "Cuti karena alasan penting paling lama 1 bulan.")
-book.compliance("long_leave_service", CUTI, "art. 315", "warning", "Cuti besar needs 5 years of service.",
+book.compliance("long_leave_service", CUTI, "art. 316(1)", "warning", "Cuti besar needs 5 years of service.",
                 "Cuti besar memerlukan masa kerja 5 tahun.")
-book.compliance("long_leave_cap", CUTI, "art. 315", "warning", "Cuti besar lasts at most 3 months.",
+book.compliance("long_leave_cap", CUTI, "art. 316(1)", "warning", "Cuti besar lasts at most 3 months.",
                 "Cuti besar paling lama 3 bulan.")
-book.compliance("sick_leave_cap", "PP 11/2017; PP 49/2018", "art. 319; art. 79", "warning",
+book.compliance("sick_leave_cap", "PP 11/2017; PP 49/2018", "art. 320(4)-(5); art. 83(4)", "warning",
                 "Cuti sakit lasts at most 1 year and 6 months (PPPK: 1 month).",
                 "Cuti sakit paling lama 1 tahun 6 bulan (PPPK: 1 bulan).")
-book.compliance("maternity_leave_cap", CUTI, "art. 322", "warning", "Cuti melahirkan lasts at most 3 months.",
+book.compliance("maternity_leave_cap", CUTI, "art. 325(3)", "warning", "Cuti melahirkan lasts at most 3 months.",
                 "Cuti melahirkan paling lama 3 bulan.")
-book.compliance("maternity_leave_female", CUTI, "art. 322", "serious",
+book.compliance("maternity_leave_female", CUTI, "art. 325", "serious",
                 "Cuti melahirkan is granted to a woman (NIP digit 15 is 2).",
                 "Cuti melahirkan diberikan kepada perempuan (angka ke-15 NIP adalah 2).")
-book.compliance("cltn_service", CUTI, "art. 331", "warning", "CLTN needs 5 years of service.",
+book.compliance("cltn_service", CUTI, "art. 334(1)", "warning", "CLTN needs 5 years of service.",
                 "CLTN memerlukan masa kerja 5 tahun.")
 book.compliance("leave_overlap", CUTI, "art. 310", "serious",
                 "A leave does not fall on days already on leave.",
                 "Cuti tidak jatuh pada hari yang sudah dalam masa cuti.")
-book.compliance("cltn_approval", CUTI, "art. 333", "serious",
+book.compliance("cltn_approval", CUTI, "art. 336(2)", "serious",
                 "CLTN is granted only with the Kepala BKN's approval, named by its letter.",
                 "CLTN diberikan hanya dengan persetujuan Kepala BKN, disebut dengan nomor suratnya.")
 book.compliance("annual_leave_in_long_leave_year", CUTI, "art. 316", "warning",
@@ -48,7 +48,7 @@ book.compliance("annual_leave_in_long_leave_year", CUTI, "art. 316", "warning",
 book.compliance("maternity_leave_child_order", CUTI, "art. 325", "warning",
                 "Cuti melahirkan is for the first to the third child; from the fourth, cuti besar.",
                 "Cuti melahirkan untuk anak pertama sampai ketiga; untuk anak keempat dan seterusnya, cuti besar.")
-book.compliance("action_during_cltn", CUTI, "art. 336", "serious",
+book.compliance("action_during_cltn", "PP 11/2017; UU 20/2023", "art. 335(1), 337; art. 53(1)c", "serious",
                 "No training, evaluation or promotion while on CLTN.",
                 "Tidak ada pelatihan, penilaian atau kenaikan pangkat selama CLTN.")
 

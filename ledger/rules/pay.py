@@ -9,9 +9,9 @@ from ledger.rules.base import Warning, _add_years
 from ledger.rules import book
 
 KGB = "PP 7/1977 (PP 15/2019)"
-book.validation("kgb_tmt_first_day", KGB, "art. 17", "A KGB takes effect on the 1st of a month.",
+book.validation("kgb_tmt_first_day", KGB, "art. 11 (check)", "A KGB takes effect on the 1st of a month.",
                 "TMT kenaikan gaji berkala adalah tanggal 1.")
-book.compliance("kgb_every_two_years", KGB, "art. 17", "warning",
+book.compliance("kgb_every_two_years", KGB, "art. 11, 13 (check)", "warning",
                 "A KGB comes at least 2 years after the last one (or after the TMT CPNS).",
                 "Kenaikan gaji berkala paling cepat 2 tahun setelah yang terakhir (atau setelah TMT CPNS).")
 KGB_YEARS = 2

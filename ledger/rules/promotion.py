@@ -18,7 +18,7 @@ book.compliance("promotion_jf_pak", "PP 99/2000", "art. 13", "warning",
 book.compliance("promotion_education_ceiling", "PP 99/2000 (PP 12/2002)", "art. 8", "warning",
                 "A regular promotion stays within the highest grade of the employee's diploma.",
                 "Kenaikan pangkat reguler tidak melampaui pangkat tertinggi ijazah pegawai.")
-book.compliance("promotion_ujian_dinas", "PP 99/2000", "art. 17", "warning",
+book.compliance("promotion_ujian_dinas", "PP 99/2000", "art. 30 (check)", "warning",
                 "Passing from II/d to III/a needs ujian dinas tingkat I; from III/d to IV/a, tingkat II.",
                 "Kenaikan dari II/d ke III/a memerlukan ujian dinas tingkat I; dari III/d ke IV/a, tingkat II.")
 book.compliance("penyesuaian_ijazah_recorded", "PP 99/2000", "art. 18", "warning",

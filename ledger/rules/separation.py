@@ -61,7 +61,7 @@ def past_bup_finding(employment_type: str, born: date | None, position: dict | N
                    {"birth_date": born, "bup": age, "retired_from": retire, "on": on})
 
 
-book.validation("separation_kind_for_type", "UU 20/2023; PP 49/2018", "art. 52; art. 52",
+book.validation("separation_kind_for_type", "UU 20/2023; PP 49/2018", "art. 52; art. 53(1)a, 54",
                 "A PNS is not separated by a contract's end; a PPPK does not retire on a pension.",
                 "PNS tidak berhenti karena berakhirnya perjanjian kerja; PPPK tidak pensiun.")
 PNS_ONLY_SEPARATIONS = {"retired"}

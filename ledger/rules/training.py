@@ -15,7 +15,7 @@ book.validation("training_dates", "PP 17/2020", "art. 203", "A training ends on 
 book.validation("budget_within_allocation", "UU 20/2023; Permendagri 15/2024", "art. 49; lampiran",
                 "Training money is never realised beyond the unit's allocation.",
                 "Realisasi anggaran pengembangan kompetensi tidak melebihi alokasi unit.")
-book.compliance("pppk_training_ceiling", "PP 49/2018", "art. 39", "warning", "A PPPK's development is at most 24 JP "
+book.compliance("pppk_training_ceiling", "PP 49/2018", "art. 40(1)", "warning", "A PPPK's development is at most 24 JP "
                 "a year.", "Pengembangan kompetensi PPPK paling banyak 24 JP setahun.")
 
 

@@ -148,7 +148,7 @@ def test_an_appeal_is_recorded_against_a_running_penalty_and_refused_for_an_unkn
 
     (penalty,) = hr.employee(ledger, hr.penalty("sedang", "pemotongan_tukin_25_9_bulan", tmt="2025-03-03"))
     appeal = {"type": "DisciplinaryPenaltyAppealed", "subject": NIP,
-              "data": {"penalty_event_id": penalty["event_id"], "kind": "keberatan", "filed_on": "2025-03-10",
+              "data": {"penalty_event_id": penalty["event_id"], "kind": "keberatan", "filed_on": "2025-03-04",
                        "grounds": "Ketidakhadiran karena sakit dengan surat dokter"}}
     hr.finds(ledger, appeal)
     assert ledger.state("employee", NIP)["penalties"][penalty["event_id"]]["appeals"] == ["keberatan"]

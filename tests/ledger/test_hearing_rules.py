@@ -1,5 +1,6 @@
-"""Around a penalty: no promotion or KGB while under examination (PP 94/2021), a penalty no lighter than its
-absence band (PP 94/2021 art. 9-11), appeals by their path and within their days (PP 79/2021)."""
+"""Around a penalty: a promotion or KGB under examination noted (PP 94/2021 art. 31(4)), a penalty no lighter than its
+absence band (PP 94/2021 art. 9-11), appeals by their path and within 14 working days of receiving the decision,
+15 days before the penalty's TMT (PP 79/2021 art. 4(2), 11(3); PP 94/2021 art. 38(1))."""
 
 from __future__ import annotations
 
@@ -102,21 +103,21 @@ def test_a_penalty_lighter_than_its_absence_band_is_recorded_with_its_finding_pp
 
 def test_a_keberatan_within_14_working_days_has_no_finding_pp_79_2021(ledger, hr):
     (penalty,) = hr.employee(ledger, hr.penalty("sedang", "pemotongan_tukin_25_9_bulan", tmt="2025-03-03"))
-    hr.finds(ledger, _appeal(penalty["event_id"], "keberatan", "2025-03-21"))  # the 14th working day after
+    hr.finds(ledger, _appeal(penalty["event_id"], "keberatan", "2025-03-06"))  # the 14th working day after receipt
 
 
 def test_a_late_keberatan_is_recorded_with_its_finding_pp_79_2021(ledger, hr):
     (penalty,) = hr.employee(ledger, hr.penalty("sedang", "pemotongan_tukin_25_9_bulan", tmt="2025-03-03"))
-    event = hr.finds(ledger, _appeal(penalty["event_id"], "keberatan", "2025-03-24"), "penalty_appeal_late")
-    assert event["findings"][0]["facts"]["due"] == "2025-03-21"
+    event = hr.finds(ledger, _appeal(penalty["event_id"], "keberatan", "2025-03-07"), "penalty_appeal_late")
+    assert event["findings"][0]["facts"]["due"] == "2025-03-06"
 
 
 def test_a_banding_against_a_penalty_other_than_dismissal_is_recorded_with_its_finding_pp_79_2021(ledger, hr):
     (penalty,) = hr.employee(ledger, hr.penalty("sedang", "pemotongan_tukin_25_9_bulan", tmt="2025-03-03"))
-    hr.finds(ledger, _appeal(penalty["event_id"], "banding", "2025-03-10"), "penalty_appeal_path")
+    hr.finds(ledger, _appeal(penalty["event_id"], "banding", "2025-03-05"), "penalty_appeal_path")
 
 
 def test_a_banding_against_a_dismissal_has_no_finding_pp_79_2021(ledger, hr):
     (penalty,) = hr.employee(ledger, hr.penalty("berat", DISMISSAL, tmt="2025-05-01"))
-    hr.finds(ledger, _appeal(penalty["event_id"], "banding", "2025-05-08"))
-    hr.finds(ledger, _appeal(penalty["event_id"], "keberatan", "2025-05-09"), "penalty_appeal_path")
+    hr.finds(ledger, _appeal(penalty["event_id"], "banding", "2025-05-06"))
+    hr.finds(ledger, _appeal(penalty["event_id"], "keberatan", "2025-05-06"), "penalty_appeal_path")
