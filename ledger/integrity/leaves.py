@@ -38,9 +38,20 @@ def leaf_input(position: int, stream_id: Any, version: int, topic: str, state: b
 
     Raises UnicodeDecodeError when the stored state is not UTF-8 (it was not written by Jejak).
     """
+    return b'{"position":%d' % position + leaf_tail(stream_id, version, topic, state)
+
+
+def leaf_tail(stream_id: Any, version: int, topic: str, state: bytes | str) -> bytes:
+    """The part of `leaf_input` after the position: a writer computes it before it knows the position
+    (before it takes the ledger's write lock), then `leaf_input_at` adds the position under the lock."""
     text = state if isinstance(state, str) else bytes(state).decode("utf-8")
-    return ('{"position":%d,"state":%s,"stream_id":%s,"topic":%s,"version":%d}' % (
-        position, _STRING(text), _STRING(str(stream_id)), _STRING(topic), version)).encode("utf-8")
+    return (',"state":%s,"stream_id":%s,"topic":%s,"version":%d}' % (
+        _STRING(text), _STRING(str(stream_id)), _STRING(topic), version)).encode("utf-8")
+
+
+def leaf_input_at(position: int, tail: bytes) -> bytes:
+    """`leaf_input` from its position and its precomputed `leaf_tail`."""
+    return b'{"position":%d' % position + tail
 
 
 def stored_event_id(state: bytes | str) -> str | None:
