@@ -8,12 +8,11 @@ Lists are keyset-paginated: pass the last row's key (`after_nip`, `before_positi
 from __future__ import annotations
 
 from projections.queries.audit_trail import audit, audit_event, audit_query, flags, subject_changes
-from projections.queries.public import _guard  # noqa: F401  (the city's suppression is tested on its own)
-from projections.queries.public import feedback_ticket, public_city, public_unit, public_units
+from projections.queries.public import feedback_ticket, public_unit, public_units
 from projections.queries.releases import is_release_position, release_text, releases
 from projections.queries.staff import employee, employees, evaluations, find_employees, training
 from projections.queries.units import unit_budget, unit_info
 
 __all__ = ["employees", "employee", "audit", "audit_query", "audit_event", "flags", "public_units", "public_unit",
-           "public_city", "feedback_ticket", "unit_info", "unit_budget", "training", "evaluations",
+           "feedback_ticket", "unit_info", "unit_budget", "training", "evaluations",
            "releases", "release_text", "is_release_position", "find_employees", "subject_changes"]

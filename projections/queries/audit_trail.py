@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Select, Table, select
 
 from projections.models.audit_index import audit as audit_table
 from projections.models.red_flags import KINDS, finding, flag, flag_id
@@ -32,20 +32,27 @@ def _audit_row(r: Any, changes: list[dict[str, Any]]) -> dict[str, Any]:
             "changes": changes}
 
 
+def _filtered(table: Table, since: Any, until: Any, **equal: Any) -> Select:
+    """SELECT from an audit table (audit index, flags, findings) with the filters they all take: each column
+    equal to its value (None: any) and recorded_at within since..until."""
+    q = select(table)
+    for col, value in equal.items():
+        if value is not None:
+            q = q.where(table.c[col] == value)
+    lo, hi = _naive(since, "since"), _naive(until, "until")
+    if lo is not None:
+        q = q.where(table.c.recorded_at >= lo)
+    if hi is not None:
+        q = q.where(table.c.recorded_at <= hi)
+    return q
+
+
 def audit_query(*, actor: str | None = None, on_behalf_of: str | None = None, subject: str | None = None,
                 type: str | None = None, unit: str | None = None, since: Any = None, until: Any = None,
                 before_position: int | None = None, limit: int = 100) -> Any:
     """The audit SELECT (exposed so tests and docs can EXPLAIN it)."""
-    q = select(audit_table)
-    for col, value in (("actor", actor), ("on_behalf_of", on_behalf_of), ("subject", subject), ("type", type),
-                       ("unit", unit)):
-        if value is not None:
-            q = q.where(audit_table.c[col] == value)
-    lo, hi = _naive(since, "since"), _naive(until, "until")
-    if lo is not None:
-        q = q.where(audit_table.c.recorded_at >= lo)
-    if hi is not None:
-        q = q.where(audit_table.c.recorded_at <= hi)
+    q = _filtered(audit_table, since, until, actor=actor, on_behalf_of=on_behalf_of, subject=subject, type=type,
+                  unit=unit)
     if before_position is not None:
         q = q.where(audit_table.c.position < before_position)
     return q.order_by(audit_table.c.position.desc()).limit(_limit(limit))
@@ -89,16 +96,7 @@ def flags(engine: Engine, *, kind: str | None = None, rule: str | None = None, u
         return []  # `rule` selects findings: no red flag of another kind carries one
     if rule is not None or kind == "finding":
         return _findings(engine, rule, unit, since, until, after_id, limit)
-    q = select(flag)
-    if kind is not None:
-        q = q.where(flag.c.kind == kind)
-    if unit is not None:
-        q = q.where(flag.c.unit == unit)
-    lo, hi = _naive(since, "since"), _naive(until, "until")
-    if lo is not None:
-        q = q.where(flag.c.recorded_at >= lo)
-    if hi is not None:
-        q = q.where(flag.c.recorded_at <= hi)
+    q = _filtered(flag, since, until, kind=kind, unit=unit)
     if after_id is not None:
         q = q.where(flag.c.id > after_id)
     q = q.order_by(flag.c.id).limit(_limit(limit))
@@ -113,16 +111,7 @@ def _findings(engine: Engine, rule: str | None, unit: str | None, since: Any, un
     """Findings as flags of kind `finding`: one per event and rule, anchored (and paged) at the event's position.
     Without a rule an event with two findings shows both under one id, and a page ending between them
     resumes after that event: ask by rule to page exactly."""
-    q = select(finding)
-    if rule is not None:
-        q = q.where(finding.c.rule == rule)
-    if unit is not None:
-        q = q.where(finding.c.unit == unit)
-    lo, hi = _naive(since, "since"), _naive(until, "until")
-    if lo is not None:
-        q = q.where(finding.c.recorded_at >= lo)
-    if hi is not None:
-        q = q.where(finding.c.recorded_at <= hi)
+    q = _filtered(finding, since, until, rule=rule, unit=unit)
     if after_id is not None:
         q = q.where(finding.c.position > after_id // 16)
     q = q.order_by(finding.c.position, finding.c.rule).limit(_limit(limit))

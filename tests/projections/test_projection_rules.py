@@ -94,30 +94,3 @@ def test_backdating_counts_days_from_the_tmt_to_the_wib_recording_date():
     assert backdated(date(2025, 8, 4), datetime(2025, 11, 2, 17, 0)) == 91  # 00:00 WIB on 3 Nov
     assert backdated(date(2025, 8, 4), datetime(2025, 11, 2, 16, 59)) is None  # 23:59 WIB on 2 Nov
     assert backdated(None, datetime(2025, 11, 2)) is None
-
-
-def test_the_city_hides_a_cell_that_only_one_unit_hides_so_its_complement_cannot_be_subtracted_back():
-    from projections.queries import _guard
-
-    hidden = {"suppressed": True}
-    # Unit A: 23 administrators, 1 pengawas (hidden) and 6 pelaksana (hidden as its complement), total 30.
-    a = {"total": 30, "by_position_type": {"administrator": 23, "pelaksana": dict(hidden), "pengawas": dict(hidden)}}
-    b = {"total": 40, "by_position_type": {"administrator": 20, "pelaksana": 20}}
-    c = {"total": 12, "by_position_type": {"administrator": 5, "pelaksana": 7}}
-    city = {"total": 82, "by_position_type": {"administrator": 48, "pelaksana": 33, "pengawas": dict(hidden)}}
-    _guard(city, [a, b, c], ["by_position_type"])
-    # 33 - 20 - 7 = A's 6 pelaksana, and then A's 30 - 23 - 6 = its one pengawas: so the city hides it
-    assert city["by_position_type"]["pelaksana"] == hidden
-    assert city["by_position_type"]["administrator"] == 48 and city["total"] == 82
-
-
-def test_the_city_shows_a_cell_hidden_by_two_units_when_their_sum_is_five_or_more():
-    from projections.queries import _guard
-
-    hidden = {"suppressed": True}
-    a = {"total": 30, "by_position_type": {"administrator": 23, "pelaksana": dict(hidden), "pengawas": dict(hidden)}}
-    d = {"total": 31, "by_position_type": {"administrator": 22, "pelaksana": dict(hidden), "pengawas": dict(hidden)}}
-    b = {"total": 40, "by_position_type": {"administrator": 20, "pelaksana": 20}}
-    city = {"total": 101, "by_position_type": {"administrator": 65, "pelaksana": 33, "pengawas": dict(hidden)}}
-    _guard(city, [a, d, b], ["by_position_type"])
-    assert city["by_position_type"]["pelaksana"] == 33  # 13 between two units: neither one's cell

@@ -11,7 +11,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import psycopg
 import pytest
@@ -38,6 +38,18 @@ class Server:
         return resp.json()["head"]
 
 
+@dataclass
+class LiveServer:
+    """A served Jejak with a token per role (the API's and the observability tests' `live_server`)."""
+    url: str
+    database_url: str
+    tokens: dict[str, str]
+    log: Path
+
+    def headers(self, role: str, **extra: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[role]}", **extra}
+
+
 def terminate(proc: subprocess.Popen) -> None:
     """Stop a server process: politely, then for good after 20 s."""
     proc.terminate()
@@ -52,6 +64,26 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_for_health(proc: subprocess.Popen, base: str, log: Path, wait: float = 60,
+                    on_timeout: Callable[[], None] | None = None) -> None:
+    """Return once `base`/healthz answers 200; fail the test with the server's log when the process exits
+    or has not answered in `wait` seconds (after `on_timeout`, which may stop it)."""
+    deadline = time.monotonic() + wait
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"jejak serve exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:  # not up yet, or too slow to answer on a busy machine
+            pass
+        if time.monotonic() > deadline:
+            if on_timeout is not None:
+                on_timeout()
+            pytest.fail(f"jejak serve did not answer in {wait:.0f} s:\n{log.read_text()}")
+        time.sleep(0.05)
 
 
 def group_alive(pgid: int) -> bool:
@@ -116,19 +148,7 @@ class ServerProcess:
                  "--threads", str(self.threads)], env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True)
         self.starts += 1
-        deadline = time.monotonic() + wait
-        while True:
-            if self.proc.poll() is not None:
-                pytest.fail(f"jejak serve exited with {self.proc.returncode}:\n{self.log.read_text()}")
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return
-            except (requests.ConnectionError, requests.Timeout):  # a loaded machine starts slowly
-                pass
-            if time.monotonic() > deadline:
-                self.kill()
-                pytest.fail(f"jejak serve did not answer in {wait:.0f} s:\n{self.log.read_text()}")
-            time.sleep(0.05)
+        wait_for_health(self.proc, self.url, self.log, wait, on_timeout=self.kill)
 
     def kill(self) -> None:
         """SIGKILL the whole process group (the gunicorn master and every worker), no shutdown at all."""

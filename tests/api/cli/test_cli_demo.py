@@ -5,23 +5,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[3]
-JEJAK = str(Path(sys.executable).parent / "jejak")  # the installed command line, as operators run it
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from server_process import JEJAK, ROOT, free_port, terminate, wait_for_health
 
 
 def run(env: dict, *args: str, timeout: int = 240) -> subprocess.CompletedProcess:
@@ -43,20 +33,10 @@ def demo_city(tmp_path_factory):
                             stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, (tmp / "server.log").read_text()
-            try:
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except (requests.ConnectionError, requests.Timeout):  # a loaded machine starts slowly
-                pass
-            assert time.monotonic() < deadline, (tmp / "server.log").read_text()
-            time.sleep(0.1)
+        wait_for_health(proc, base, tmp / "server.log")
         yield env, out, base, {"Authorization": f"Bearer {token}"}
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        terminate(proc)
         log.close()
 
 

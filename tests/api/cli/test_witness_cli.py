@@ -6,9 +6,7 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -17,15 +15,9 @@ from api.cli.integrity import checkpoint, verify
 from ledger.integrity import note
 from ledger.integrity.checkpoints import Checkpointer, create_key_file, load_key_file, public_pem
 from ledger.integrity.witness_client import WitnessRefused, request_cosignature
+from server_process import JEJAK, free_port
 
-JEJAK = str(Path(sys.executable).parent / "jejak")
 ORIGIN = "binjaikota.go.id/jejak-test"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

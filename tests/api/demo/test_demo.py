@@ -14,6 +14,7 @@ from projections import queries
 from projections.models.red_flags import KINDS
 from projections.runner import Projections
 from ledger.rules import PNS_GRADES, allowed_promotion_months
+from server_process import empty_database
 
 TODAY = date(2026, 11, 28)
 WIB = timezone(timedelta(hours=7))
@@ -49,15 +50,7 @@ def build(url: str) -> tuple[object, list[dict], dict[str, list[dict]]]:
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def demo(request, tmp_path_factory):
     """A 300-employee, two-year demo recorded once per backend for all the checks below."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'jejak.db'}"
-    else:
-        import psycopg
-        url = request.getfixturevalue("pg_database")
-        with psycopg.connect(url, autocommit=True) as conn:  # an empty schema, as `database_url` gives
-            conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
-            conn.execute("CREATE SCHEMA public")
-    return build(url)
+    return build(empty_database(request, tmp_path_factory.mktemp("demo")))
 
 
 def posted_body(event: dict) -> dict:

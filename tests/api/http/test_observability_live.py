@@ -5,35 +5,20 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
-import sys
 import time
 import uuid
-from dataclasses import dataclass
-from pathlib import Path
 
 import psycopg
 import pytest
-from server_process import terminate
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 from api_bodies import NIP, ROLES
+from server_process import JEJAK, LiveServer, free_port, terminate, wait_for_health
 
 TICKET = "LPR-2026-ABCDEFGHJKMNPQRS"
-JEJAK = str(Path(sys.executable).parent / "jejak")
 PG_ADMIN = os.environ.get("JEJAK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-@dataclass
-class Server:
-    url: str
-    tokens: dict[str, str]
-    log: Path
-
-    def headers(self, role: str, **extra: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[role]}", **extra}
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -52,9 +37,7 @@ def live_server(request, tmp_path_factory):
     store = KeyStore(db_url)
     tokens = {role: store.create(f"{role}-e2e", role) for role in ROLES}
     store.close()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "JEJAK_DATABASE_URL": db_url, "JEJAK_SIGNING_KEY": str(tmp / "signing.key")}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     out = open(tmp / "server.log", "w")
@@ -62,17 +45,8 @@ def live_server(request, tmp_path_factory):
                             stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert proc.poll() is None, (tmp / "server.log").read_text()
-            try:
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:  # not listening yet, or too busy starting to answer in 2 s
-                pass
-            assert time.monotonic() < deadline, (tmp / "server.log").read_text()
-            time.sleep(0.1)
-        yield Server(base, tokens, tmp / "server.log")
+        wait_for_health(proc, base, tmp / "server.log", wait=90)
+        yield LiveServer(base, db_url, tokens, tmp / "server.log")
     finally:
         terminate(proc)
         out.close()

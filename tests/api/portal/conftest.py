@@ -8,18 +8,13 @@ training) with the ledger's clock just after that day, and publish the next rele
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
-from pathlib import Path
 from types import SimpleNamespace
 
-import psycopg
 import pytest
-import requests
 
 import public_world
+from server_process import JEJAK, empty_database, free_port, terminate, wait_for_health
 
 DEMO_TODAY = "2026-04-10"
 
@@ -28,13 +23,7 @@ DEMO_TODAY = "2026-04-10"
 def demo_city(request, tmp_path_factory):
     """The portal app over a small deterministic demo city that has published its due releases."""
     work = tmp_path_factory.mktemp("attack-city")
-    if request.param == "sqlite":
-        url = f"sqlite:///{work / 'jejak.db'}"
-    else:
-        url = request.getfixturevalue("pg_database")
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
-            conn.execute("CREATE SCHEMA public")
+    url = empty_database(request, work)
     public_world.load_demo(url, work, years=2, today=DEMO_TODAY)
     from api import create_app
 
@@ -44,17 +33,7 @@ def demo_city(request, tmp_path_factory):
     app.extensions["jejak"].close()
 
 
-# --- the portal served for real, and Debian's chromium (the browser tests) ---
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# --- the portal served for real (the browser tests; `browser` is in tests/api/conftest.py) ---
 
 
 @pytest.fixture(scope="session")
@@ -67,42 +46,19 @@ def server(tmp_path_factory):
     port = free_port()
     env = {**os.environ, "JEJAK_DATABASE_URL": url, "JEJAK_SIGNING_KEY": str(tmp / "signing.key"),
            "JEJAK_CONTACT_KEY": str(tmp / "contact.key"), "JEJAK_PUBLIC_READ_RATE": "100000/60"}
-    published = subprocess.run([str(Path(sys.executable).parent / "jejak"), "releases", "publish"], env=env,
+    published = subprocess.run([JEJAK, "releases", "publish"], env=env,
                                capture_output=True, text=True, cwd=tmp)  # this year's months, world included
     assert published.returncode == 0 and published.stdout, published.stderr
     log = open(tmp / "server.log", "w")
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "jejak"), "serve", "--port", str(port),
-                             "--workers", "2", "--threads", "2"],
+    proc = subprocess.Popen([JEJAK, "serve", "--port", str(port), "--workers", "2", "--threads", "2"],
                             env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
-            if proc.poll() is not None:
-                pytest.fail(f"jejak serve exited with {proc.returncode}: {(tmp / 'server.log').read_text()}")
-            try:
-                if requests.get(base + "/healthz", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.1)
-        else:
-            pytest.fail(f"jejak serve did not answer: {(tmp / 'server.log').read_text()}")
+        wait_for_health(proc, base, tmp / "server.log")
         yield {"base": base, "url": url, "contact_key": tmp / "contact.key"}
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        terminate(proc)
         log.close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; .ci/run does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -7,30 +7,20 @@ import json
 import re
 from datetime import date
 
-import psycopg
 import pytest
 
 import public_world
 from portal_apps import form_token
 from public_world import PRIVATE, small_numbers
+from server_process import empty_database
 
 TICKET = re.compile(r"LPR-\d{4}-[0-9A-HJKMNP-TV-Z]{16}")  # ledger.feedback.PUBLIC_NUMBER
-
-
-def _reset_pg(url: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
-        conn.execute("CREATE SCHEMA public")
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def world_url(request, tmp_path_factory):
     """The small world loaded once per backend for this module."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('portal') / 'jejak.db'}"
-    else:
-        url = request.getfixturevalue("pg_database")
-        _reset_pg(url)
+    url = empty_database(request, tmp_path_factory.mktemp("portal"))
     public_world.load(url)
     return url
 

@@ -7,11 +7,11 @@ NIPs, complainants' identity and messages never leave the ledger through the por
 
 from __future__ import annotations
 
-import psycopg
 import pytest
 
 import public_world
 from public_world import PRIVATE, needles, public_paths, small_numbers
+from server_process import empty_database
 
 OFFICIAL = {"jpt_utama", "jpt_madya", "jpt_pratama", "administrator", "pengawas"}
 
@@ -20,13 +20,7 @@ OFFICIAL = {"jpt_utama", "jpt_madya", "jpt_pratama", "administrator", "pengawas"
 def client(request, tmp_path_factory):
     """`jejak demo` data, the small world on top, and the portal app, once per backend."""
     work = tmp_path_factory.mktemp("privacy")
-    if request.param == "sqlite":
-        url = f"sqlite:///{work / 'jejak.db'}"
-    else:
-        url = request.getfixturevalue("pg_database")
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
-            conn.execute("CREATE SCHEMA public")
+    url = empty_database(request, work)
     public_world.load_demo(url, work)
     public_world.load(url)
     from api import create_app
