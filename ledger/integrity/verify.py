@@ -8,7 +8,7 @@ subtrees (which proofs are served from) and with every signed checkpoint's root.
 from __future__ import annotations
 
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
@@ -17,8 +17,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from ledger.integrity.checkpoints import FIELDS
 from ledger.integrity.keyring import Keyring
 from ledger.integrity.tree import Frontier, StoredTree, fold
-from ledger.integrity.verify_pages import (MAX_PROBLEMS, PAGE, PAGE_LEVELS, leaf_page, page_levels, page_nodes,
-                                           runs, subtree_problem)
+from ledger.integrity.verify_pages import (MAX_PROBLEMS, PAGE, PAGE_LEVELS, check_page, leaf_page, page_levels,
+                                           page_nodes, read_page, runs, subtree_problem)
 from ledger.integrity.access_chain import chain_problems
 from ledger.integrity.anchors import check_kept, describe_anchors
 from ledger.integrity.report import Problem, Result  # noqa: F401 - Problem is part of verify's API
@@ -119,7 +119,8 @@ def _pages(recorder: Any, bounds: list[tuple[int, int]], url: str | None, worker
            open_reader: Callable[[str], Any] | None) -> Iterator[Iterator[tuple[list[bytes], list[Problem]]]]:
     """Each page's (leaves, problems), in order: here, or from worker processes for large ledgers."""
     if url is None or open_reader is None or workers < 2 or len(bounds) < PARALLEL_PAGES:
-        yield (leaf_page(recorder, start, end) for start, end in bounds)
+        with ThreadPoolExecutor(1) as reader:
+            yield _read_ahead(recorder, bounds, reader)
         return
     context = multiprocessing.get_context("spawn")  # never fork a process holding database connections
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
@@ -128,6 +129,17 @@ def _pages(recorder: Any, bounds: list[tuple[int, int]], url: str | None, worker
         yield pool.map(_worker_page, bounds)
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def _read_ahead(recorder: Any, bounds: list[tuple[int, int]],
+                reader: ThreadPoolExecutor) -> Iterator[tuple[list[bytes], list[Problem]]]:
+    """Each page checked here while a thread reads the next one (the database's time and ours
+    overlap: both drivers release the GIL while they wait); one page ahead bounds the memory."""
+    ahead = reader.submit(read_page, recorder, *bounds[0]) if bounds else None
+    for i, (start, end) in enumerate(bounds):
+        rows = ahead.result()
+        ahead = reader.submit(read_page, recorder, *bounds[i + 1]) if i + 1 < len(bounds) else None
+        yield check_page(start, end, *rows)
 
 
 _WORKER: dict[str, Any] = {}

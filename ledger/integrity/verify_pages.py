@@ -38,11 +38,13 @@ def stream_text(raw: Any) -> str:
 
 
 def leaf_page(recorder: Any, start: int, end: int) -> tuple[list[bytes], list[Problem]]:
-    """Rebuild and check the leaves of positions start..end from the stored events' bytes.
+    """Rebuild and check the leaves of positions start..end from the stored events' bytes."""
+    return check_page(start, end, *read_page(recorder, start, end))
 
-    One query reads each event with its recorded leaf; leaves whose event is gone are read
-    by a second one only when the page has fewer events than positions.
-    """
+
+def read_page(recorder: Any, start: int, end: int) -> tuple[dict[int, tuple[Any, ...]], dict[int, tuple[Any, ...]]]:
+    """The page's events and recorded leaves by position: one query reads each event with its leaf;
+    leaves whose event is gone are read by a second one only when the page has fewer events than positions."""
     column = "notification_id" if getattr(recorder, "postgres", False) else "rowid"
     rows = recorder.query(f"SELECT e.{column}, CAST(e.originator_id AS TEXT), e.originator_version, e.topic, e.state,"
                           " l.position, l.event_id, l.stream_id, l.version, l.leaf_hash"
@@ -50,9 +52,12 @@ def leaf_page(recorder: Any, start: int, end: int) -> tuple[list[bytes], list[Pr
                           f" WHERE e.{column} >= ? AND e.{column} <= ?", (start, end))
     events = {r[0]: r for r in rows}
     if len(events) == end - start + 1:
-        stored = {p: r[5:] for p, r in events.items() if r[5] is not None}
-    else:
-        stored = {r[0]: r for r in recorder.query(_LEAVES, (start, end))}
+        return events, {p: r[5:] for p, r in events.items() if r[5] is not None}
+    return events, {r[0]: r for r in recorder.query(_LEAVES, (start, end))}
+
+
+def check_page(start: int, end: int, events: dict[int, tuple[Any, ...]],
+               stored: dict[int, tuple[Any, ...]]) -> tuple[list[bytes], list[Problem]]:
     problems: list[Problem] = []
     leaves = [check_leaf(p, events.get(p), stored.get(p), problems) for p in range(start, end + 1)]
     return leaves, problems[:MAX_PROBLEMS]
@@ -65,26 +70,29 @@ def check_leaf(p: int, row: tuple[Any, ...] | None, stored: tuple[Any, ...] | No
     The tree is then rebuilt from the stored leaves: events -> leaves, leaves -> subtrees and
     tree -> signed roots are each checked, so a bad event is named once, at its own position.
     """
-    kept = bytes(stored[4]) if stored else None
+    kept = stored[4] if stored is not None else None
+    if kept is not None and type(kept) is not bytes:
+        kept = bytes(kept)
     if row is None:
         problems.append(Problem(p, "the event is missing (deleted, or the positions were renumbered)"))
         return kept if kept is not None else b"\x00" * 32
-    raw_id, version, topic, state = row[1:5]
+    version, state = row[2], row[4]
     try:
-        sid = stream_text(raw_id)
-        text = state.decode("utf-8") if isinstance(state, bytes) else state if isinstance(state, str) \
+        sid = stream_text(row[1])
+        text = state.decode("utf-8") if type(state) is bytes else state if type(state) is str \
             else bytes(state).decode("utf-8")
-        leaf = sha256(b"\x00" + integrity.leaf_input(p, sid, version, topic, text)).digest()
+        leaf = sha256(b"\x00" + integrity.leaf_input(p, sid, version, row[3], text)).digest()
     except (ValueError, TypeError) as exc:
         problems.append(Problem(p, f"the event's stored bytes are unreadable ({exc})"))
         return kept if kept is not None else b"\x00" * 32
     if kept is None:
         problems.append(Problem(p, "the event has no recorded leaf: it was inserted outside Jejak"))
-    elif leaf != kept:
+        return leaf
+    if leaf != kept:
         problems.append(Problem(p, "the event differs from what was recorded (its leaf hash changed)"))
-    elif (_event_id(text), sid, version) != stored[1:4]:
+    elif stored[3] != version or stored[2] != sid or stored[1] != _event_id(text):
         problems.append(Problem(p, "the event's id, stream or version differ from its recorded leaf"))
-    return kept if kept is not None else leaf
+    return kept
 
 
 def _event_id(state: str) -> str | None:
