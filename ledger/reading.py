@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime, timezone
 from typing import Any, Iterable
 
-from eventsourcing.application import AggregateNotFoundError, project_aggregate
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import Notification
 
 from ledger import provenance
@@ -30,6 +30,16 @@ AGGREGATES: dict[str, type[Stream]] = {
 }
 
 
+def play(aggregate: Any, events: Iterable[Any]) -> Any:
+    """Fold events into an aggregate: the library's `project_aggregate` without its per-event
+    `isinstance` against a runtime-checkable Protocol, which on Python 3.11 walks the protocol's
+    MRO twice per event (about 60 % of a cold read of a 1,000-event stream). The mapper decodes
+    only our own event classes, each with its `mutate`."""
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate
+
+
 class Reading:
     """The Ledger's reads (a mixin: the Ledger is also the event store's `Application`)."""
 
@@ -49,12 +59,12 @@ class Reading:
         cached = self.aggregates.get(sid) if self.aggregates is not None else None
         if cached is None:
             try:
-                agg = self.repository.get(sid)
+                agg = self.repository.get(sid, projector_func=play)
             except AggregateNotFoundError:
                 return None
         else:
             newer = list(self.repository.event_store.get(sid, gt=cached.version))
-            agg = project_aggregate(clone(cached), newer) if newer else cached
+            agg = play(clone(cached), newer) if newer else cached
         if self.aggregates is not None:
             if agg is not cached:
                 self.aggregates.put(agg)

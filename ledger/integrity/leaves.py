@@ -30,7 +30,10 @@ def type_name(topic: str) -> str:
     return topic.rsplit(":", 1)[-1].rsplit(".", 1)[-1]
 
 
-_STRING = json.JSONEncoder(ensure_ascii=False).encode  # a str -> its JSON string literal
+# A str -> its JSON string literal: what JSONEncoder(ensure_ascii=False).encode returns for a str,
+# without its per-call dispatch (the C function where there is one).
+_STRING = json.encoder.encode_basestring
+_SCAN = json.JSONDecoder().scan_once  # the C scanner json.loads runs, without its Python wrapper
 
 
 def leaf_input(position: int, stream_id: Any, version: int, topic: str, state: bytes | str) -> bytes:
@@ -55,9 +58,19 @@ def leaf_input_at(position: int, tail: bytes) -> bytes:
 
 
 def stored_event_id(state: bytes | str) -> str | None:
-    """The `meta.event_id` of a stored state (None when it has none)."""
+    """The `meta.event_id` of a stored state (None when it has none).
+
+    Parsed as json.loads parses it: its C scanner is called directly when the text is one JSON
+    value from its first to its last character (what Jejak stores; verify reads every event's),
+    and anything else goes to json.loads itself, so the value and every error are its own.
+    """
     text = state if isinstance(state, str) else bytes(state).decode("utf-8")
-    body = json.loads(text)
+    try:
+        body, end = _SCAN(text, 0)
+    except (StopIteration, ValueError):
+        body, end = None, -1
+    if end != len(text):
+        body = json.loads(text)
     meta = body.get("meta") if isinstance(body, dict) else None
     return meta.get("event_id") if isinstance(meta, dict) else None
 

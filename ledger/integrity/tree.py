@@ -130,6 +130,20 @@ class Frontier:
         self.size += 1
         return closed
 
+    def push(self, level: int, subtree: bytes) -> list[tuple[int, int, bytes]]:
+        """Add a complete subtree of 2**level leaves (the size must be a multiple of that); return
+        the larger subtrees it closes, as `append` does for a leaf."""
+        closed = []
+        start, width, stack = self.size, 1 << level, self.stack
+        assert start % width == 0, f"a subtree of level {level} cannot start at leaf {start}"
+        while stack and stack[-1][0] == level:
+            subtree = node_hash(stack.pop()[1], subtree)
+            level += 1
+            closed.append((level, start >> level, subtree))
+        stack.append((level, subtree))
+        self.size += width
+        return closed
+
     def root(self) -> bytes:
         return fold([h for _, h in self.stack]) if self.stack else EMPTY_ROOT
 

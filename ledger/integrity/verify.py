@@ -1,32 +1,29 @@
 """`jejak verify`: recompute every leaf and subtree from the stored events and check every checkpoint.
 
 Nothing stored is trusted: each event's canonical bytes are hashed again, the
-tree is rebuilt leaf by leaf, compared with the stored leaves and complete
+tree is rebuilt level by level, compared with the stored leaves and complete
 subtrees (which proofs are served from) and with every signed checkpoint's root.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
-from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from ledger import integrity
 from ledger.integrity.checkpoints import FIELDS
 from ledger.integrity.keyring import Keyring
-from ledger.integrity.tree import Frontier, StoredTree
+from ledger.integrity.tree import Frontier, StoredTree, fold
+from ledger.integrity.verify_pages import (MAX_PROBLEMS, PAGE, PAGE_LEVELS, check_page, leaf_page, page_levels,
+                                           page_nodes, read_page, runs, subtree_problem)
 from ledger.integrity.access_chain import chain_problems
 from ledger.integrity.anchors import check_kept, describe_anchors
 from ledger.integrity.report import Problem, Result  # noqa: F401 - Problem is part of verify's API
 from ledger.integrity.verifier import checkpoint_problem, verify_consistency
 
-PAGE_LEVELS = 12
-PAGE = 1 << PAGE_LEVELS  # events per read; pages are aligned so their subtrees close inside them
-MAX_PROBLEMS = 50
 PARALLEL_PAGES = 8  # below this many pages, starting worker processes costs more than it saves
 
 
@@ -91,23 +88,21 @@ def verify(recorder: Any, anchors: list[Ed25519PublicKey] | None = None,
             recorder.query("SELECT level, idx, hash FROM jejak_nodes WHERE level > ?", (PAGE_LEVELS,))}
     frontier = Frontier()
     last_good = 0
-    _check_roots(due.get(0, []), frontier, 0, problems)
+    _check_roots(due.get(0, []), frontier.root(), 0, problems)
     bounds = [(start, min(start + PAGE - 1, total)) for start in range(1, total + 1, PAGE)]
     with _pages(recorder, bounds, url, workers, open_reader) as pages:
         for (start, end), (leaves, page_problems) in zip(bounds, pages):
             problems += page_problems
-            nodes = _page_nodes(recorder, start - 1, end)
-            nodes.update(high)
-            for p, leaf in zip(range(start, end + 1), leaves):
-                for level, idx, h in frontier.append(leaf):
-                    if nodes.get((level, idx)) != h:
-                        problems.append(Problem(idx * (1 << level) + 1,
-                                                f"stored Merkle subtree ({level}, {idx}) covering positions "
-                                                f"{idx * (1 << level) + 1}..{(idx + 1) * (1 << level)} differs "
-                                                "from the one rebuilt from the leaves; proofs served from it are "
-                                                "wrong"))
-                if p in due and _check_roots(due[p], frontier, last_good, problems):
+            levels = page_levels(leaves, start - 1, page_nodes(recorder, start - 1, end), problems)
+            before = [h for _, h in frontier.stack]
+            for p in sorted(p for p in due if start <= p <= end):
+                root = fold(before + [levels[lv][i] for lv, i in runs(p - start + 1)])
+                if _check_roots(due[p], root, last_good, problems):
                     last_good = p
+            for level, i in runs(len(leaves)):
+                for lv, idx, h in frontier.push(level, levels[level][i]):
+                    if high.get((lv, idx)) != h:
+                        problems.append(subtree_problem(lv, idx))
             if progress:
                 progress(end, total)
             if len(problems) >= MAX_PROBLEMS:
@@ -124,7 +119,8 @@ def _pages(recorder: Any, bounds: list[tuple[int, int]], url: str | None, worker
            open_reader: Callable[[str], Any] | None) -> Iterator[Iterator[tuple[list[bytes], list[Problem]]]]:
     """Each page's (leaves, problems), in order: here, or from worker processes for large ledgers."""
     if url is None or open_reader is None or workers < 2 or len(bounds) < PARALLEL_PAGES:
-        yield (_leaf_page(recorder, start, end) for start, end in bounds)
+        with ThreadPoolExecutor(1) as reader:
+            yield _read_ahead(recorder, bounds, reader)
         return
     context = multiprocessing.get_context("spawn")  # never fork a process holding database connections
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
@@ -133,6 +129,17 @@ def _pages(recorder: Any, bounds: list[tuple[int, int]], url: str | None, worker
         yield pool.map(_worker_page, bounds)
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def _read_ahead(recorder: Any, bounds: list[tuple[int, int]],
+                reader: ThreadPoolExecutor) -> Iterator[tuple[list[bytes], list[Problem]]]:
+    """Each page checked here while a thread reads the next one (the database's time and ours
+    overlap: both drivers release the GIL while they wait); one page ahead bounds the memory."""
+    ahead = reader.submit(read_page, recorder, *bounds[0]) if bounds else None
+    for i, (start, end) in enumerate(bounds):
+        rows = ahead.result()
+        ahead = reader.submit(read_page, recorder, *bounds[i + 1]) if i + 1 < len(bounds) else None
+        yield check_page(start, end, *rows)
 
 
 _WORKER: dict[str, Any] = {}
@@ -144,65 +151,11 @@ def _start_worker(open_reader: Callable[[str], Any], url: str) -> None:
 
 
 def _worker_page(bounds: tuple[int, int]) -> tuple[list[bytes], list[Problem]]:
-    return _leaf_page(_WORKER["recorder"], *bounds)
+    return leaf_page(_WORKER["recorder"], *bounds)
 
 
-def _leaf_page(recorder: Any, start: int, end: int) -> tuple[list[bytes], list[Problem]]:
-    """Rebuild and check the leaves of positions start..end from the events."""
-    notes = {n.id: n for n in recorder.select_notifications(start, end - start + 1, stop=end)}
-    stored = {p: (e, s, v, bytes(h)) for p, e, s, v, h in recorder.query(
-        "SELECT position, event_id, stream_id, version, leaf_hash FROM jejak_leaves"
-        " WHERE position >= ? AND position <= ?", (start, end))}
-    problems: list[Problem] = []
-    leaves = [_check_leaf(p, notes.get(p), stored.get(p), problems) for p in range(start, end + 1)]
-    return leaves, problems[:MAX_PROBLEMS]
-
-
-def _page_nodes(recorder: Any, lo: int, hi: int) -> dict[tuple[int, int], bytes]:
-    """Stored subtrees of levels 1..PAGE_LEVELS inside leaves [lo, hi), in one query."""
-    clauses, params = [], []
-    for level in range(1, PAGE_LEVELS + 1):
-        clauses.append("(level = ? AND idx >= ? AND idx < ?)")
-        params += [level, lo >> level, hi >> level]
-    rows = recorder.query("SELECT level, idx, hash FROM jejak_nodes WHERE " + " OR ".join(clauses), params)
-    return {(lv, i): bytes(h) for lv, i, h in rows}
-
-
-def _check_leaf(p: int, note: Any, stored: tuple[str, str, int, bytes] | None, problems: list[Problem]) -> bytes:
-    """Check the event at p against its stored leaf; return the stored leaf (else the rebuilt one).
-
-    The tree is then rebuilt from the stored leaves: events -> leaves, leaves -> subtrees and
-    tree -> signed roots are each checked, so a bad event is named once, at its own position.
-    """
-    if note is None:
-        problems.append(Problem(p, "the event is missing (deleted, or the positions were renumbered)"))
-        return stored[3] if stored else b"\x00" * 32
-    sid = str(note.originator_id if isinstance(note.originator_id, UUID) else UUID(str(note.originator_id)))
-    try:
-        leaf = integrity.leaf_hash(integrity.leaf_input(p, sid, note.originator_version, note.topic, note.state))
-    except (ValueError, TypeError) as exc:
-        problems.append(Problem(p, f"the event's stored bytes are unreadable ({exc})"))
-        return stored[3] if stored else b"\x00" * 32
-    if stored is None:
-        problems.append(Problem(p, "the event has no recorded leaf: it was inserted outside Jejak"))
-    elif leaf != stored[3]:
-        problems.append(Problem(p, "the event differs from what was recorded (its leaf hash changed)"))
-    elif (_event_id(note.state), sid, note.originator_version) != stored[:3]:
-        problems.append(Problem(p, "the event's id, stream or version differ from its recorded leaf"))
-    return stored[3] if stored else leaf
-
-
-def _event_id(state: bytes) -> str | None:
-    """The stored state's event id; an unreadable state has none (its leaf already matched, so the
-    recorder stored it as it is: the id check then names the row)."""
-    try:
-        return integrity.stored_event_id(state)
-    except ValueError:
-        return None
-
-
-def _check_roots(cps: list[dict[str, Any]], frontier: Frontier, last_good: int, problems: list[Problem]) -> bool:
-    root = frontier.root().hex()
+def _check_roots(cps: list[dict[str, Any]], root_hash: bytes, last_good: int, problems: list[Problem]) -> bool:
+    root = root_hash.hex()
     good = True
     for cp in cps:
         if cp["root_hash"] != root:

@@ -140,3 +140,25 @@ def test_events_at_scattered_positions_read_in_one_query_equal_the_feeds_views(l
     assert got == [feed[p] for p in sorted(set(scattered))]
     assert all(e["leaf_hash"] for e in got)
     assert ledger.events_at([]) == [] and ledger.events_at([3, 4]) == [feed[3], feed[4]]
+
+
+def test_a_cold_read_folds_the_stream_as_the_event_stores_own_projector_does(database_url, hr):
+    """Reads fold with `ledger.reading.play` (no per-event Protocol check): at every recorded moment
+    the state equals the library's `project_aggregate` over the same events."""
+    from eventsourcing.application import project_aggregate
+
+    from ledger.application import Ledger
+    from ledger.stream import stream_id
+
+    cold = Ledger(database_url, env={"JEJAK_AGGREGATE_CACHE": "0"})
+    try:
+        hr.employee(cold, *[hr.training(jp=i + 1) for i in range(4)], hr.promote(kind="reguler"))
+        events = list(cold.events.get(stream_id("employee", NIP)))
+        reference = project_aggregate(None, events)
+        for event in events:
+            expected = reference.state(as_of=event.timestamp)
+            got = cold.state("employee", NIP, as_of=event.timestamp)
+            assert {k: got[k] for k in expected} == expected
+        assert cold.aggregate("employee", NIP).version == reference.version == len(events)
+    finally:
+        cold.close()

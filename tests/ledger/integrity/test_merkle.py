@@ -152,3 +152,39 @@ def test_the_frontier_gives_every_root_and_closes_each_complete_subtree_once():
         assert frontier.root().hex() == ROOTS[size]
     assert [(lv, i, h.hex()) for lv, i, h in closed if lv == 1] == [(1, i, h) for i, h in enumerate(LEVEL1)]
     assert [(lv, i) for lv, i, _ in closed] == [(1, 0), (1, 1), (2, 0), (1, 2), (1, 3), (2, 1), (3, 0)]
+
+
+def test_a_frontier_fed_whole_subtrees_equals_one_fed_their_leaves():
+    """verify rebuilds a page level by level and pushes the page's subtrees: the same frontier."""
+    leaves = [leaf_hash(i.to_bytes(2, "big")) for i in range(4096 + 4096 + 37)]
+    one_by_one, whole = merkle.Frontier(), merkle.Frontier()
+    closed_one = [c for leaf in leaves for c in one_by_one.append(leaf) if c[0] > 12]
+    fetch = merkle.list_fetch(leaves)
+    closed_whole = []
+    for lo, hi in [(0, 4096), (4096, 8192), (8192, len(leaves))]:
+        for level, idx in merkle.subtrees(lo, hi):
+            closed_whole += whole.push(level, fetch([(level, idx)])[(level, idx)])
+    assert closed_whole == closed_one and whole.stack == one_by_one.stack and whole.size == one_by_one.size
+    assert whole.root() == merkle.tree_head(len(leaves), fetch)
+    with pytest.raises(AssertionError):
+        whole.push(3, leaves[0])  # 8229 leaves: a subtree of 8 cannot start there
+
+
+@pytest.mark.parametrize("text", ['{"meta":{"event_id":"e"}}', ' {"meta":{"event_id":"e"}}\n', '{"meta":{"event_id":"a",'
+                                  '"event_id":"b"}}', '{"meta":{"event_id":1}}', '{"meta":5}', '[1]', '"s"', 'NaN',
+                                  '{"a":1}{"b":2}', '\ufeff{}', '{"meta":', '', 'nul'])
+def test_the_stored_event_id_is_what_json_loads_reads(text):
+    """stored_event_id scans with json's C scanner: its answer, and its error, are json.loads's own."""
+    import json
+
+    from ledger.integrity.leaves import stored_event_id
+
+    try:
+        body = json.loads(text)
+        meta = body.get("meta") if isinstance(body, dict) else None
+        expected = meta.get("event_id") if isinstance(meta, dict) else None
+    except ValueError as exc:
+        with pytest.raises(type(exc), match=__import__("re").escape(str(exc))):
+            stored_event_id(text)
+        return
+    assert stored_event_id(text) == expected

@@ -305,6 +305,37 @@ def test_a_typed_value_turned_into_plain_text_is_found(world):
     assert_detected(world, 6, "differs from what was recorded")
 
 
+# What verify reads of each row (issue 21: it reads the rows' bytes with their leaves in one query):
+# every column a leaf stands for is still checked.
+
+def test_a_changed_event_id_in_the_recorded_leaf_is_found(world):
+    """The leaf's event id is not hashed (the state carries it): it is compared with the state's."""
+    world["db"].sql("UPDATE jejak_leaves SET event_id = ? WHERE position = ?", (str(uuid.uuid4()), 6))
+    assert_detected(world, 6, "id, stream or version differ from its recorded leaf")
+
+
+def test_a_changed_stream_in_the_recorded_leaf_is_found(world):
+    world["db"].sql("UPDATE jejak_leaves SET stream_id = ? WHERE position = ?", (str(uuid.uuid4()), 14))
+    assert_detected(world, 14, "id, stream or version differ from its recorded leaf")
+
+
+def test_an_event_moved_to_another_stream_is_found(world):
+    """The stored originator id is read as text: another stream's id changes the leaf."""
+    db = world["db"]
+    other = uuid.uuid4()
+    db.sql("UPDATE EVENTS SET originator_id = ? WHERE ID = ?", (other.hex if not db.postgres else str(other), 9))
+    assert_detected(world, 9, "differs from what was recorded")
+
+
+def test_an_event_appended_without_its_leaf_is_found(world):
+    db = world["db"]
+    forged = re.sub(rb'"event_id":"[0-9a-f-]{36}"', f'"event_id":"{uuid.uuid4()}"'.encode(),
+                    db.state(10).replace(b"Dinas 9", b"Dinas Palsu", 1))
+    db.sql("INSERT INTO EVENTS (originator_id, originator_version, topic, state, ID) VALUES (?, 1, ?, ?, ?)",
+           (str(uuid.uuid4()), "ledger.events:UnitRegistered", forged, 41))
+    assert_detected(world, 41, "no recorded leaf")
+
+
 # Anchors outside the database (issue 14): the key file on the server and key rows vouch for nothing.
 
 def rewrite_history_and_resign(world) -> None:
