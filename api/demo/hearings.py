@@ -1,6 +1,7 @@
 """Planted hearings and CLTN (issue 17): a keberatan filed after its 14 working days and one filed in time,
-an examination closed by its own event, and a CLTN granted without the Kepala BKN's approval. Each goes to
-someone none of whose other generated events falls in its span, so only the planted rule can be found."""
+an examination closed by its own event, a CLTN with the Kepala BKN's approval, and one without it with a
+training during it. Each goes to someone none of whose other generated events falls in its span, so only
+the planted rule can be found."""
 
 from __future__ import annotations
 
@@ -69,12 +70,25 @@ def plant_hearings(rng: random.Random, plan: Plan, career: Any, city: Any, pool:
                                    "data": {"examination_event_id": Ref(f"examination:{examined.nip}"),
                                             "closed_on": closed.isoformat(), "outcome": "no_penalty"}}):
             planted.append({"subject": examined.nip, "type": "DisciplinaryExaminationClosed", "rules": []})
-    end = cltn + timedelta(days=180)
-    away = next((p for p in candidates if p not in (lawful, examined) and clear(plan, p, cltn)
-                 and p.appointed <= cltn.replace(year=cltn.year - 6) and career.free(p.nip, "cltn", cltn, end)), None)
-    if away is not None and plan.add(workday(cltn - timedelta(days=5)), "sk", {
-            "type": "LeaveGranted", "subject": away.nip, "on_behalf_of": city.approver(away),
-            "data": {"kind": "cltn", "start_date": cltn.isoformat(), "end_date": end.isoformat(), "days": 128}}):
+    end, chosen = cltn + timedelta(days=180), [lawful, examined]
+    for approval in ("B-2207/KP.08.03/SD/K/2026", None):  # with the Kepala BKN's approval, then without it
+        away = next((p for p in candidates if p not in chosen and clear(plan, p, cltn)
+                     and p.appointed <= cltn.replace(year=cltn.year - 6) and career.free(p.nip, "cltn", cltn, end)
+                     and career.jp.get((p.nip, cltn.year), 0) + 2 <= 60), None)  # room for the seminar's 2 JP
+        if away is None or not plan.add(workday(cltn - timedelta(days=5)), "sk", {
+                "type": "LeaveGranted", "subject": away.nip, "on_behalf_of": city.approver(away),
+                "data": {"kind": "cltn", "start_date": cltn.isoformat(), "end_date": end.isoformat(), "days": 128,
+                         **({"approval_sk": approval} if approval else {})}}):
+            continue
+        chosen.append(away)
         career.leaves.setdefault(away.nip, []).append((cltn, end, "cltn"))
-        planted.append({"subject": away.nip, "type": "LeaveGranted", "rules": ["cltn_approval"]})  # no approval_sk
+        planted.append({"subject": away.nip, "type": "LeaveGranted", "rules": [] if approval else ["cltn_approval"]})
+        trained = workday(cltn + timedelta(days=2))
+        if approval is None and plan.add(add_workdays(trained, 1), "training", {
+                "type": "TrainingCompleted", "subject": away.nip, "data": {
+                    "path": "nonklasikal", "form": "seminar", "title": "Seminar Pelayanan Publik",
+                    "provider": "Ombudsman RI", "start_date": trained.isoformat(), "end_date": trained.isoformat(),
+                    "jp": 2, "cost": 0, "funding_unit": away.unit}}):
+            career.jp[(away.nip, trained.year)] = career.jp.get((away.nip, trained.year), 0) + 2
+            planted.append({"subject": away.nip, "type": "TrainingCompleted", "rules": ["action_during_cltn"]})
     return planted

@@ -20,7 +20,7 @@ WIB = timezone(timedelta(hours=7))
 EXPECTED_FINDINGS = {"evaluator_hierarchy", "promotion_two_baik_years", "transfer_tenure", "evaluator_is_plans",
                      "nik_matches_nip", "unit_predikat_spread", "promotion_four_years_in_rank",
                      "absence_penalty_band", "leave_overlap", "promotion_under_examination", "penalty_appeal_late",
-                     "cltn_approval"}
+                     "cltn_approval", "action_during_cltn"}
 POSTED = ("type", "subject", "data", "effective_date", "legal_basis", "reason", "on_behalf_of", "correlation_id",
           "source")
 
@@ -100,7 +100,9 @@ def test_every_planted_irregularity_carries_its_findings_and_no_lawful_action_ra
     kinds = {p["type"] for p in world.planted if p["rules"]}
     assert {"PromotionGranted", "PerformanceEvaluated", "EmployeeAppointed", "UnitAchievementAssessed",
             "DisciplinaryPenaltyImposed", "LeaveGranted", "DisciplinaryPenaltyAppealed"} <= kinds
-    assert {"cltn_approval", "penalty_appeal_late"} <= {r for p in world.planted for r in p["rules"]}
+    assert {"cltn_approval", "action_during_cltn", "penalty_appeal_late"} <= {r for p in world.planted for r in p["rules"]}
+    cltn = {e["subject"]: e["findings"] for e in feed if e["type"] == "LeaveGranted" and e["data"]["kind"] == "cltn"}
+    assert len(cltn) == 2 and sorted(len(f) for f in cltn.values()) == [0, 1]  # one approved (lawful), one not
     lawful = {p["type"] for p in world.planted if not p["rules"]}  # planted lawful: each must raise nothing
     assert {"DisciplinaryPenaltyAppealed", "DisciplinaryExaminationClosed"} <= lawful
     closed = [e for e in feed if e["type"] == "DisciplinaryExaminationClosed"]
