@@ -32,9 +32,10 @@ def judge(state: dict[str, Any], type_: str, data: dict[str, Any], tmt: date | N
         assert tmt is not None
         last = state.get("last_kgb_on") or (rules.cpns_month(nip) if state["employment_type"] == "pns"
                                              else state.get("appointed_on"))
+        penalties = all_penalties(state)
         return _found(pay.kgb_interval_finding(last, tmt),
-                      rules.running_penalty_finding(all_penalties(state), tmt, kgb=True),
-                      hearing.examination_finding(exams, all_penalties(state), tmt, kgb=True))
+                      rules.running_penalty_finding(penalties, tmt, kgb=True),
+                      hearing.examination_finding(exams, penalties, tmt, kgb=True))
     if type_ == "DisciplinaryExaminationClosed":
         hearing.check_close(exams, data["examination_event_id"], data["closed_on"])
     if type_ == "DisciplinaryPenaltyImposed":

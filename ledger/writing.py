@@ -42,6 +42,7 @@ class _Batch:
 
     def __init__(self, ledger: Reading) -> None:
         self.ledger = ledger
+        self.rulebook: Rulebook | None = getattr(ledger, "rulebook", None)  # the rules it switched off are not run
         self.loaded: dict[uuid.UUID, Stream | None] = {}
         self.disclosures: list[tuple[personal.Disclosure, bytes]] = []  # kept apart, sealed
         self.erasures: list[erasure.Tombstone] = []

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from api.demo.calendar import at_wib, first_of_month, workday
+from api.demo.hearings import plant_hearings
 from api.demo.people import GRADE_RANGE, Person
 from api.demo.plan import Plan
 from api.demo.units import BKPSDM
@@ -129,20 +130,20 @@ def plant(rng: random.Random, plan: Plan, career: Any, city: Any, picked: dict[s
 
 def plant_discipline_and_leave(rng: random.Random, plan: Plan, career: Any, city: Any, picked: dict[str, Person],
                                people: list[Person], today: date) -> list[dict[str, Any]]:
-    """A teguran for 22 days' absence (PP 94/2021 art. 11 gives demotion) and a sick leave on days already
-    on leave (PP 11/2017 art. 310)."""
+    """A teguran for 22 days' absence (PP 94/2021 art. 11 gives demotion), a sick leave on days already
+    on leave (PP 11/2017 art. 310), and the hearings and CLTN of `plant_hearings`."""
     taken = {p.nip for p in picked.values()}
     pool = sorted((p for p in people if _steady(p) and p.nip not in taken), key=lambda p: p.nip)
     planted: list[dict[str, Any]] = []
     absent = next((p for p in rng.sample(pool, len(pool)) if city.approver(p)), None)
+    day = workday(today - timedelta(days=60))
     if absent is not None:
-        day = workday(today - timedelta(days=60))
         plan.add(day, "sk", {
             "type": "DisciplinaryPenaltyImposed", "subject": absent.nip, "effective_date": day.isoformat(),
             "legal_basis": {"number": f"800.1.12.1/{city.next('sk'):04d}/BKPSDM/{day.year}", "date": day.isoformat()},
             "on_behalf_of": city.approver(absent), "data": {"level": "ringan", "kind": "teguran_tertulis",
                                                            "reason": "Tidak masuk kerja tanpa alasan yang sah",
-                                                           "absence_days": 22}})
+                                                           "absence_days": 22}}, label=f"penalty:{absent.nip}")
         planted.append({"subject": absent.nip, "type": "DisciplinaryPenaltyImposed", "rules": ["absence_penalty_band"]})
         taken.add(absent.nip)
     on_leave = [(p, s, e) for p in pool if p.nip not in taken for s, e, _ in career.leaves.get(p.nip, [])
@@ -153,4 +154,7 @@ def plant_discipline_and_leave(rng: random.Random, plan: Plan, career: Any, city
             "type": "LeaveGranted", "subject": p.nip, "on_behalf_of": city.approver(p),
             "data": {"kind": "sakit", "start_date": s.isoformat(), "end_date": s.isoformat(), "days": 1}})
         planted.append({"subject": p.nip, "type": "LeaveGranted", "rules": ["leave_overlap"]})
-    return planted
+        taken.add(p.nip)
+    rest = sorted((p for p in people if p.role == "staff" and p.employment_type == "pns" and p.stop is None
+                   and not p.new and p.nip not in taken), key=lambda p: p.nip)
+    return planted + plant_hearings(rng, plan, career, city, rest, (absent, day) if absent else None, today)

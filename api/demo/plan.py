@@ -14,6 +14,14 @@ ACTOR = {"unit": "bkpsdm-simpeg", "budget": "bpkpad-sipd", "sk": "bkpsdm-simpeg"
          "training": "siasn-diklat", "intern": "bkpsdm-simpeg", "feedback": "lapor-sp4n"}
 
 
+@dataclass(frozen=True)
+class Ref:
+    """An event id not known when planning: the id the ledger gives the planned event `label` (an appeal
+    names its penalty, a close its examination); the recording fills it in once that event is committed."""
+
+    label: str
+
+
 @dataclass(order=True)
 class Planned:
     day: date
@@ -22,6 +30,10 @@ class Planned:
     actor: str = field(compare=False)
     body: dict[str, Any] = field(compare=False)
     at: datetime | None = field(compare=False, default=None)
+    label: str | None = field(compare=False, default=None)  # named by a later event's Ref
+
+    def refers(self) -> bool:
+        return any(isinstance(v, Ref) for v in self.body.get("data", {}).values())
 
 
 class Plan:
@@ -33,14 +45,17 @@ class Plan:
         self.dropped = 0
 
     def add(self, day: date, channel: str, body: dict[str, Any], *, stop: date | None = None,
-            actor: str | None = None, at: datetime | None = None) -> bool:
+            actor: str | None = None, at: datetime | None = None, label: str | None = None) -> bool:
         """Plan one event; False when it falls after `stop` (the subject's separation) or today."""
         if day >= self.until or (stop is not None and day >= stop):
             self.dropped += 1
             return False
         body = {k: v for k, v in body.items() if v is not None}
-        self.events.append(Planned(day, RANK[channel], len(self.events), actor or ACTOR[channel], body, at))
+        self.events.append(Planned(day, RANK[channel], len(self.events), actor or ACTOR[channel], body, at, label))
         return True
+
+    def of(self, nip: str) -> list[Planned]:
+        return [e for e in self.events if e.body.get("subject") == nip]
 
     def ordered(self) -> list[Planned]:
         return sorted(self.events)

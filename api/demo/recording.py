@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import deque
 from datetime import datetime, timedelta
 from itertools import groupby
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from api.demo.calendar import moment
-from api.demo.plan import Planned
+from api.demo.plan import Planned, Ref
 from ledger.bulk import Posting, record_all
 from ledger.errors import LedgerError
 
@@ -110,11 +110,14 @@ def batches(events: list[Planned]) -> Iterator[tuple[str, list[tuple[Planned, da
 
 def record(ledger, clock: SimClock, events: list[Planned], advance: Callable[[int], None]) -> int:
     """Record every event through the bulk path (the same rules, bytes and positions as one
-    `Ledger.record` per run, BULK_EVENTS to a transaction); how many positions the ledger gained."""
+    `Ledger.record` per run, BULK_EVENTS to a transaction); how many positions the ledger gained.
+    A `Ref` in an event's data becomes the id its labelled event was given (committed in an earlier bulk)."""
     before = ledger.head()
     runs = list(batches(events))
+    ids: dict[str, str] = {}
     for group in bulks(runs):
-        postings = [Posting([e.body for e, _ in run], actor, batch=True, source="demo") for actor, run in group]
+        postings = [Posting([resolved(e, ids) for e, _ in run], actor, batch=True, source="demo")
+                    for actor, run in group]
 
         def schedule(i: int) -> None:
             clock.schedule([at for _, at in group[i][1]])
@@ -124,22 +127,38 @@ def record(ledger, clock: SimClock, events: list[Planned], advance: Callable[[in
             body = group[i][1][index][0].body if index is not None else None
             raise DemoRefused(f"the ledger refused a generated event ({exc.message}): {body}") from exc
 
+        def done(i: int, receipts: list[dict[str, Any]]) -> None:
+            ids.update({e.label: r["event_id"] for (e, _), r in zip(group[i][1], receipts) if e.label})
+            advance(len(postings[i].bodies))
+
         def single(i: int, posting: Posting) -> None:
             try:
-                ledger.record(posting.bodies, posting.actor, batch=True, source="demo")
+                receipts, _ = ledger.record(posting.bodies, posting.actor, batch=True, source="demo")
             except LedgerError as exc:
                 refused(i, exc)
-            advance(len(posting.bodies))
+            done(i, receipts)
 
-        record_all(ledger, postings, single, schedule, lambda i, _: advance(len(postings[i].bodies)), refused)
+        record_all(ledger, postings, single, schedule, done, refused)
     return ledger.head() - before
 
 
+def resolved(e: Planned, ids: dict[str, str]) -> dict[str, Any]:
+    """The body to post: each `Ref` in its data replaced by the id the ledger gave the event it names."""
+    if not e.refers():
+        return e.body
+    data = {k: ids[v.label] if isinstance(v, Ref) else v for k, v in e.body["data"].items()}
+    return {**e.body, "data": data}
+
+
 def bulks(runs: list[tuple[str, list]]) -> Iterator[list[tuple[str, list]]]:
-    """Consecutive runs of about BULK_EVENTS events: one transaction each."""
+    """Consecutive runs of about BULK_EVENTS events: one transaction each. A run naming another event by
+    `Ref` starts a new one, so the event it names is committed (and its id known) before it is posted."""
     group: list[tuple[str, list]] = []
     size = 0
     for run in runs:
+        if group and any(e.refers() for e, _ in run[1]):
+            yield group
+            group, size = [], 0
         group.append(run)
         size += len(run[1])
         if size >= BULK_EVENTS:

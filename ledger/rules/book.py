@@ -8,11 +8,13 @@ one off or give it another severity in a small TOML or JSON file, never by editi
 
 from __future__ import annotations
 
+import functools
 import json
 import tomllib
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, TypeVar
 
 TIERS = ("validation", "compliance")
 SEVERITIES = ("info", "warning", "serious")
@@ -74,6 +76,7 @@ class Rulebook:
 
     def __init__(self, overrides: dict[str, dict[str, Any]] | None = None) -> None:
         self.overrides = check_overrides(overrides or {})
+        self.off = frozenset(r for r, switch in self.overrides.items() if switch.get("enabled") is False)
 
     def severity(self, rule: Rule) -> str:
         return self.overrides.get(rule.id, {}).get("severity", rule.severity)
@@ -97,6 +100,33 @@ class Rulebook:
         """Every rule, sorted by tier then id, with this deployment's severity (`GET /v1/rules`)."""
         rules = sorted(RULES.values(), key=lambda r: (TIERS.index(r.tier), r.id))
         return [{**r.as_dict(), "severity": self.severity(r), "enabled": self.enabled(r.id)} for r in rules]
+
+
+# The rulebook of the decision being made (set by `employee.decide`): a switched-off rule is not run at all.
+ACTIVE: ContextVar[Rulebook | None] = ContextVar("jejak_rulebook", default=None)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def finds(*rule_ids: str) -> Callable[[F], F]:
+    """Declare the compliance rules a finding function returns: it is skipped (None, or [] when it judges
+    several rules) while the deciding rulebook has every one of them switched off, so a deployment that
+    switches a rule off does not pay for it. `tests/ledger/test_rulebook_switches.py` holds every finding
+    function to naming exactly the rules it returns."""
+    for rule_id in rule_ids:
+        if rule_id not in RULES or RULES[rule_id].tier != "compliance":
+            raise ValueError(f"finds({rule_id!r}): not a declared compliance rule")
+    ids, empty = frozenset(rule_ids), (lambda: []) if len(rule_ids) > 1 else (lambda: None)
+
+    def wrap(fn: F) -> F:
+        @functools.wraps(fn)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            book = ACTIVE.get()
+            if book is not None and book.off and ids <= book.off:
+                return empty()
+            return fn(*args, **kwargs)
+        run.rules = ids  # type: ignore[attr-defined]
+        return run  # type: ignore[return-value]
+    return wrap
 
 
 def _plain(facts: dict[str, Any]) -> dict[str, Any]:

@@ -29,6 +29,7 @@ def check_confirmation(candidate: bool, confirmed: date | None, appointed: date 
                            f"TMT PNS {tmt} sebelum TMT CPNS {appointed}", field="effective_date")
 
 
+@book.finds("cpns_probation_year")
 def probation_finding(appointed: date | None, tmt: date) -> Warning | None:
     if appointed is None or tmt >= _add_years(appointed, 1):
         return None
@@ -37,6 +38,7 @@ def probation_finding(appointed: date | None, tmt: date) -> Warning | None:
                    {"cpns_tmt": appointed, "pns_tmt": tmt})
 
 
+@book.finds("pns_without_latsar")
 def latsar_finding(completed_on: date | None, tmt: date) -> Warning | None:
     if completed_on is not None and completed_on <= tmt:
         return None

@@ -32,6 +32,7 @@ def check_contract(employment_type: str, begins: date | None, ends: date | None,
                            f"perjanjian kerja berakhir pada {ends}, tidak setelah dimulai pada {begins}", field=field)
 
 
+@book.finds("pppk_contract_period")
 def period_finding(begins: date | None, ends: date | None) -> Warning | None:
     """1 to 5 years a contract (PP 49/2018 art. 37); the last day counts, so a year ends the day before."""
     if begins is None or ends is None:
@@ -43,6 +44,7 @@ def period_finding(begins: date | None, ends: date | None) -> Warning | None:
                    f"perjanjian kerja {begins} s.d. {ends} tidak 1 sampai 5 tahun", {"begins": begins, "ends": ends})
 
 
+@book.finds("action_after_contract_end")
 def expired_finding(ends: date | None, on: date | None, type_: str) -> Warning | None:
     """An action dated after a PPPK's contract ended, with neither a renewal nor a separation recorded."""
     if ends is None or on is None or on <= ends or type_ in ("Separated", "ContractRenewed"):

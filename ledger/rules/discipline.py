@@ -47,6 +47,7 @@ def penalty_end(kind: str, since: date) -> date | None:
     return months_later(since, months) if months else None
 
 
+@book.finds("promotion_during_penalty")
 def running_penalty_finding(penalties: dict, on: date | None, kgb: bool = False) -> Warning | None:
     """No promotion (nor KGB) while a disciplinary penalty runs (PP 94/2021 art. 29; PP 99/2000 art. 20)."""
     if on is None:
@@ -67,6 +68,7 @@ def running_penalty_finding(penalties: dict, on: date | None, kgb: bool = False)
 DISMISSALS = {"pemberhentian_dengan_hormat_tidak_atas_permintaan_sendiri"}
 
 
+@book.finds("dismissal_without_separation")
 def dismissal_finding(penalties: dict, on: date | None, type_: str) -> Warning | None:
     """A personnel action dated on or after a dismissal penalty, with no `Separated` recorded (PP 94/2021 art. 8)."""
     if on is None or type_ in ("Separated", "DisciplinaryPenaltyAnnulled", "DisciplinaryPenaltyAppealed"):
@@ -109,6 +111,7 @@ def check_penalty_end(since: date, ended: date) -> None:
                            f"hukuman dimulai pada {since}, setelah {ended}", field="effective_date")
 
 
+@book.finds("penalty_ended_early")
 def ended_early_finding(kind: str, since: date, ended: date) -> Warning | None:
     """A penalty lifted before its period ran out (without annulment) is a finding (PP 94/2021 art. 8)."""
     due = penalty_end(kind, since)

@@ -104,6 +104,7 @@ def is_principal(title: str | None) -> bool:
     return title is not None and "kepala sekolah" in title.lower()
 
 
+@book.finds("evaluator_hierarchy")
 def evaluator_hierarchy_warning(evaluated_post: str | None, evaluator_post: str | None,
                                 evaluated_title: str | None = None, evaluator_title: str | None = None
                                 ) -> Warning | None:
@@ -128,6 +129,7 @@ def check_objection_window(evaluated_on: date, filed_on: date) -> None:
                            field="data.filed_on")
 
 
+@book.finds("evaluator_active")
 def evaluator_active_finding(evaluator: object, status: str | None) -> Warning | None:
     """The evaluator is an active ASN (PermenPANRB 6/2022 art. 8): a separated one is a finding."""
     if status != "separated":
@@ -136,6 +138,7 @@ def evaluator_active_finding(evaluator: object, status: str | None) -> Warning |
                    f"pejabat penilai {evaluator} sudah berhenti dari dinas", {"evaluator": evaluator})
 
 
+@book.finds("objection_decided_by_evaluator")
 def objection_decider_finding(decided_by: str, evaluator: object) -> Warning | None:
     """An objection is decided by the evaluator's superior, never by the evaluator (PP 30/2019 art. 59)."""
     if evaluator is None or decided_by != evaluator:
@@ -144,6 +147,7 @@ def objection_decider_finding(decided_by: str, evaluator: object) -> Warning | N
                    f"keberatan diputus oleh pejabat penilai {evaluator} sendiri", {"evaluator": evaluator})
 
 
+@book.finds("evaluator_is_plans")
 def plans_evaluator_finding(planned: object, evaluator: object) -> Warning | None:
     """The evaluation comes from the evaluator of the year's plan (PermenPANRB 6/2022 art. 8)."""
     if planned is None or planned == evaluator:

@@ -53,6 +53,7 @@ def band_of(days: int) -> str | None:
     return due
 
 
+@book.finds("absence_penalty_band")
 def absence_band_finding(kind: str, days: int | None) -> Warning | None:
     """A penalty lighter than the band of the absence it punishes."""
     due = band_of(days) if days is not None else None
@@ -72,6 +73,7 @@ def working_days_after(start: date, count: int) -> date:
     return day
 
 
+@book.finds("penalty_appeal_late", "penalty_appeal_path")
 def appeal_findings(penalty: dict[str, Any], kind: str, filed_on: date) -> list[Warning]:
     """An appeal filed late, or by the other path than the penalty's (PP 79/2021)."""
     out = []
@@ -103,6 +105,7 @@ def check_close(examinations: dict[str, Any], examination_id: str, closed_on: da
                            f"pemeriksaan dimulai {exam['since']}, setelah {closed_on}", field="data.closed_on")
 
 
+@book.finds("promotion_under_examination")
 def examination_finding(examinations: dict[str, Any], penalties: dict[str, Any], on: date | None,
                         kgb: bool = False) -> Warning | None:
     """A promotion or KGB dated while an examination runs: from its start to its close or the next penalty."""

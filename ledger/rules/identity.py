@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from ledger.errors import RuleViolated
 from ledger.rules.base import Warning
@@ -63,6 +64,7 @@ def check_birth_date_matches(nip: str, birth_date: date, field: str = "data.birt
                            f"tanggal lahir {birth_date} berbeda dengan {encoded} pada NIP", field=field)
 
 
+@book.finds("nip_gender_matches")
 def gender_finding(nip: str, employment_type: str, gender: str | None) -> Warning | None:
     """Digit 15 of a PNS NIP (1 male, 2 female) agrees with the gender given (Perka BKN 22/2007 art. 2)."""
     if employment_type != "pns" or gender is None:
@@ -75,11 +77,13 @@ def gender_finding(nip: str, employment_type: str, gender: str | None) -> Warnin
                    {"gender": gender, "nip_digit_15": nip[14]})
 
 
+@lru_cache(maxsize=1 << 16)  # every later event of an employee asks again (BUP, leave service): a city's NIPs
 def born_of(nip: str) -> date | None:
     """The birth date digits 1-8 of an NIP or NI PPPK encode."""
     return _parse_ymd(nip[:8])
 
 
+@lru_cache(maxsize=1 << 16)
 def cpns_month(nip: str) -> date | None:
     """The TMT CPNS month digits 9-14 of a PNS NIP encode: where service counts from."""
     try:
@@ -94,6 +98,7 @@ book.compliance("nik_matches_nip", "UU 23/2006 (Adminduk); Perka BKN 22/2007", "
                 "kelamin pada NIP.")
 
 
+@book.finds("nik_matches_nip")
 def nik_finding(nip: str, employment_type: str, nik: object, gender: str | None) -> Warning | None:
     """Digits 7-12 of a NIK are the birth date DDMMYY, the day plus 40 for a woman: they must agree with
     the NIP (and its sex digit, or the gender given). Runs on the plain NIK before it is committed; the

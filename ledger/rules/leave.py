@@ -79,6 +79,7 @@ def annual_allowance(year: int, taken: dict[int, int], service_start: date | Non
     return 12
 
 
+@book.finds("annual_leave_cap", "annual_leave_service", "cltn_service", "important_reason_leave_cap", "long_leave_cap", "long_leave_service", "maternity_leave_cap", "maternity_leave_female", "sick_leave_cap")
 def leave_findings(kind: str, employment_type: str, start: date, end: date, days: int, nip: str,
                    gender: str | None, taken: dict[int, int], service_start: date | None) -> list[Warning]:
     """Caps and prerequisites per kind of leave (PP 11/2017 art. 310-340; PP 49/2018 art. 76-80): each
@@ -142,6 +143,7 @@ def check_leave_dates(start: date, end: date, days: int) -> None:
                            f"jumlah hari harus antara 1 dan {(end - start).days + 1} hari kalender cuti", field="data.days")
 
 
+@book.finds("leave_overlap")
 def overlap_finding(periods: list[dict], start: date, end: date) -> Warning | None:
     """Two leaves on one day: both SKs were issued, so the second is recorded with this finding (PP 11/2017
     art. 310) and one of them is annulled by its own SK; refusing would leave an issued SK unrecorded."""
@@ -155,6 +157,7 @@ def overlap_finding(periods: list[dict], start: date, end: date) -> Warning | No
     return None
 
 
+@book.finds("annual_leave_in_long_leave_year", "cltn_approval", "maternity_leave_child_order")
 def kind_rules_findings(kind: str, start: date, periods: list[dict], approval: str | None,
                         child_order: int | None) -> list[Warning]:
     """CLTN needs the Kepala BKN's approval (art. 333); no cuti tahunan in a cuti besar year (art. 316);
@@ -175,6 +178,7 @@ def kind_rules_findings(kind: str, start: date, periods: list[dict], approval: s
     return out
 
 
+@book.finds("action_during_cltn")
 def cltn_finding(cltn: list[tuple[date, date]], on: date | None, what: str) -> Warning | None:
     """No service, pay, training, evaluation or promotion while on CLTN (PP 11/2017 art. 336)."""
     for start, end in cltn:

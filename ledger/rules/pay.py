@@ -23,6 +23,7 @@ def check_kgb_tmt(tmt: date) -> None:
                            f"TMT kenaikan gaji berkala harus tanggal 1, diterima {tmt}", field="effective_date")
 
 
+@book.finds("kgb_every_two_years")
 def kgb_interval_finding(last: date | None, tmt: date) -> Warning | None:
     """KGB every 2 years of masa kerja (PP 7/1977 art. 17, as amended)."""
     if last is None:

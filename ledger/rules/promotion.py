@@ -52,6 +52,7 @@ def highest_level(levels: list[str]) -> str | None:
                default=None)
 
 
+@book.finds("promotion_four_years_in_rank")
 def years_in_rank_finding(kind: str, position_type: str | None, since: date | None, tmt: date) -> Warning | None:
     """At least 4 years in the last rank (JF: 2) before a regular or pilihan promotion (PP 99/2000 art. 7)."""
     if kind not in RANKED_KINDS or since is None:
@@ -65,6 +66,7 @@ def years_in_rank_finding(kind: str, position_type: str | None, since: date | No
                    {"in_rank_since": since, "years_needed": years, "due": due})
 
 
+@book.finds("promotion_jf_pak")
 def jf_pak_finding(kind: str, position_type: str | None, pak_number: str | None) -> Warning | None:
     """A JF rises on credit points: its promotion names the PAK (PP 99/2000 art. 13)."""
     if kind not in RANKED_KINDS or not (position_type or "").startswith("jf_") or pak_number:
@@ -74,6 +76,7 @@ def jf_pak_finding(kind: str, position_type: str | None, pak_number: str | None)
                    {"position_type": position_type})
 
 
+@book.finds("promotion_education_ceiling")
 def ceiling_finding(kind: str, level: str | None, to_grade: str) -> Warning | None:
     """A regular promotion beyond the diploma's highest grade (PP 99/2000 art. 8, PP 12/2002)."""
     if kind != "reguler" or level is None:
@@ -87,6 +90,7 @@ def ceiling_finding(kind: str, level: str | None, to_grade: str) -> Warning | No
                                                                  "to_grade": to_grade})
 
 
+@book.finds("promotion_ujian_dinas")
 def ujian_dinas_finding(kind: str, to_grade: str, passed: dict[str, date], tmt: date) -> Warning | None:
     """Crossing into golongan III or IV by a regular or pilihan promotion needs the ujian dinas passed first."""
     level = UJIAN_DINAS.get(to_grade)
@@ -100,6 +104,7 @@ def ujian_dinas_finding(kind: str, to_grade: str, passed: dict[str, date], tmt: 
                    f"sebelum {tmt}", {"to_grade": to_grade, "ujian_dinas": level, "passed_on": on})
 
 
+@book.finds("penyesuaian_ijazah_recorded")
 def diploma_recorded_finding(level: str | None, degrees: list[dict[str, Any]], tmt: date) -> Warning | None:
     """KP penyesuaian ijazah rests on a diploma the education history holds by its TMT (PP 99/2000 art. 18)."""
     held = [d for d in degrees if d["graduated_on"] <= tmt and (level is None or d["level"] == level)]

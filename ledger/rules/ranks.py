@@ -107,6 +107,7 @@ def check_next_grade(current: str, from_grade: str, to_grade: str, employment_ty
                            field="data.to_grade")
 
 
+@book.finds("penyesuaian_ijazah_diploma")
 def diploma_finding(to_grade: str, level: str | None) -> Warning | None:
     """KP penyesuaian ijazah names a diploma whose first grade it reaches (PP 99/2000 art. 18)."""
     if level is None or DIPLOMA_FIRST_GRADE[level] == to_grade:
@@ -145,6 +146,7 @@ def check_promotion_tmt(tmt: date, kind: str = "reguler") -> None:
                            f"(yang boleh: {names})", field="effective_date")
 
 
+@book.finds("promotion_two_baik_years")
 def promotion_predikat_warning(annual_predikat: dict[int, str], tmt: date) -> Warning | None:
     """Regular and pilihan promotions expect at least Baik in each of the last two years (PP 99/2000 art. 7)."""
     years = [tmt.year - 1, tmt.year - 2]
@@ -157,6 +159,7 @@ def promotion_predikat_warning(annual_predikat: dict[int, str], tmt: date) -> Wa
                    {str(y): annual_predikat.get(y) for y in reversed(years)})
 
 
+@book.finds("transfer_tenure")
 def transfer_tenure_warning(in_post_since: date | None, tmt: date) -> Warning | None:
     """Transfers expected after 2 and before 5 years in post (PP 11/2017 art. 190-191) *(check)*."""
     if in_post_since is None:

@@ -45,6 +45,7 @@ def pension_date(born: date, age: int) -> date:
     return date(year + 1, 1, 1) if month > 12 else date(year, month, 1)
 
 
+@book.finds("action_past_bup")
 def past_bup_finding(employment_type: str, born: date | None, position: dict | None, on: date | None,
                      type_: str) -> Warning | None:
     """A personnel action on a PNS on or after the first day past BUP is a finding (the retirement

@@ -13,6 +13,7 @@ book.compliance("unit_predikat_spread", "PermenPANRB 6/2022", "pasal 42; lampira
 ISTIMEWA_SANGAT_BAIK_SHARE = 0.70
 
 
+@book.finds("unit_predikat_spread")
 def spread_finding(achievement: str, counts: dict[str, int] | None) -> Warning | None:
     """The spread the unit declared with its achievement, judged against the distribution guidance *(check)*."""
     if not counts:

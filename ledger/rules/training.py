@@ -45,6 +45,7 @@ def check_budget(year: int, amount: int, allocated: int, realised: int, field: s
 PPPK_JP_CEILING = 24  # DOMAIN.md: "PPPK at most 24 JP" a year (PP 49/2018 on PPPK)
 
 
+@book.finds("pppk_training_ceiling")
 def pppk_training_ceiling_warning(employment_type: str, year: int, year_jp: int) -> Warning | None:
     """A PPPK's development is capped at 24 JP a year. A warning, not a refusal: the training happened
     and must be on record, and the regulation counts a contract year where the ledger sees the

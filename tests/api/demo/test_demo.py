@@ -20,7 +20,8 @@ TODAY = date(2026, 11, 28)
 WIB = timezone(timedelta(hours=7))
 EXPECTED_FINDINGS = {"evaluator_hierarchy", "promotion_two_baik_years", "transfer_tenure", "evaluator_is_plans",
                      "nik_matches_nip", "unit_predikat_spread", "promotion_four_years_in_rank",
-                     "absence_penalty_band", "leave_overlap", "promotion_under_examination"}
+                     "absence_penalty_band", "leave_overlap", "promotion_under_examination", "penalty_appeal_late",
+                     "cltn_approval", "action_during_cltn"}
 POSTED = ("type", "subject", "data", "effective_date", "legal_basis", "reason", "on_behalf_of", "correlation_id",
           "source")
 
@@ -53,20 +54,30 @@ def demo(request, tmp_path_factory):
     return build(empty_database(request, tmp_path_factory.mktemp("demo")))
 
 
-def posted_body(event: dict) -> dict:
+def posted_body(event: dict, ids: dict[str, str] | None = None) -> dict:
+    """The body as posted; an event id it names (an appeal's penalty, a close's examination) re-pointed by `ids`."""
     body = {k: event[k] for k in POSTED if event.get(k) is not None}
+    if ids:
+        body["data"] = {k: ids.get(v, v) if k.endswith("_event_id") else v for k, v in body["data"].items()}
     return body
+
+
+def _names(event: dict) -> set[str]:
+    return {v for k, v in event["data"].items() if k.endswith("_event_id")}
 
 
 def test_every_generated_event_is_accepted_again_by_a_fresh_ledger(demo, tmp_path):
     _, feed, _ = demo
     fresh = Ledger(f"sqlite:///{tmp_path / 'replay.db'}", env=DEMO_LEDGER_ENV)
     relax_sqlite_sync(fresh)
+    ids: dict[str, str] = {}  # the city's event ids -> the fresh ledger's, for events that name earlier ones
     try:
         run: list[dict] = []
         for e in [e for e in feed if not e["derived"]] + [None]:
-            if run and (e is None or e["actor"] != run[0]["actor"] or len(run) == 1000):
-                fresh.record([posted_body(x) for x in run], run[0]["actor"], batch=True)
+            if run and (e is None or e["actor"] != run[0]["actor"] or len(run) == 1000
+                        or _names(e) & {x["event_id"] for x in run}):
+                receipts, _ = fresh.record([posted_body(x, ids) for x in run], run[0]["actor"], batch=True)
+                ids.update({x["event_id"]: r["event_id"] for x, r in zip(run, receipts)})
                 run = []
             if e is not None:
                 run.append(e)
@@ -81,7 +92,14 @@ def test_every_planted_irregularity_carries_its_findings_and_no_lawful_action_ra
     wanted = [(p["subject"], p["type"], sorted(p["rules"])) for p in world.planted if p["rules"]]
     kinds = {p["type"] for p in world.planted if p["rules"]}
     assert {"PromotionGranted", "PerformanceEvaluated", "EmployeeAppointed", "UnitAchievementAssessed",
-            "DisciplinaryPenaltyImposed", "LeaveGranted"} <= kinds
+            "DisciplinaryPenaltyImposed", "LeaveGranted", "DisciplinaryPenaltyAppealed"} <= kinds
+    assert {"cltn_approval", "action_during_cltn", "penalty_appeal_late"} <= {r for p in world.planted for r in p["rules"]}
+    cltn = {e["subject"]: e["findings"] for e in feed if e["type"] == "LeaveGranted" and e["data"]["kind"] == "cltn"}
+    assert len(cltn) == 2 and sorted(len(f) for f in cltn.values()) == [0, 1]  # one approved (lawful), one not
+    lawful = {p["type"] for p in world.planted if not p["rules"]}  # planted lawful: each must raise nothing
+    assert {"DisciplinaryPenaltyAppealed", "DisciplinaryExaminationClosed"} <= lawful
+    closed = [e for e in feed if e["type"] == "DisciplinaryExaminationClosed"]
+    assert closed and all(e["data"]["outcome"] == "no_penalty" for e in closed)
     assert sorted(found) == sorted(wanted)  # each planted one found with exactly its rules; nothing else found
     assert len(found) == len(wanted) >= 4
 
