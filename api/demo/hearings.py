@@ -54,9 +54,10 @@ def plant_hearings(rng: random.Random, plan: Plan, career: Any, city: Any, pool:
         workday(today - timedelta(days=10))
     candidates = [p for p in rng.sample(pool, len(pool)) if city.approver(p)]
     lawful = next((p for p in candidates if clear(plan, p, imposed)), None)
-    if lawful is not None:  # a teguran lisan and its keberatan five working days later: lawful
+    if lawful is not None:  # a teguran lisan and its keberatan two working days after its TMT: lawful (the 14
+        # working days run from the decision's receipt, 15 days before the TMT: about 3 working days after it)
         _penalty(plan, city, lawful, imposed, "teguran_lisan", "Tidak menaati ketentuan jam kerja")
-        if _appeal(plan, city, lawful, add_workdays(imposed, 5)):
+        if _appeal(plan, city, lawful, add_workdays(imposed, 2)):
             planted.append({"subject": lawful.nip, "type": "DisciplinaryPenaltyAppealed", "rules": []})
     examined = next((p for p in candidates if p is not lawful and clear(plan, p, started)), None)
     if examined is not None:  # an examination closed without a penalty by its own event: lawful
