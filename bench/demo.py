@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sqlite3
 import time
 from datetime import date
+from typing import Any
 
 import psycopg
 
@@ -47,9 +49,10 @@ def baseline(url: str, runs: list[list[str]]) -> float:
     return time.perf_counter() - start
 
 
-def served(backend: str, employees: int, years: int, port: int = 8765) -> dict[str, float]:
+def served(backend: str, employees: int, years: int, port: int = 8765, releases: bool = True) -> dict[str, Any]:
     """`jejak demo` then `jejak serve` as a newcomer runs them (an empty database, a new key): seconds
-    until /healthz answers, and the demo process's peak memory (getrusage of the finished child)."""
+    until /healthz answers, the demo's own phase timings (its summary line), and the demo process's
+    peak memory (getrusage of the finished child). `releases=False` passes --no-releases."""
     import os
     import resource
     import subprocess
@@ -64,8 +67,9 @@ def served(backend: str, employees: int, years: int, port: int = 8765) -> dict[s
                "JEJAK_CONTACT_KEY": str(Path(tmp) / "contact.key")}
         cli = [sys.executable, "-c", "from api.cli import main; main()"]
         t0 = time.perf_counter()
-        subprocess.run([*cli, "demo", "--employees", str(employees), "--years", str(years)], env=env, cwd=tmp,
-                       check=True, stdout=subprocess.DEVNULL)
+        demo = subprocess.run([*cli, "demo", "--employees", str(employees), "--years", str(years),
+                               *([] if releases else ["--no-releases"])], env=env, cwd=tmp,
+                              check=True, stdout=subprocess.PIPE, text=True)
         demo_s = time.perf_counter() - t0
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         server = subprocess.Popen([*cli, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=tmp,
@@ -83,7 +87,12 @@ def served(backend: str, employees: int, years: int, port: int = 8765) -> dict[s
         finally:
             server.terminate()
             server.wait(timeout=30)
-    return {"demo_s": round(demo_s, 2), "served_s": round(total_s, 2), "peak_mb": round(peak_mb)}
+    phases = {name: float(s) for name, s in PHASE.findall(demo.stdout)}
+    return {"demo_s": round(demo_s, 2), "served_s": round(total_s, 2), "serve_ready_s": round(total_s - demo_s, 2),
+            "peak_mb": round(peak_mb), "releases": releases, "phases_s": phases}
+
+
+PHASE = re.compile(r"(planned|recorded|read models|releases|checkpoint and token) in ([0-9.]+) s")
 
 
 def main() -> None:
@@ -96,7 +105,16 @@ def main() -> None:
     parser.add_argument("--no-projections", action="store_true")
     parser.add_argument("--served", action="store_true",
                         help="also time `jejak demo` + `jejak serve` to /healthz at --employees/--years, peak memory")
+    parser.add_argument("--only-served", action="store_true",
+                        help="time only `jejak demo` + `jejak serve` (--served without the in-process steps)")
+    parser.add_argument("--no-releases", action="store_true",
+                        help="--served runs `jejak demo --no-releases` (the releases are timed on their own)")
     args = parser.parse_args()
+    if args.only_served:
+        result = served(args.backend, args.employees, args.years, releases=not args.no_releases)
+        console.print(result)
+        console.print(f"results: {write_results('demo_served', {'backend': args.backend, 'employees': args.employees, 'years': args.years, **result})}")
+        return
     employees = max(200, args.events // EVENTS_PER_EMPLOYEE) if args.events else args.employees
     with database(args.backend) as url:
         t0 = time.perf_counter()
@@ -140,7 +158,8 @@ def main() -> None:
         "projections_s": round(project_s, 2) if project_s else None, "total_s": round(total, 2),
         "baseline_raw_insert_s": round(raw_s, 2), "baseline_rows_per_s": round(len(events) / raw_s),
         "events_by_type": dict(world.plan.counts()),
-        "served": served(args.backend, args.employees, args.years) if args.served else None,
+        "served": served(args.backend, args.employees, args.years, releases=not args.no_releases)
+        if args.served else None,
     })
     console.print(f"results: {path}")
 
