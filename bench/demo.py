@@ -20,7 +20,7 @@ import psycopg
 
 from bench.common import console, database, sqlite_file, table, write_results
 from api.demo.generator import generate
-from api.demo.recording import DEMO_LEDGER_ENV, SimClock, batches, record, relax_sqlite_sync
+from api.demo.recording import DEMO_LEDGER_ENV, SimClock, batches, paused_gc, record, relax_sqlite_sync
 from ledger.application import Ledger
 
 EVENTS_PER_EMPLOYEE = 27  # about what five years of one ASN's career produce
@@ -118,6 +118,8 @@ def main() -> None:
     employees = max(200, args.events // EVENTS_PER_EMPLOYEE) if args.events else args.employees
     with database(args.backend) as url:
         t0 = time.perf_counter()
+        pause = paused_gc()  # as `jejak demo` plans and records
+        pause.__enter__()
         world = generate(employees, args.years, args.seed, date.today())
         events = world.plan.ordered()
         plan_s = time.perf_counter() - t0
@@ -129,6 +131,7 @@ def main() -> None:
             t1 = time.perf_counter()
             positions = record(ledger, clock, events, lambda n: None)
             record_s = time.perf_counter() - t1
+        pause.__exit__(None, None, None)
         project_s = None
         if not args.no_projections:
             from projections.runner import Projections

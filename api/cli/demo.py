@@ -61,7 +61,7 @@ def demo(employees: int, years: int, seed: int, today: datetime | None, no_proje
     """Fill an empty database with a deterministic, realistic synthetic Binjai and print an admin token."""
     from api.cli.integrity import ensure_signing_key
     from api.demo import generate
-    from api.demo import DEMO_LEDGER_ENV, DemoRefused, SimClock, record, relax_sqlite_sync
+    from api.demo import DEMO_LEDGER_ENV, DemoRefused, SimClock, paused_gc, record, relax_sqlite_sync
 
     end = today.date() if today else date.today()
     if end > date.today():
@@ -78,17 +78,18 @@ def demo(employees: int, years: int, seed: int, today: datetime | None, no_proje
     ensure_signing_key()
     relax_sqlite_sync(ledger)
     started = time.perf_counter()
-    with err.status(f"Planning {employees:,} ASN over {years} years (seed {seed})..."):
-        world = generate(employees, years, seed, end)
-        events = world.plan.ordered()
-    planned = time.perf_counter()
-    with progress_bar() as bar:
-        task = bar.add_task("recording events", total=len(events))
-        try:
-            positions = record(ledger, clock, events, lambda n: bar.advance(task, n))
-        except DemoRefused as exc:
-            err.print(f"[red]{exc}[/]\nThis is a bug in the demo generator; please report it with the seed.")
-            sys.exit(EXIT_FAILURE)
+    with paused_gc():
+        with err.status(f"Planning {employees:,} ASN over {years} years (seed {seed})..."):
+            world = generate(employees, years, seed, end)
+            events = world.plan.ordered()
+        planned = time.perf_counter()
+        with progress_bar() as bar:
+            task = bar.add_task("recording events", total=len(events))
+            try:
+                positions = record(ledger, clock, events, lambda n: bar.advance(task, n))
+            except DemoRefused as exc:
+                err.print(f"[red]{exc}[/]\nThis is a bug in the demo generator; please report it with the seed.")
+                sys.exit(EXIT_FAILURE)
     recorded = time.perf_counter()
     if not no_projections:
         from projections.runner import Projections
