@@ -4,6 +4,10 @@ Baseline, same run: the same number of events as raw rows (JSON payloads) insert
 table on the same backend, in the same batch sizes, one transaction per batch.
 
     .venv/bin/python -m bench.demo [--employees 8000 --years 5 --seed 1] [--backend postgres] [--events N]
+
+`--served` also times `jejak demo` + `jejak serve` to /healthz with the demo's own phase timings and
+peak memory; `--only-served` times only that; `--no-releases` leaves the releases out of it
+(`jejak demo --no-releases`), so the recording, read models and checkpoint are measured alone.
 """
 
 from __future__ import annotations
