@@ -132,15 +132,22 @@ def main() -> None:
         relax_sqlite_sync(ledger)
         calls = sum(1 for _ in batches(events))
         with console.status(f"recording {len(events):,} events in {calls:,} batches..."):
+            kept: list = []  # as `jejak demo` keeps them for its read models
+            if not args.no_projections:
+                from projections.source import recorded as as_events
+
+                ledger.on_recorded = lambda recordings: kept.extend(as_events(recordings))
             t1 = time.perf_counter()
             positions = record(ledger, clock, events, lambda n: None)
+            ledger.on_recorded = None
             record_s = time.perf_counter() - t1
         pause.__exit__(None, None, None)
         project_s = None
         if not args.no_projections:
             from projections.runner import Projections
             t2 = time.perf_counter()
-            Projections(url).rebuild(ledger, progress=False)
+            Projections(url).rebuild(ledger, progress=False, recorded=kept)
+            kept.clear()
             project_s = time.perf_counter() - t2
         ledger.close()
         runs = [[json.dumps(e.body) for e, _ in run] for _, run in batches(events)]

@@ -46,6 +46,16 @@ class BulkStopped(Exception):
 class Bulk:
     """`record_bulk`, a mixin of the Ledger beside `Writing` (whose parsing and decisions it calls)."""
 
+    # Told every committed save's recordings (each domain event with its position), when set: the demo
+    # keeps what it records to build the read models without reading the log back (`api/demo`).
+    on_recorded: Callable[[list[Any]], None] | None = None
+
+    def _record(self, processing: Any) -> list[Any]:
+        recordings = super()._record(processing)  # type: ignore[misc]
+        if self.on_recorded is not None:
+            self.on_recorded(recordings)
+        return recordings
+
     def record_bulk(self, postings: Sequence[Posting],
                     before_each: Callable[[int], None] = lambda i: None) -> list[list[dict[str, Any]]]:
         """Record every posting in one transaction; each one's receipts. `before_each(i)` runs before
