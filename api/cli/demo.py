@@ -78,9 +78,9 @@ def demo(employees: int, years: int, seed: int, today: datetime | None, no_proje
     ensure_signing_key()
     relax_sqlite_sync(ledger)
     # What is recorded is kept as the read models read it: their rebuild then skips reading the log back
-    # and decoding it (a fifth of that phase). None when the read models are not built.
-    kept: list[Any] | None = None if no_projections else []
-    if kept is not None:
+    # and decoding it (1,500 ASN x 5 years: 7-8 s instead of 10-12), and shares the aggregates' data.
+    kept: list[Any] = []
+    if not no_projections:
         from projections.source import recorded as as_events
 
         ledger.on_recorded = lambda recordings: kept.extend(as_events(recordings))
@@ -107,7 +107,7 @@ def demo(employees: int, years: int, seed: int, today: datetime | None, no_proje
         # 39.5 s at 25,000, 29.9 s at 100,000 (peak ~0.9 GB).
         projections = Projections(database_url())
         projections.rebuild(ledger, progress=True, chunk_size=DEMO_REBUILD_CHUNK, recorded=kept)
-        kept = None
+        kept.clear()
         projected = time.perf_counter()
         if not no_releases:
             publish_releases(ledger, projections, end)
