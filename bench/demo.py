@@ -4,21 +4,27 @@ Baseline, same run: the same number of events as raw rows (JSON payloads) insert
 table on the same backend, in the same batch sizes, one transaction per batch.
 
     .venv/bin/python -m bench.demo [--employees 8000 --years 5 --seed 1] [--backend postgres] [--events N]
+
+`--served` also times `jejak demo` + `jejak serve` to /healthz with the demo's own phase timings and
+peak memory; `--only-served` times only that; `--no-releases` leaves the releases out of it
+(`jejak demo --no-releases`), so the recording, read models and checkpoint are measured alone.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sqlite3
 import time
 from datetime import date
+from typing import Any
 
 import psycopg
 
 from bench.common import console, database, sqlite_file, table, write_results
 from api.demo.generator import generate
-from api.demo.recording import DEMO_LEDGER_ENV, SimClock, batches, record, relax_sqlite_sync
+from api.demo.recording import DEMO_LEDGER_ENV, SimClock, batches, paused_gc, record, relax_sqlite_sync
 from ledger.application import Ledger
 
 EVENTS_PER_EMPLOYEE = 27  # about what five years of one ASN's career produce
@@ -47,9 +53,10 @@ def baseline(url: str, runs: list[list[str]]) -> float:
     return time.perf_counter() - start
 
 
-def served(backend: str, employees: int, years: int, port: int = 8765) -> dict[str, float]:
+def served(backend: str, employees: int, years: int, port: int = 8765, releases: bool = True) -> dict[str, Any]:
     """`jejak demo` then `jejak serve` as a newcomer runs them (an empty database, a new key): seconds
-    until /healthz answers, and the demo process's peak memory (getrusage of the finished child)."""
+    until /healthz answers, the demo's own phase timings (its summary line), and the demo process's
+    peak memory (getrusage of the finished child). `releases=False` passes --no-releases."""
     import os
     import resource
     import subprocess
@@ -64,8 +71,9 @@ def served(backend: str, employees: int, years: int, port: int = 8765) -> dict[s
                "JEJAK_CONTACT_KEY": str(Path(tmp) / "contact.key")}
         cli = [sys.executable, "-c", "from api.cli import main; main()"]
         t0 = time.perf_counter()
-        subprocess.run([*cli, "demo", "--employees", str(employees), "--years", str(years)], env=env, cwd=tmp,
-                       check=True, stdout=subprocess.DEVNULL)
+        demo = subprocess.run([*cli, "demo", "--employees", str(employees), "--years", str(years),
+                               *([] if releases else ["--no-releases"])], env=env, cwd=tmp,
+                              check=True, stdout=subprocess.PIPE, text=True)
         demo_s = time.perf_counter() - t0
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         server = subprocess.Popen([*cli, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=tmp,
@@ -83,7 +91,12 @@ def served(backend: str, employees: int, years: int, port: int = 8765) -> dict[s
         finally:
             server.terminate()
             server.wait(timeout=30)
-    return {"demo_s": round(demo_s, 2), "served_s": round(total_s, 2), "peak_mb": round(peak_mb)}
+    phases = {name: float(s) for name, s in PHASE.findall(demo.stdout)}
+    return {"demo_s": round(demo_s, 2), "served_s": round(total_s, 2), "serve_ready_s": round(total_s - demo_s, 2),
+            "peak_mb": round(peak_mb), "releases": releases, "phases_s": phases}
+
+
+PHASE = re.compile(r"(planned|recorded|read models|releases|checkpoint and token) in ([0-9.]+) s")
 
 
 def main() -> None:
@@ -96,10 +109,21 @@ def main() -> None:
     parser.add_argument("--no-projections", action="store_true")
     parser.add_argument("--served", action="store_true",
                         help="also time `jejak demo` + `jejak serve` to /healthz at --employees/--years, peak memory")
+    parser.add_argument("--only-served", action="store_true",
+                        help="time only `jejak demo` + `jejak serve` (--served without the in-process steps)")
+    parser.add_argument("--no-releases", action="store_true",
+                        help="--served runs `jejak demo --no-releases` (the releases are timed on their own)")
     args = parser.parse_args()
+    if args.only_served:
+        result = served(args.backend, args.employees, args.years, releases=not args.no_releases)
+        console.print(result)
+        console.print(f"results: {write_results('demo_served', {'backend': args.backend, 'employees': args.employees, 'years': args.years, **result})}")
+        return
     employees = max(200, args.events // EVENTS_PER_EMPLOYEE) if args.events else args.employees
     with database(args.backend) as url:
         t0 = time.perf_counter()
+        pause = paused_gc()  # as `jejak demo` plans and records
+        pause.__enter__()
         world = generate(employees, args.years, args.seed, date.today())
         events = world.plan.ordered()
         plan_s = time.perf_counter() - t0
@@ -108,14 +132,22 @@ def main() -> None:
         relax_sqlite_sync(ledger)
         calls = sum(1 for _ in batches(events))
         with console.status(f"recording {len(events):,} events in {calls:,} batches..."):
+            kept: list = []  # as `jejak demo` keeps them for its read models
+            if not args.no_projections:
+                from projections.source import recorded as as_events
+
+                ledger.on_recorded = lambda recordings: kept.extend(as_events(recordings))
             t1 = time.perf_counter()
             positions = record(ledger, clock, events, lambda n: None)
+            ledger.on_recorded = None
             record_s = time.perf_counter() - t1
+        pause.__exit__(None, None, None)
         project_s = None
         if not args.no_projections:
             from projections.runner import Projections
             t2 = time.perf_counter()
-            Projections(url).rebuild(ledger, progress=False)
+            Projections(url).rebuild(ledger, progress=False, recorded=kept)
+            kept.clear()
             project_s = time.perf_counter() - t2
         ledger.close()
         runs = [[json.dumps(e.body) for e, _ in run] for _, run in batches(events)]
@@ -140,7 +172,8 @@ def main() -> None:
         "projections_s": round(project_s, 2) if project_s else None, "total_s": round(total, 2),
         "baseline_raw_insert_s": round(raw_s, 2), "baseline_rows_per_s": round(len(events) / raw_s),
         "events_by_type": dict(world.plan.counts()),
-        "served": served(args.backend, args.employees, args.years) if args.served else None,
+        "served": served(args.backend, args.employees, args.years, releases=not args.no_releases)
+        if args.served else None,
     })
     console.print(f"results: {path}")
 

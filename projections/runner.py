@@ -66,6 +66,7 @@ class Projections:
         self._facts: Facts | None = None
         self._lock = threading.RLock()  # the facts cache and memos belong to one catch-up at a time
         self._unanalyzed = 0
+        self._recorded: list[Event] | None = None  # during a rebuild given them: the log's events as written
         stale = self._stale()
         metadata.create_all(self.engine)
         versions.add_version_column(self.engine)
@@ -173,7 +174,7 @@ class Projections:
         facts = self._facts_for(ledger)
         applied = 0
         while True:
-            events = read(ledger, after, size)
+            events = self._read(ledger, after, size)
             if not events:
                 return applied
             facts.add(events)
@@ -188,6 +189,13 @@ class Projections:
             after = events[-1].position
             if on_chunk:
                 on_chunk(after)
+
+    def _read(self, ledger: Any, after: int, size: int) -> list[Event]:
+        """The log's events after `after`: from the rebuild's `recorded` events while they reach, then the log."""
+        memory = self._recorded
+        if memory is not None and after < len(memory):
+            return memory[after:after + size]
+        return read(ledger, after, size)
 
     @staticmethod
     def _prefetch(facts: Facts, events: list[Event]) -> None:
@@ -228,8 +236,20 @@ class Projections:
                     conn.execute(table.delete())
 
     def rebuild(self, ledger: Any, name: str | None = None, progress: bool = False,
-                chunk_size: int | None = None, workers: int = 1) -> int:
-        """Rebuild one projection (or all) from position zero, in `workers` processes; optionally with a bar."""
+                chunk_size: int | None = None, workers: int = 1, recorded: list[Event] | None = None) -> int:
+        """Rebuild one projection (or all) from position zero, in `workers` processes; optionally with a bar.
+
+        `recorded`: the log's events from position 1 on as their writer holds them (`source.recorded`), so a
+        one-process rebuild decodes only what lies beyond them; not exactly positions 1, 2, ...: ignored."""
+        if recorded is not None and any(e.position != i for i, e in enumerate(recorded, 1)):
+            recorded = None
+        self._recorded = recorded
+        try:
+            return self._rebuild(ledger, name, progress, chunk_size, workers)
+        finally:
+            self._recorded = None
+
+    def _rebuild(self, ledger: Any, name: str | None, progress: bool, chunk_size: int | None, workers: int) -> int:
         names = self._check([name] if name else NAMES)
         chunk_size = chunk_size or max(self.chunk_size, REBUILD_CHUNK_SIZE)
         self.reset(names)

@@ -160,3 +160,38 @@ def test_threads_reading_one_stream_whose_kept_state_lags_never_play_a_fact_twic
             assert seen == [expected] * 4 and stream.state() == expected
     finally:
         sys.setswitchinterval(interval)
+
+
+LEAVES = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=3), st.dates())
+NESTED = st.recursive(LEAVES, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.tuples(inner, inner), st.dictionaries(st.text(max_size=2), inner, max_size=4),
+    st.frozensets(st.integers(), max_size=3).map(set)), max_leaves=30)
+
+
+def vandalise(value):
+    """Change every container reachable in `value` (through tuples too); what a careless caller might do."""
+    if isinstance(value, dict):
+        for inner in list(value.values()):
+            vandalise(inner)
+        value["vandal"] = 1
+    elif isinstance(value, list):
+        for inner in value:
+            vandalise(inner)
+        value.append("vandal")
+    elif isinstance(value, tuple):
+        for inner in value:
+            vandalise(inner)
+    elif isinstance(value, set):
+        value.add("vandal")
+
+
+@settings(max_examples=300, deadline=None)
+@given(NESTED)
+def test_thaw_copies_every_container_at_any_depth_and_shares_only_leaves(value):
+    from ledger.stream import thaw
+
+    untouched = copy.deepcopy(value)
+    copied = thaw(value)
+    assert copied == value
+    vandalise(copied)
+    assert value == untouched
