@@ -260,7 +260,7 @@ class Audit:
             return True
         if part not in self._searched and self.values:
             self._searched.add(part)
-            search(self, h, part)
+            search(self, h, part, MIN_SPREAD, SHARE)
             if max(top[j], value) - min(lo[j], value) >= need:
                 return True
         hi = self._solve(cell, (highspy.ObjSense.kMaximize,))[0]

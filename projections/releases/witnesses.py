@@ -22,16 +22,16 @@ ROUNDS = 60
 STALE = 3  # rounds in a row that decide no new cell: stop searching
 
 
-def search(audit: Any, h: Any, part: Any) -> None:
-    from projections.releases.audit import MIN_SPREAD, SHARE
-
+def search(audit: Any, h: Any, part: Any, spread: float, share: float) -> None:
+    """Solve `part` (model `h`) in rounds aimed at the cells of `audit.values` that `protected` (±`spread`,
+    ±`share` of the value) does not yet find decided by the part's witnesses; each solution becomes a witness."""
     order = audit._order[part]
     aimed = [(j, audit.values[c]) for j, c in enumerate(order) if audit.values.get(c) is not None]
     if not aimed:
         return
     js = np.array([j for j, _ in aimed], dtype=np.int64)
     v = np.array([float(x) for _, x in aimed])
-    need = np.maximum(2 * MIN_SPREAD, 2 * SHARE * v) - 1e-6
+    need = np.maximum(2 * spread, 2 * share * v) - 1e-6
     lo, hi = audit._seen[part]
     n = len(order)
     every = np.arange(n, dtype=np.int32)
