@@ -52,9 +52,10 @@ def measure(url: str, period: str) -> dict[str, float | int]:
         t1 = time.perf_counter()
         content = figures(Source(ledger, projections.engine), Period(period))
         t2 = time.perf_counter()
-        hidden = protect(content, [])
+        points: list = []
+        hidden = protect(content, [], points)
         t3 = time.perf_counter()
-        bad = check(content, hidden, [])
+        bad = check(content, hidden, [], points)
         t4 = time.perf_counter()
     finally:
         projections.close()

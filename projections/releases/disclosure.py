@@ -60,9 +60,11 @@ def masked(truth: dict[Cell, int | None], hidden: set[Cell]) -> dict[Cell, int |
     return {c: (None if c in hidden else v) for c, v in truth.items()}
 
 
-def protect(content: dict[str, Any], earlier: list[tuple[dict[Cell, int | None], list[Row]]]) -> set[Cell]:
+def protect(content: dict[str, Any], earlier: list[tuple[dict[Cell, int | None], list[Row]]],
+            points: list[tuple[list[Cell], Any]] | None = None) -> set[Cell]:
     """Primary suppression plus the complements that keep every suppressed cell protected; raises
-    ReleaseRefused when no complement is left to choose."""
+    ReleaseRefused when no complement is left to choose. `points`, when given, receives the audit's
+    solutions, for the gate (`check`) to verify and use as witnesses instead of solving again."""
     truth, own_rows = cells(content), rows(content)
     earlier = linked(truth, earlier)
     hidden = primary(content)
@@ -73,6 +75,7 @@ def protect(content: dict[str, Any], earlier: list[tuple[dict[Cell, int | None],
             rows_of.setdefault(c, []).append(coeffs)
     queue = sorted(hidden)
     audit = Audit(earlier + [(masked(truth, hidden), own_rows)])
+    audit.aim(truth)
     while queue:
         cell = queue.pop(0)
         while not audit.protects(cell, truth[cell]):
@@ -81,7 +84,9 @@ def protect(content: dict[str, Any], earlier: list[tuple[dict[Cell, int | None],
                 raise ReleaseRefused(f"{'/'.join(cell)}: interval narrower than the protection and no complement left")
             hidden.add(choices[0][1])
             queue.append(choices[0][1])
-            audit = Audit(earlier + [(masked(truth, hidden), own_rows)])
+            audit.hide(choices[0][1])
+    if points is not None:
+        points += audit.points
     return hidden
 
 
@@ -108,13 +113,18 @@ def _complements(cell: Cell, hidden: set[Cell], rows_of: dict[Cell, list[dict[Ce
     return []
 
 
-def check(content: dict[str, Any], hidden: set[Cell], earlier: list[tuple[dict[Cell, int | None], list[Row]]]
-          ) -> list[str]:
+def check(content: dict[str, Any], hidden: set[Cell], earlier: list[tuple[dict[Cell, int | None], list[Row]]],
+          points: list[tuple[list[Cell], Any]] | None = None) -> list[str]:
     """The gate before publishing: every suppressed cell of this release (true value at hand) and of earlier ones
-    (the conservative rule) solved over all releases; the cells that are not protected (none: publish)."""
+    (the conservative rule) solved over all releases; the cells that are not protected (none: publish). The
+    gate builds its own system from the figures; `points` (from `protect`) are only solutions it may use as
+    witnesses once it has checked each against its own rules, so a cell is decided exactly as by its solves."""
     truth = cells(content)
     earlier = linked(truth, earlier)
     audit = Audit(earlier + [(masked(truth, hidden), rows(content))])
+    audit.aim(truth)
+    if points:
+        audit.offer(points, truth)
     bad = [c for c in sorted(hidden) if not audit.protects(c, truth[c])]
     # An earlier cell can only have narrowed if the new release shares a rule with its part of the system.
     touched = {audit.part(c) for c in hidden if c in audit.hidden}

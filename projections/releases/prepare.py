@@ -38,8 +38,9 @@ def prepare(ledger: Any, engine: Engine, period: Period, source: Source | None =
     source = source or Source(ledger, engine)
     content = figures(source, period)
     earlier = [(cells(c), rows(c)) for c in published_contents(engine)]
-    hidden = protect(content, earlier)
-    bad = check(content, hidden, earlier)
+    points: list[Any] = []
+    hidden = protect(content, earlier, points)
+    bad = check(content, hidden, earlier, points)
     if bad:
         raise ReleaseRefused(f"release {period.release_id} not published: {', '.join(bad[:5])} not protected")
     published = render(content, hidden)
