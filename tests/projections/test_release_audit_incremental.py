@@ -26,14 +26,10 @@ def city(request, tmp_path_factory):
     from projections.releases import due_releases
     from projections.runner import Projections
 
-    work = tmp_path_factory.mktemp("release-city")
-    if request.param == "sqlite":
-        url = f"sqlite:///{work / 'jejak.db'}"
-    else:
-        from conftest import reset_pg
+    from server_process import empty_database
 
-        url = request.getfixturevalue("pg_database")
-        reset_pg(url)
+    work = tmp_path_factory.mktemp("release-city")
+    url = empty_database(request, work)  # (not `from conftest import`: under xdist that names tests/api's)
     public_world.load_demo(url, work, years=2, today=TODAY, releases=False)
     ledger, projections = Ledger(url), Projections(url)
     due = due_releases(ledger, projections.engine, date.fromisoformat(TODAY))
