@@ -100,6 +100,7 @@ PHASE = re.compile(r"(planned|recorded|read models|releases|checkpoint and token
 
 
 def main() -> None:
+    """Long because it is the CLI: its options, then the runs they ask for, each printed as a table row."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, default=8000)
     parser.add_argument("--years", type=int, default=5)

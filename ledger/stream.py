@@ -17,25 +17,23 @@ equals the full fold (issue 21).
 from __future__ import annotations
 
 import bisect
-import copy
 import functools
 import threading
 import uuid
 import weakref
 from collections.abc import MutableMapping
 from datetime import date, datetime, timedelta, timezone
-from decimal import Decimal
 from typing import Any, Callable, ClassVar, Self, TypeVar
 
 from eventsourcing.domain import Aggregate
 
 from ledger.effects import EFFECTS
+from ledger.thawing import thaw
 
 NAMESPACE = uuid.UUID("5d0c3e0e-4a6b-4f0a-9f43-6a656a616b21")  # "jejak!" in the tail
 WIB = timezone(timedelta(hours=7))
 S = TypeVar("S", bound=MutableMapping[str, Any])
 RESHAPING = frozenset({"Annulled", "Corrected", "PersonalDataErased"})  # facts that change which others count
-IMMUTABLE = frozenset({str, int, float, bool, type(None), date, datetime, Decimal, uuid.UUID, bytes})
 # Played states are advanced in place: one lock, so two threads reading one cached stream never play a fact twice.
 PLAYING = threading.Lock()
 
@@ -48,36 +46,6 @@ def stream_id(kind: str, key: str) -> uuid.UUID:
 def wib_date(moment: datetime) -> date:
     """The calendar date in Binjai (WIB, UTC+7) of a recording moment."""
     return moment.astimezone(WIB).date()
-
-
-def thaw(value: Any) -> Any:
-    """A copy whose containers are its own (a caller or an effect may change them), sharing only immutable leaves.
-
-    Containers are copied whole (at C speed) and only their non-leaf values are visited: most of a state's
-    values are leaves, and a call per leaf was half of `thaw`'s time (issue 21)."""
-    kind = type(value)
-    if kind in IMMUTABLE:
-        return value
-    if kind is dict:
-        out = value.copy()
-        for k, v in out.items():
-            if type(v) not in IMMUTABLE:
-                out[k] = thaw(v)
-        return out
-    if kind is list:
-        out_list = value.copy()
-        for i, v in enumerate(out_list):
-            if type(v) not in IMMUTABLE:
-                out_list[i] = thaw(v)
-        return out_list
-    if kind is tuple:
-        for v in value:
-            if type(v) not in IMMUTABLE:
-                return tuple(thaw(v) for v in value)
-        return value  # a tuple of leaves is itself immutable: shared, as the leaves are
-    if kind is set:
-        return set(value)
-    return copy.deepcopy(value)
 
 
 @functools.lru_cache(maxsize=1 << 17)

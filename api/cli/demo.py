@@ -58,8 +58,11 @@ def open_ledger(clock: Any = None, env: dict[str, str] | None = None, create: bo
                    "print a new admin token (what a second `make demo` does)")
 def demo(employees: int, years: int, seed: int, today: datetime | None, no_projections: bool, reuse: bool,
          no_releases: bool = False) -> None:
-    """Fill an empty database with a deterministic, realistic synthetic Binjai and print an admin token."""
+    """Fill an empty database with a deterministic, realistic synthetic Binjai and print an admin token.
+
+    Long because it is one sequence of timed phases (plan, record, read models, releases, checkpoint)."""
     from api.cli.integrity import ensure_signing_key
+    from api.cli.releases import publish_releases
     from api.demo import generate
     from api.demo import DEMO_LEDGER_ENV, DemoRefused, SimClock, paused_gc, record, relax_sqlite_sync
 
@@ -123,21 +126,6 @@ def demo(employees: int, years: int, seed: int, today: datetime | None, no_proje
                                "checkpoint and token": time.perf_counter() - released})
     click.echo(f"signed checkpoint of tree size {checkpoint['tree_size']:,} (jejak verify checks it)")
     print_token(token)
-
-
-def publish_releases(ledger: Any, projections: Any, today: date) -> None:
-    """The public statistics releases due by the demo's last day (docs/PORTAL.md "Releases")."""
-    from api.publishing import publish_due
-
-    def announce(i: int, n: int, release: str) -> None:  # a line per release: each is an LP audit of minutes
-        err.print(f"release {i}/{n}: computing and auditing {release} (disclosure control)")
-
-    with err.status("Publishing the public statistics releases (disclosure control, audited)..."):
-        done = publish_due(ledger, projections, today, announce=announce)
-    for line in done:
-        if "refused" in line:
-            err.print(f"[yellow]{line['id']} not published: {line['refused']}[/]")
-    err.print(f"published {sum(1 for line in done if 'refused' not in line)} public statistics releases")
 
 
 def reuse_existing(ledger: Any, no_projections: bool) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import click
+from rich.console import Console
 
 EXIT_REFUSED = 1
 
@@ -52,3 +54,21 @@ def publish(period: str | None, today: object) -> None:
 
 
 COMMANDS = [releases_group]
+
+
+err = Console(stderr=True)
+
+
+def publish_releases(ledger: Any, projections: Any, today: date) -> None:
+    """The public statistics releases due by the demo's last day (docs/PORTAL.md "Releases")."""
+    from api.publishing import publish_due
+
+    def announce(i: int, n: int, release: str) -> None:  # a line per release: each is an LP audit of minutes
+        err.print(f"release {i}/{n}: computing and auditing {release} (disclosure control)")
+
+    with err.status("Publishing the public statistics releases (disclosure control, audited)..."):
+        done = publish_due(ledger, projections, today, announce=announce)
+    for line in done:
+        if "refused" in line:
+            err.print(f"[yellow]{line['id']} not published: {line['refused']}[/]")
+    err.print(f"published {sum(1 for line in done if 'refused' not in line)} public statistics releases")

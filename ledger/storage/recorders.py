@@ -69,12 +69,8 @@ def after_insert(cur: Cursor, rows: list[tuple[int, StoredEvent]], idempotency: 
                  unit_names: Sequence[tuple[str, str]] = (),
                  prepared: Sequence[tuple[str, str | None, bytes]] | None = None) -> None:
     """Leaves, Merkle nodes, the idempotency claim, the personal data kept apart (disclosures
-    sealed in, erased ones deleted with their tombstones) and unit names, in the events' own transaction.
-
-    `prepared` is `prepare(stored_events)`, computed before the transaction: what does not depend on
-    the position (the stream id, the event id and the leaf's canonical bytes after the position) is the
-    costly part, and the write lock is held only for the position's digits, the hashes and the inserts.
-    """
+    sealed in, erased ones deleted with their tombstones) and unit names, in the events' own transaction;
+    `prepared` is `prepare(stored_events)`, made before it (see `prepare`)."""
     _recent.leaves = {}
     leaves = []
     nodes: dict[tuple[int, int], bytes] = {}

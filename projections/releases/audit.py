@@ -12,13 +12,12 @@ is changed per cell, minimised then maximised.
 from __future__ import annotations
 
 import math
-import os
-import sys
 from typing import Any, Iterable
 
 import highspy
 import numpy as np
 
+from projections.releases.highs import silent_model
 from projections.releases.table import Cell, Row
 from projections.releases.witnesses import search
 
@@ -35,30 +34,6 @@ def protected(value: int | None, lo: float, hi: float) -> bool:
         return True
     bound = hi if value is None else value
     return width >= max(2 * MIN_SPREAD, 2 * SHARE * bound) - 1e-6
-
-
-_banner_shown = False
-
-
-def _highs() -> Any:
-    """A silent HiGHS model; the library's banner, written to stdout by the first model a process makes, is
-    sent to stderr instead (stdout carries the CLI's JSON)."""
-    global _banner_shown
-    if _banner_shown:
-        h = highspy.Highs()
-    else:
-        sys.stdout.flush()
-        saved = os.dup(1)
-        try:
-            os.dup2(2, 1)
-            h = highspy.Highs()
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-        _banner_shown = True
-    h.silent()
-    h.setOptionValue("presolve", "off")  # only the objective changes between solves: start from the last basis
-    return h
 
 
 def linked(new: dict[Cell, Any], earlier: list[tuple[dict[Cell, int | None], list[Row]]]
@@ -163,7 +138,7 @@ class Audit:
         part = self._find(cell)
         if part in self._models:
             return self._models[part]
-        h = _highs()
+        h = silent_model()
         index: dict[Cell, int] = {}
         for c in self._members[part]:
             index[c] = len(index)
