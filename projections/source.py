@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any, Iterable
 
-from ledger.reading import AGGREGATES
+from ledger.reading import AGGREGATES, play
 from ledger.stream import Stream, stream_id
 
 FIX_TYPES = ("Corrected", "Annulled", "PersonalDataErased")  # about other events: no effect of their own
@@ -128,7 +128,7 @@ class Facts:
         return entry[2]
 
     def _load(self, sid: str, kind: str) -> list[dict[str, Any]]:
-        agg = self.ledger.repository.get(uuid.UUID(sid))
+        agg = self.ledger.repository.get(uuid.UUID(sid), projector_func=play)  # the ledger's own fold
         rows = self.ledger.recorder.query("SELECT version, position FROM jejak_leaves WHERE stream_id = ?", (sid,))
         where = dict(rows)
         return [{**f, "p": where.get(f["v"])} for f in agg.facts]

@@ -113,7 +113,7 @@ def demo(employees: int, years: int, seed: int, today: datetime | None, no_proje
         kept.clear()
         projected = time.perf_counter()
         if not no_releases:
-            publish_releases(ledger, projections, end)
+            publish_releases(ledger, projections, end, err)
         projections.close()
     else:
         projected = time.perf_counter()

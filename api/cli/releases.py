@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 import click
-from rich.console import Console
 
 EXIT_REFUSED = 1
 
@@ -56,11 +55,9 @@ def publish(period: str | None, today: object) -> None:
 COMMANDS = [releases_group]
 
 
-err = Console(stderr=True)
-
-
-def publish_releases(ledger: Any, projections: Any, today: date) -> None:
-    """The public statistics releases due by the demo's last day (docs/PORTAL.md "Releases")."""
+def publish_releases(ledger: Any, projections: Any, today: date, err: Any) -> None:
+    """The public statistics releases due by the demo's last day (docs/PORTAL.md "Releases"), told on `err`
+    (the demo's stderr console)."""
     from api.publishing import publish_due
 
     def announce(i: int, n: int, release: str) -> None:  # a line per release: each is an LP audit of minutes
