@@ -284,10 +284,16 @@ class Projections:
     def follow(self, ledger: Any, interval: float = 0.5, stop: threading.Event | None = None,
                on_progress: Callable[[int], None] | None = None) -> None:
         """Keep every projection current until `stop` is set: poll, apply, sleep when idle."""
+        self.follow_only(ledger, None, interval, stop, on_progress)
+
+    def follow_only(self, ledger: Any, names: Iterable[str] | None, interval: float = 0.5, stop: Any = None,
+                    on_progress: Callable[[int], None] | None = None) -> None:
+        """`follow` for the projections in `names` (all when None)."""
         stop = stop or threading.Event()
+        names = list(names) if names is not None else None
         while not stop.is_set():
             try:
-                n = self.catch_up(ledger)
+                n = self.catch_up(ledger, names)
             except TRANSIENT:  # a busy or restarting database: the next poll retries
                 n = 0
                 time.sleep(interval)

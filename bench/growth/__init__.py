@@ -39,7 +39,7 @@ SIZES = (10_000, 100_000, 1_000_000)
 
 
 def run(backend: str, sizes: list[int], samples: int, repeat: int, keep: bool = False, seed: int = 1,
-        employees: int = EMPLOYEES, career_events: int = 1000) -> dict[str, Any]:
+        employees: int = EMPLOYEES, career_events: int = 1000, follow: bool = False) -> dict[str, Any]:
     """Grow one ledger through `sizes`, measuring at each; returns points, build figures and slopes."""
     points, builds = [], []
     with workspace(backend) as work:
@@ -50,7 +50,8 @@ def run(backend: str, sizes: list[int], samples: int, repeat: int, keep: bool = 
                 # the read models as this code keeps them: indexes added since the cache was made, statistics
                 build = {"cached": True, **index(work["url"], label)}
             else:
-                build = {**grow(work["url"], size, label, employees, career_events), **index(work["url"], label)}
+                build = {**grow(work["url"], size, label, employees, career_events, follow), **index(work["url"], label)}
+                build["followed"] = follow
                 if keep:
                     copy_database(backend, work, size, seed, save=True, employees=employees)
             point = measure(backend, work["url"], samples, repeat, employees, career_events)
@@ -86,11 +87,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--samples", type=int, default=200, help="calls per figure per round")
     parser.add_argument("--repeat", type=int, default=3, help="rounds per size; figures are their medians")
     parser.add_argument("--keep", action="store_true", help=f"cache each size's database under {CACHE}")
+    parser.add_argument("--follow", action="store_true",
+                        help="a second process keeps the audit index caught up while recording (as a deployment's "
+                             "follow worker); the build's index time is then only what was left")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     if sizes != sorted(sizes) or sizes[0] < 10_000:
         parser.error("--sizes: ascending, the smallest at least 10,000 (the city and the career take ~9,100)")
-    results = {b: run(b, sizes, args.samples, args.repeat, args.keep) for b in args.backends.split(",")}
+    results = {b: run(b, sizes, args.samples, args.repeat, args.keep, follow=args.follow) for b in args.backends.split(",")}
     table("Growth: p50 / p99 ms at each size (median of rounds); growth from the first to the last size",
           ["backend", "figure", *[f"{s:,} events" for s in sizes], "growth p50 / p99"], rows(results))
     path = write_results("growth", {"sizes": sizes, "samples": args.samples, "repeat": args.repeat,

@@ -6,9 +6,11 @@ others, 1,000 different employees each, recorded STEP apart from START.
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import time
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Iterator
 
 from api.demo.recording import DEMO_LEDGER_ENV, relax_sqlite_sync
 from bench.common import SK, UNIT, console, nip, progress
@@ -73,7 +75,38 @@ def filler(n: int, employees: int = EMPLOYEES) -> list[dict[str, Any]]:
     return out
 
 
-def grow(url: str, target: int, label: str, employees: int = EMPLOYEES, career_events: int = 1000) -> dict[str, Any]:
+def _follow_audit_index(url: str, stop: Any) -> None:
+    """A follow worker of the audit index alone, as a deployment runs one beside its writer (its own process)."""
+    from projections.runner import Projections
+
+    ledger, projections = Ledger(url), Projections(url)
+    try:
+        projections.follow_only(ledger, ["audit_index"], stop=stop)
+    finally:
+        projections.close()
+        ledger.close()
+
+
+@contextlib.contextmanager
+def following(url: str, enabled: bool) -> Iterator[None]:
+    """While recording, a second process keeps the audit index caught up (--follow); the index step then
+    applies only what is left. Off: the index is built after the recording, in one catch-up."""
+    if not enabled:
+        yield
+        return
+    context = multiprocessing.get_context("spawn")
+    stop = context.Event()
+    worker = context.Process(target=_follow_audit_index, args=(url, stop), name="growth-follow", daemon=True)
+    worker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        worker.join()
+
+
+def grow(url: str, target: int, label: str, employees: int = EMPLOYEES, career_events: int = 1000,
+         follow: bool = False) -> dict[str, Any]:
     """Record batches until the ledger holds at least `target` events; returns the build time and rate."""
     probe = Ledger(url)
     head = probe.head()
@@ -82,7 +115,7 @@ def grow(url: str, target: int, label: str, employees: int = EMPLOYEES, career_e
     relax_sqlite_sync(ledger)  # a bulk load: no fsync per batch (measured ingest is bench.ingest's)
     try:
         t0 = time.perf_counter()
-        with progress() as bar:
+        with following(url, follow), progress() as bar:
             task = bar.add_task(f"{label}: recording to {target:,}", total=target, completed=head)
             if head == 0:
                 for i, bodies in enumerate(opening(employees, career_events)):
