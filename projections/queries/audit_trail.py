@@ -2,32 +2,51 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from sqlalchemy import Engine, Select, Table, select
+from sqlalchemy import Engine, Select, Table, Text, cast, select
 
 from projections.models.audit_index import audit as audit_table
 from projections.models.red_flags import KINDS, finding, flag, flag_id
 from projections.queries.shapes import _iso, _limit, _naive, _utc
 
 
-def _with_changes(conn: Any, rows: list[Any]) -> list[dict[str, Any]]:
-    """Audit rows with their field changes, read in one query for the whole page."""
+def _page(conn: Any, q: Select) -> list[dict[str, Any]]:
+    """The audit rows `q` selects with their field changes, in ONE statement: the page joined to its changes.
+
+    One round trip instead of two, and one snapshot (PostgreSQL and SQLite give each statement its own), so a
+    row is never shown beside changes from another moment; run outside a transaction (no BEGIN, no ROLLBACK).
+    `legal_basis` comes as text and is decoded once per row, not once per change row that repeats it."""
     from projections.models.audit_index import audit_change
 
-    changes: dict[int, list[dict[str, Any]]] = {}
-    if rows:
-        q = select(audit_change).where(audit_change.c.position.in_([r.position for r in rows])).order_by(
-            audit_change.c.position, audit_change.c.seq)
-        for c in conn.execute(q):
-            changes.setdefault(c.position, []).append({"field": c.field, "before": c.before, "after": c.after})
-    return [_audit_row(r, changes.get(r.position, [])) for r in rows]
+    page = q.subquery("page")
+    cols = [c for c in page.c if c.name != "legal_basis"]
+    joined = (select(*cols, cast(page.c.legal_basis, Text).label("legal_basis"), audit_change.c.field,
+                     audit_change.c.before, audit_change.c.after)
+              .select_from(page.outerjoin(audit_change, audit_change.c.position == page.c.position))
+              .order_by(*[_same_order(page, o) for o in q._order_by_clauses], audit_change.c.seq))
+    out: list[dict[str, Any]] = []
+    for r in conn.execution_options(isolation_level="AUTOCOMMIT").execute(joined):
+        if not out or out[-1]["position"] != r.position:
+            out.append(_audit_row(r, []))
+        if r.field is not None:
+            out[-1]["changes"].append({"field": r.field, "before": r.before, "after": r.after})
+    return out
+
+
+def _same_order(page: Any, clause: Any) -> Any:
+    """`clause` (a column of the audit table, maybe descending) as the same order on the page's column."""
+    column = getattr(clause, "element", clause)
+    on_page = page.c[column.name]
+    return on_page.desc() if clause is not column else on_page
 
 
 def _audit_row(r: Any, changes: list[dict[str, Any]]) -> dict[str, Any]:
     return {"position": r.position, "event_id": r.event_id, "recorded_at": _utc(r.recorded_at), "actor": r.actor,
             "on_behalf_of": r.on_behalf_of, "source": r.source, "type": r.type, "subject": r.subject,
-            "unit": r.unit, "effective_date": _iso(r.effective_date), "legal_basis": r.legal_basis,
+            "unit": r.unit, "effective_date": _iso(r.effective_date),
+            "legal_basis": json.loads(r.legal_basis) if r.legal_basis is not None else None,
             "reason": r.reason, "correlation_id": r.correlation_id, "derived": bool(r.derived),
             "changes": changes}
 
@@ -62,7 +81,7 @@ def audit(engine: Engine, **filters: Any) -> list[dict[str, Any]]:
     """Who changed what, newest first; filters: actor, on_behalf_of, subject, type, unit, since, until."""
     q = audit_query(**filters)
     with engine.connect() as conn:
-        return _with_changes(conn, conn.execute(q).all())
+        return _page(conn, q)
 
 
 def subject_changes(engine: Engine, subject: str) -> dict[int, list[dict[str, Any]]]:
@@ -81,8 +100,8 @@ def subject_changes(engine: Engine, subject: str) -> dict[int, list[dict[str, An
 
 def audit_event(engine: Engine, position: int) -> dict[str, Any] | None:
     with engine.connect() as conn:
-        rows = conn.execute(select(audit_table).where(audit_table.c.position == position)).all()
-        found = _with_changes(conn, rows)
+        found = _page(conn, select(audit_table).where(audit_table.c.position == position).order_by(
+            audit_table.c.position))
     return found[0] if found else None
 
 
