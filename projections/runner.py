@@ -281,14 +281,10 @@ class Projections:
         self.analyze(names)  # after the indexes exist: SQLite keeps its statistics per index
         return applied
 
-    def follow(self, ledger: Any, interval: float = 0.5, stop: threading.Event | None = None,
-               on_progress: Callable[[int], None] | None = None) -> None:
-        """Keep every projection current until `stop` is set: poll, apply, sleep when idle."""
-        self.follow_only(ledger, None, interval, stop, on_progress)
-
-    def follow_only(self, ledger: Any, names: Iterable[str] | None, interval: float = 0.5, stop: Any = None,
-                    on_progress: Callable[[int], None] | None = None) -> None:
-        """`follow` for the projections in `names` (all when None)."""
+    def follow(self, ledger: Any, interval: float = 0.5, stop: Any = None,
+               on_progress: Callable[[int], None] | None = None, names: Iterable[str] | None = None) -> None:
+        """Keep the projections in `names` (all when None) current until `stop` is set: poll, apply, sleep when
+        idle."""
         stop = stop or threading.Event()
         names = list(names) if names is not None else None
         while not stop.is_set():

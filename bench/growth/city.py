@@ -81,7 +81,7 @@ def _follow_audit_index(url: str, stop: Any) -> None:
 
     ledger, projections = Ledger(url), Projections(url)
     try:
-        projections.follow_only(ledger, ["audit_index"], stop=stop)
+        projections.follow(ledger, stop=stop, names=["audit_index"])
     finally:
         projections.close()
         ledger.close()
