@@ -147,6 +147,8 @@ SETTINGS: tuple[Setting, ...] = (
             "before it reads the primary", _count(0, 10_000)),
     Setting("JEJAK_POOL_SIZE", "5", "PostgreSQL connections per process (10 more on overflow)", _count(1)),
     Setting("JEJAK_AGGREGATE_CACHE", "2000", "streams each process keeps decoded; 0 turns the cache off", _count(0)),
+    Setting("JEJAK_PROJECTION_FACTS", "1000000", "facts (one per event) of the streams a read-model worker keeps "
+            "decoded, least recently used streams dropped first (~1.7 KB each)", _count(1)),
     Setting("JEJAK_PG_RANDOM_PAGE_COST", "1.1", "PostgreSQL planner's `random_page_cost` for the read models "
             "(SSD default)", _positive),
     Setting("JEJAK_SIGNING_KEY", _beside_database("jejak-signing.key"), "the Ed25519 key file that signs "

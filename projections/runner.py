@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import threading
 import time
 from typing import Any, Callable, Iterable
@@ -138,7 +139,7 @@ class Projections:
 
     def _facts_for(self, ledger: Any) -> Facts:
         if self._facts is None or self._facts.ledger is not ledger:
-            self._facts = Facts(ledger)
+            self._facts = Facts(ledger, int(os.environ.get("JEJAK_PROJECTION_FACTS") or 1_000_000))
         return self._facts
 
     def catch_up(self, ledger: Any, names: Iterable[str] | None = None, *, chunk_size: int | None = None,
