@@ -40,8 +40,13 @@ def play(aggregate: Any, events: Iterable[Any]) -> Any:
     return aggregate
 
 
+KEPT_POSITIONS = 100_000  # (stream, version) -> position pairs a process keeps (~15 MB)
+
+
 class Reading:
     """The Ledger's reads (a mixin: the Ledger is also the event store's `Application`)."""
+
+    _positions: dict[tuple[uuid.UUID, int], int]
 
     aggregates: AggregateCache | None  # set by the Ledger; the rest comes from `Application`
     recorder: Any
@@ -90,9 +95,20 @@ class Reading:
         return state
 
     def position_of(self, sid: uuid.UUID, version: int) -> int | None:
+        """The position of a stream's committed version. Kept once found (a position never changes): a warm
+        read was two queries, the events after the cached version and this."""
+        known = self._positions.get((sid, version))
+        if known is not None:
+            return known
         rows = self.recorder.query("SELECT position FROM jejak_leaves WHERE stream_id = ? AND version = ?",
                                    (str(sid), version))
-        return rows[0][0] if rows else None
+        if not rows:
+            return None
+        if self.aggregates is not None:  # a process without the cache reads cold, this too
+            if len(self._positions) >= KEPT_POSITIONS:
+                self._positions.clear()
+            self._positions[(sid, version)] = rows[0][0]
+        return rows[0][0]  # type: ignore[no-any-return]
 
     def locate(self, event_id: str) -> dict[str, Any] | None:
         rows = self.recorder.query("SELECT position, stream_id, version, leaf_hash FROM jejak_leaves"
