@@ -173,14 +173,21 @@ class Memo:
         # stream id -> (version, audited values, and if this memo played them: (state, values per part))
         self.at: dict[str, tuple[int, dict[str, Any], Played | None]] = {}
         self.dates: dict[str, Stream] = {}  # per stream kind, a stream that knows each fact's valid date
+        # The names the last step may have changed (the values of the parts it changed, before and after),
+        # or None when it does not know (it replayed, or reused another read model's step): see `changes`.
+        self.names: list[str] | None = None
 
-    def step_event(self, chunk: Any, e: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-        """`step` for an event of a chunk: another read model's step of the same position is reused."""
+    def step_event(self, chunk: Any, e: Any,
+                   facts: list[dict[str, Any]] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+        """`step` for an event of a chunk (`facts`: `chunk.facts_from(e)` if the caller has them already):
+        another read model's step of the same position is reused."""
         hit = chunk.steps.get(e.position)
         if hit is None:
-            hit = chunk.steps[e.position] = self.step(e.kind, e.subject, e.stream_id, chunk.facts_from(e), e.version)
+            facts = chunk.facts_from(e) if facts is None else facts
+            hit = chunk.steps[e.position] = self.step(e.kind, e.subject, e.stream_id, facts, e.version)
         else:  # the values are shared, not the state that gave them: this memo's next step replays
             self._keep(e.stream_id, e.version, hit[1], None)
+            self.names = None
         return hit  # type: ignore[no-any-return]
 
     def _keep(self, sid: str, v: int, after: dict[str, Any], played: Played | None) -> None:
@@ -197,6 +204,7 @@ class Memo:
             before, (state, parts) = known[1], known[2]
             after = self._play(kind, state, parts, last, before)
         else:
+            self.names = None
             stream = AGGREGATES[kind].reading(key)
             if known is not None and known[0] == v - 1:
                 before = known[1]
@@ -210,11 +218,14 @@ class Memo:
 
     def _play(self, kind: str, state: dict[str, Any], parts: dict[str, dict[str, Any]],
               fact: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
-        """Play `fact` on `state` and `parts` in place; the audited values after it."""
+        """Play `fact` on `state` and `parts` in place; the audited values after it (`names`: those it may
+        have changed)."""
         dates = self.dates.get(kind) or self.dates.setdefault(kind, AGGREGATES[kind].reading(""))
         watched = Watched(state)
         dates.play(watched, [fact])
         after, views = before, VIEWS[kind]
+        names: list[str] = []
+        self.names = names
         for part in [p for p in watched.touched if p in views]:
             value = state.get(part)
             now, was = ({} if value is None else views[part](value)), parts.get(part, {})
@@ -225,12 +236,16 @@ class Memo:
                     del after[name]
                 after.update(now)
                 parts[part] = now
+                names += was
+                names += now
         return after
 
 
 def changes(before: dict[str, Any], after: dict[str, Any], fact: dict[str, Any],
-            facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Field-level changes of one event: the fixed fields of a correction, then every audited value."""
+            facts: list[dict[str, Any]], names: list[str] | None = None) -> list[dict[str, Any]]:
+    """Field-level changes of one event: the fixed fields of a correction, then every audited value.
+
+    `names` (`Memo.names`), when known, holds every name whose value may differ: only those are compared."""
     out = []
     if fact["type"] in FIX_TYPES and "event_id" in fact["data"]:  # an erasure names no one event
         target_id = fact["data"]["event_id"]
@@ -248,7 +263,15 @@ def changes(before: dict[str, Any], after: dict[str, Any], fact: dict[str, Any],
                     continue
                 field = name if name == "effective_date" else f"data.{name}"
                 out.append({"field": field, "before": plain(current.get(name)), "after": plain(value)})
-    for key in sorted(set(before) | set(after)):
-        if before.get(key) != after.get(key) and key not in PERSONAL:
+    if after is before:  # a step that changed no part shares its values
+        return out
+    # The keys whose values differ (a missing key is None), sorted: the same test as over every key of both.
+    if names is not None:
+        keys = list({key for key in names if before.get(key) != after.get(key)})
+    else:
+        keys = [key for key, value in after.items() if before.get(key) != value]
+        keys += [key for key, value in before.items() if key not in after and value is not None]
+    for key in sorted(keys):
+        if key not in PERSONAL:
             out.append({"field": key, "before": plain(before.get(key)), "after": plain(after.get(key))})
     return out

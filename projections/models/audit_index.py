@@ -14,7 +14,7 @@ from sqlalchemy import JSON, BigInteger, Boolean, Column, Connection, Date, Date
 from ledger.requests import jsonable
 from projections import values
 from projections.source import FIX_TYPES
-from projections.tables import Projection, insert_rows, metadata
+from projections.tables import Projection, binders, insert_bound, metadata, same
 
 audit = Table(
     "proj_audit", metadata,
@@ -74,26 +74,39 @@ class AuditIndex(Projection):
         self.memo = values.Memo()
 
     def apply(self, conn: Connection, chunk: Any) -> None:
+        """Long because it is the rebuild's inner loop: each event's row and change rows are built bound
+        (`binders`: what `insert_rows` would make of each value) in one pass, without a call per value."""
+        bind = binders(conn, audit, AUDIT_KEYS)
+        at_, day_, json_, flag_ = bind[2], bind[11], bind[12], bind[16]
+        assert all(b is same for i, b in enumerate(bind) if i not in (2, 11, 12, 16)), "a column binds unseen"
+        true, false, null = flag_(True), flag_(False), json_(None)
+        text = binders(conn, audit_change, CHANGE_KEYS)[3]  # before and after: both JSON
         rows, change_rows = [], []
+        memo, facts_from, changes = self.memo, chunk.facts_from, values.changes
+        step = memo.step_event
         for e in chunk.events:
-            facts = chunk.facts_from(e)
-            before, after = self.memo.step_event(chunk, e)
+            facts = facts_from(e)
+            before, after = step(chunk, e, facts)
             fact = facts[e.version - 1]
-            ch = values.changes(before, after, fact, facts[:e.version] if fact["type"] in FIX_TYPES else [])
             m = e.meta
-            lb = m.get("legal_basis")
+            lb, eff, position = m.get("legal_basis"), m.get("effective_date"), e.position
             unit = e.subject if e.kind == "unit" else after.get("unit") or before.get("unit")
-            rows.append([  # in the order of AUDIT_KEYS
-                e.position, e.event_id, e.recorded_at, m["actor"], m.get("on_behalf_of"), m.get("source"),
-                e.type, e.subject, e.kind, e.version, unit, m.get("effective_date"), jsonable(lb),
-                lb.get("number") if lb else None, m.get("reason"), m.get("correlation_id"),
-                m.get("derived_from") is not None,
-            ])
-            change_rows += [[e.position, i, c["field"], c["before"], c["after"]] for i, c in enumerate(ch)]
+            rows.append((  # in the order of AUDIT_KEYS
+                position, e.event_id, at_(e.recorded_at), m["actor"], m.get("on_behalf_of"), m.get("source"),
+                e.type, e.subject, e.kind, e.version, unit, None if eff is None else day_(eff),
+                null if lb is None else json_(jsonable(lb)), lb.get("number") if lb else None, m.get("reason"),
+                m.get("correlation_id"), false if m.get("derived_from") is None else true,
+            ))
+            if fact["type"] in FIX_TYPES:
+                ch = changes(before, after, fact, facts[:e.version])
+            elif after is before:  # no audited value changed (the values are shared)
+                continue
+            else:
+                ch = changes(before, after, fact, [], memo.names)
+            change_rows += [(position, i, c["field"], text(c["before"]), text(c["after"])) for i, c in enumerate(ch)]
         if rows:
             first, last = rows[0][0], rows[-1][0]
             conn.execute(audit_change.delete().where(audit_change.c.position.between(first, last)))
             conn.execute(audit.delete().where(audit.c.position.between(first, last)))
-            insert_rows(conn, audit, rows, AUDIT_KEYS)
-        if change_rows:
-            insert_rows(conn, audit_change, change_rows, CHANGE_KEYS)
+            insert_bound(conn, audit, AUDIT_KEYS, rows)
+        insert_bound(conn, audit_change, CHANGE_KEYS, change_rows)

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 import effect_samples as samples
 from ledger.effects import EFFECTS
 from ledger.reading import AGGREGATES
-from projections.values import Memo, changes, flat, replay, shown
+from projections.source import FIX_TYPES
+from projections.values import PERSONAL, Memo, changes, flat, plain, replay, shown
 
 
 def values_of(kind, facts):
@@ -73,7 +74,21 @@ def test_stepping_the_audit_event_by_event_equals_replaying_each_version_from_sc
         chunk, e = Chunk(steps=steps, facts=facts), SimpleNamespace(position=v, kind=kind, subject="K-1",
                                                                     stream_id="sid", version=v)
         first = data.draw(st.sampled_from(memos))
-        stepped = [first.step_event(chunk, e)] + [m.step_event(chunk, e) for m in memos if m is not first]
+        stepped = [first.step_event(chunk, e)]
+        names = first.names  # what the stepping memo says may have changed, when it knows
+        stepped += [m.step_event(chunk, e) for m in memos if m is not first]
 
         expected = (values_of(kind, facts[:v - 1]), values_of(kind, facts[:v]))
         assert all(step == expected for step in stepped), (v, f["type"])
+        fixes = facts[:v] if f["type"] in FIX_TYPES else []
+        found = changes(*expected, f, fixes)
+        assert changes(*expected, f, fixes, names) == found, (v, f["type"], names)
+        plainly = every_value_compared(*expected)  # after a correction's own fields, when it is one
+        assert found[len(found) - len(plainly):] == plainly and (fixes or len(found) == len(plainly)), v
+
+
+def every_value_compared(before, after):
+    """The audited values' changes found the plain way: every name of either side compared (a missing one is
+    None), in name order; personal fields are never shown."""
+    return [{"field": k, "before": plain(before.get(k)), "after": plain(after.get(k))}
+            for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k) and k not in PERSONAL]
