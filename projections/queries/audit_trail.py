@@ -26,7 +26,7 @@ def _page(conn: Any, q: Select) -> list[dict[str, Any]]:
     joined = (select(*cols, cast(page.c.legal_basis, Text).label("legal_basis"), audit_change.c.field,
                      audit_change.c.before, audit_change.c.after)
               .select_from(page.outerjoin(audit_change, audit_change.c.position == page.c.position))
-              .order_by(*[_same_order(page, o) for o in q._order_by_clauses], page.c.position, audit_change.c.seq))
+              .order_by(*_grouped(page, q), audit_change.c.seq))
     out: list[dict[str, Any]] = []
     for r in conn.execution_options(isolation_level="AUTOCOMMIT").execute(joined):
         if not out or out[-1]["position"] != r.position:
@@ -34,6 +34,13 @@ def _page(conn: Any, q: Select) -> list[dict[str, Any]]:
         if r.field is not None:
             out[-1]["changes"].append({"field": r.field, "before": r.before, "after": r.after})
     return out
+
+
+def _grouped(page: Any, q: Select) -> list[Any]:
+    """`q`'s order on the page, then its position if `q` does not order by it: a row's changes stay together."""
+    order = [_same_order(page, o) for o in q._order_by_clauses]
+    by_position = any(getattr(o, "element", o).name == "position" for o in q._order_by_clauses)
+    return order if by_position else [*order, page.c.position]
 
 
 def _same_order(page: Any, clause: Any) -> Any:
