@@ -19,9 +19,12 @@ def _autocommitting(conn: sa.Connection) -> bool:
     return bool(dbapi.autocommit) if hasattr(dbapi, "pgconn") else dbapi.isolation_level is None
 
 
+@pytest.mark.parametrize("factory", ["projections", "api"])
 @pytest.mark.parametrize("read", [lambda e: audit(e, limit=5), lambda e: audit_event(e, 1)])
-def test_a_write_after_an_audit_page_on_the_same_pooled_connection_still_rolls_back(database_url, read):
-    engine = make_engine(database_url)
+def test_a_write_after_an_audit_page_on_the_same_pooled_connection_still_rolls_back(database_url, read, factory):
+    from api.db import make_engine as api_engine
+
+    engine = make_engine(database_url) if factory == "projections" else api_engine(database_url)
     try:
         metadata.create_all(engine, tables=[audit_table, audit_table.metadata.tables["proj_audit_change"]])
         scratch.create(engine)
