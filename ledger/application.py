@@ -57,7 +57,7 @@ class Ledger(Bulk, Writing, Reading, Application):
         except ValueError as exc:
             raise ConfigurationError(f"JEJAK_AGGREGATE_CACHE={cache!r}: {exc}") from None
         self.aggregates = AggregateCache(size) if size > 0 and not self.repository.cache else None
-        self._positions = {}  # kept by `position_of` beside the aggregate cache, off with it
+        self._positions, self._kept = {}, 0  # kept by `position_of` beside the aggregate cache, off with it
         # Compliance rules switched off or re-graded by the deployment (`JEJAK_RULES`), never in code.
         self.rulebook = rulebook_from(self.env.get("JEJAK_RULES") or None)
         self.key_path = default_key_path(database_url(url))  # the personal-data key, read when first needed

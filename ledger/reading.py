@@ -46,7 +46,8 @@ KEPT_POSITIONS = 100_000  # (stream, version) -> position pairs a process keeps 
 class Reading:
     """The Ledger's reads (a mixin: the Ledger is also the event store's `Application`)."""
 
-    _positions: dict[tuple[uuid.UUID, int], int]
+    _positions: dict[uuid.UUID, dict[int, int]]  # stream -> version -> position
+    _kept: int  # pairs in `_positions`
 
     aggregates: AggregateCache | None  # set by the Ledger; the rest comes from `Application`
     recorder: Any
@@ -63,6 +64,7 @@ class Reading:
         sid = stream_id(kind, key)
         cached = self.aggregates.get(sid) if self.aggregates is not None else None
         if cached is None:
+            self._forget_positions(sid)  # kept no longer than its aggregate: a cold load trusts the store again
             try:
                 agg = self.repository.get(sid, projector_func=play)
             except AggregateNotFoundError:
@@ -97,7 +99,7 @@ class Reading:
     def position_of(self, sid: uuid.UUID, version: int) -> int | None:
         """The position of a stream's committed version. Kept once found (a position never changes): a warm
         read was two queries, the events after the cached version and this."""
-        known = self._positions.get((sid, version))
+        known = self._positions.get(sid, {}).get(version)
         if known is not None:
             return known
         rows = self.recorder.query("SELECT position FROM jejak_leaves WHERE stream_id = ? AND version = ?",
@@ -105,10 +107,17 @@ class Reading:
         if not rows:
             return None
         if self.aggregates is not None:  # a process without the cache reads cold, this too
-            if len(self._positions) >= KEPT_POSITIONS:
+            if self._kept >= KEPT_POSITIONS:
                 self._positions.clear()
-            self._positions[(sid, version)] = rows[0][0]
+                self._kept = 0
+            self._kept += version not in self._positions.setdefault(sid, {})
+            self._positions[sid][version] = rows[0][0]
         return rows[0][0]  # type: ignore[no-any-return]
+
+    def _forget_positions(self, sid: uuid.UUID) -> None:
+        """Drop a stream's kept positions when its aggregate is loaded cold (evicted, or never cached): a
+        store restored or failed over under a running process holds other events at those versions."""
+        self._kept -= len(self._positions.pop(sid, ()))
 
     def locate(self, event_id: str) -> dict[str, Any] | None:
         rows = self.recorder.query("SELECT position, stream_id, version, leaf_hash FROM jejak_leaves"

@@ -186,6 +186,7 @@ class Projections:
                 if positions[n] < events[-1].position:
                     most = max(most, self._apply(n, events, chunk, facts))
                     positions[n] = events[-1].position
+            facts.trim()  # after the chunk: its streams stay while the read models apply it (see `_prefetch`)
             applied += most
             after = events[-1].position
             if on_chunk:
@@ -206,9 +207,7 @@ class Projections:
         a ledger read inside it queues on the event store's connection pool, where an API writer
         may already wait for that same lock: both then wait out the busy timeout (503s, stalls).
         """
-        latest: dict[str, Event] = {}
-        for e in events:
-            latest[e.stream_id] = e
+        latest = {e.stream_id: e for e in events}
         for e in latest.values():
             facts.at_least(e.stream_id, e.kind, e.subject, e.version)
 

@@ -93,7 +93,9 @@ class Facts:
 
     Bounded by facts, not streams: a worker's memory grows with the events it keeps (~1.7 KB each), and a
     bound of 20,000 streams let a follower of the 10 M growth ledger (8,000 streams of ~1,250 events) grow
-    by 1.7 GB a million events. The least recently used streams go first; the stream just put stays."""
+    by 1.7 GB a million events. The least recently used streams go first, and only at `trim`, between
+    chunks: a stream dropped while its chunk is applied would be read again from the ledger inside a read
+    model's transaction (SQLite: under the write lock) and once more by each read model."""
 
     def __init__(self, ledger: Any, max_facts: int = 1_000_000) -> None:
         self.ledger, self.max_facts = ledger, max_facts
@@ -112,16 +114,15 @@ class Facts:
             if e.version == len(facts) + 1:
                 facts.append(e.fact())
                 self.held += 1
-        self._evict()
 
     def _put(self, sid: str, entry: tuple[str, str, list[dict[str, Any]]]) -> None:
         old = self.streams.get(sid)
         self.held += len(entry[2]) - (len(old[2]) if old is not None else 0)
         self.streams[sid] = entry
         self.streams.move_to_end(sid)
-        self._evict()
 
-    def _evict(self) -> None:
+    def trim(self) -> None:
+        """Drop the least recently used streams until the facts held are within the bound (or one stream)."""
         while self.held > self.max_facts and len(self.streams) > 1:
             self.held -= len(self.streams.popitem(last=False)[1][2])
 

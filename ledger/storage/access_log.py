@@ -20,6 +20,7 @@ from typing import Any, Sequence
 from ledger.integrity import utc_text
 from ledger.integrity.access_chain import GENESIS, row_hash
 from ledger.storage.recorders import Cursor
+from ledger.storage.retrying import Outcome, retry_write
 
 READ_COLUMNS = ("id", "at", "principal", "role", "subject", "fields", "route", "request_id")
 
@@ -38,11 +39,22 @@ def append(recorder: Any, entries: Sequence[dict[str, Any]], at: datetime | None
     moment = utc_text(at or datetime.now(timezone.utc))
     if recorder.postgres:
         store = recorder.datastore
-        with store.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            # SET LOCAL lock_timeout and the lock in one round trip
-            curs.execute("SELECT set_config('lock_timeout', %s, true), pg_advisory_xact_lock(hashtext(%s))",
-                         (f"{store.lock_timeout}s", f"jejak-access-log:{store.schema}"))
-            _chain(Cursor(curs, postgres=True), entries, moment)
+
+        def attempt(outcome: Outcome) -> None:
+            with store.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+                # SET LOCAL lock_timeout and the lock in one round trip
+                curs.execute("SELECT set_config('lock_timeout', %s, true), pg_advisory_xact_lock(hashtext(%s))",
+                             (f"{store.lock_timeout}s", f"jejak-access-log:{store.schema}"))
+                _chain(Cursor(curs, postgres=True), entries, moment)
+                outcome.committing = True
+
+        def committed() -> bool | None:  # the rows went in one transaction: the first is there, or none is
+            first = entries[0]
+            return bool(recorder.query("SELECT 1 FROM jejak_access_log WHERE request_id = ? AND subject = ?"
+                                       " AND at = ?", (first["request_id"], first["subject"], moment))) or None
+
+        # The pool does not ping (ledger.config): the first append after a restart meets an ended connection.
+        retry_write(attempt, committed)
         return
     with recorder.datastore.get_connection(commit=True) as conn:
         curs = conn.cursor()

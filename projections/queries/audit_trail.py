@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from sqlalchemy import Engine, Select, Table, Text, cast, select
+from sqlalchemy.sql import operators
 
 from projections.models.audit_index import audit as audit_table
 from projections.models.red_flags import KINDS, finding, flag, flag_id
@@ -25,7 +26,7 @@ def _page(conn: Any, q: Select) -> list[dict[str, Any]]:
     joined = (select(*cols, cast(page.c.legal_basis, Text).label("legal_basis"), audit_change.c.field,
                      audit_change.c.before, audit_change.c.after)
               .select_from(page.outerjoin(audit_change, audit_change.c.position == page.c.position))
-              .order_by(*[_same_order(page, o) for o in q._order_by_clauses], audit_change.c.seq))
+              .order_by(*_grouped(page, q), audit_change.c.seq))
     out: list[dict[str, Any]] = []
     for r in conn.execution_options(isolation_level="AUTOCOMMIT").execute(joined):
         if not out or out[-1]["position"] != r.position:
@@ -35,11 +36,18 @@ def _page(conn: Any, q: Select) -> list[dict[str, Any]]:
     return out
 
 
+def _grouped(page: Any, q: Select) -> list[Any]:
+    """`q`'s order on the page, then its position if `q` does not order by it: a row's changes stay together."""
+    order = [_same_order(page, o) for o in q._order_by_clauses]
+    by_position = any(getattr(o, "element", o).name == "position" for o in q._order_by_clauses)
+    return order if by_position else [*order, page.c.position]
+
+
 def _same_order(page: Any, clause: Any) -> Any:
-    """`clause` (a column of the audit table, maybe descending) as the same order on the page's column."""
+    """`clause` (a column of the audit table, maybe .asc() or .desc()) as the same order on the page's column."""
     column = getattr(clause, "element", clause)
     on_page = page.c[column.name]
-    return on_page.desc() if clause is not column else on_page
+    return on_page.desc() if getattr(clause, "modifier", None) is operators.desc_op else on_page
 
 
 def _audit_row(r: Any, changes: list[dict[str, Any]]) -> dict[str, Any]:
