@@ -49,10 +49,7 @@ def after_insert(cur: Cursor, rows: list[tuple[int, StoredEvent]], idempotency: 
     `prepared` is `prepare(stored_events)`, made before it (see `prepare`). Each (stream id, version) in
     `unchanged` was decided on without a read and must still be the stream's last version (else a conflict)."""
     _recent.leaves = {}
-    for sid, version in unchanged:
-        if cur.execute("SELECT 1 FROM jejak_leaves WHERE stream_id = ? AND version > ? LIMIT 1",
-                       (sid, version)).fetchone() is not None:
-            raise IntegrityError(f"stream {sid} moved on past version {version} since it was read")
+    refuse_moved_on(cur, unchanged)
     leaves = []
     nodes: dict[tuple[int, int], bytes] = {}
 
@@ -102,6 +99,15 @@ def after_insert(cur: Cursor, rows: list[tuple[int, StoredEvent]], idempotency: 
                          for e in erasures])
     for normalised, code in unit_names:
         cur.execute(UNIT_NAME_INSERT, (normalised, code, normalised, code))
+
+
+def refuse_moved_on(cur: Cursor, unchanged: Sequence[tuple[str, int]]) -> None:
+    """A conflict if a stream decided on without a read has events past that version (the writer then decides
+    again on what is stored); inside the write transaction, so no write can slip in after the look."""
+    for sid, version in unchanged:
+        if cur.execute("SELECT 1 FROM jejak_leaves WHERE stream_id = ? AND version > ? LIMIT 1",
+                       (sid, version)).fetchone() is not None:
+            raise IntegrityError(f"stream {sid} moved on past version {version} since it was read")
 
 
 def prepare(stored_events: Sequence[StoredEvent]) -> list[tuple[str, str | None, bytes]]:
