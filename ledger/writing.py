@@ -131,8 +131,8 @@ class Writing:
             if replay is not None:
                 return replay, True
             raise
-        fresh = False  # the first try decides on the cached streams as they are
-        for attempt in range(MAX_RETRIES):
+        fresh, attempt = False, 0  # the first try decides on the cached streams as they are, and is not counted
+        while True:
             touched = _Batch(self, fresh=fresh)
             try:
                 wanted = [self._decide(r, touched, i if batch else None) for i, r in enumerate(requests)]
@@ -157,11 +157,11 @@ class Writing:
                 # A random pause that doubles each time up to 50 ms (at most ~0.6 s in all): writers racing on
                 # one stream otherwise lose to the same winner again and again.
                 time.sleep(random.uniform(0, min(0.05, 0.002 * 2 ** attempt)))
+                attempt += 1
                 continue
             if touched.erasures:
                 self.recorder.scrub_after_erasure()
             return self._saved_receipts(recordings, wanted), False
-        raise AssertionError("unreachable")
 
     def _save(self, touched: _Batch, wanted: list[str], claim: tuple[str, str, str] | None) -> list[Any]:
         """Save what a request decided in one transaction, and cache its streams once committed."""
