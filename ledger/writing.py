@@ -168,13 +168,14 @@ class Writing:
         # Positions follow the request order (each derived event right after its cause),
         # not the per-aggregate grouping `save` would give a batch touching a stream twice.
         rank = {eid: i for i, eid in enumerate(wanted)}
+        unchanged = touched.unchanged()  # before the events are collected: it tells written streams by them
         aggregates = touched.pending()
         events = sorted((e for a in aggregates for e in a.collect_events()),
                         key=lambda e: (rank[e.meta.get("derived_from") or e.meta["event_id"]],
                                        e.meta.get("derived_from") is not None))
         recordings = self.save(*events, *aggregates, idempotency=claim, disclosures=touched.disclosures,
                                erasures=touched.erasures, unit_names=list(touched.unit_names.items()),
-                               unchanged=touched.unchanged())
+                               unchanged=unchanged)
         if self.aggregates is not None:
             for agg in aggregates:  # committed: the next reader starts from them
                 self.aggregates.put(agg)
