@@ -93,11 +93,12 @@ class Services:
         with self.lock:
             self.projections.catch_up(self.ledger)
 
-    def after_write(self) -> None:
-        """Wake the background catch-up (writes stay fast); `read_models()` guarantees freshness."""
+    def after_write(self, head: int | None = None) -> None:
+        """Wake the background catch-up (writes stay fast); `read_models()` guarantees freshness. `head`, the
+        last position the write recorded, spares the checkpointer reading the ledger's head for its count."""
         self.catcher.poke()
         if self.checkpointer is not None:
-            self.checkpointer.maybe_issue()  # every N events or M seconds (ledger/integrity/checkpoints.py)
+            self.checkpointer.maybe_issue(head)  # every N events or M seconds (ledger/integrity/checkpoints.py)
 
     def read_models(self) -> Any:
         """The read models' engine: the replica's as it stands (or as far as the client's position), otherwise

@@ -29,7 +29,7 @@ from ledger.reading import AGGREGATES, Reading
 from ledger.sealing import DisclosureBox
 from ledger.requests import Request, parse_request, request_hash
 from ledger.rules.book import Rulebook
-from ledger.storage import AggregateCache, recent_leaves
+from ledger.storage import AggregateCache, clone, recent_leaves
 from ledger.stream import Stream, stream_id
 from ledger.unit import Unit
 
@@ -40,8 +40,9 @@ MAX_BATCH = 1000
 class _Batch:
     """Aggregates touched by one request, so later events in a batch see earlier ones."""
 
-    def __init__(self, ledger: Reading) -> None:
-        self.ledger = ledger
+    def __init__(self, ledger: Reading, *, fresh: bool = True) -> None:
+        self.ledger, self.fresh = ledger, fresh
+        self.unverified: dict[uuid.UUID, int] = {}  # cached streams taken without a read: their versions
         self.rulebook: Rulebook | None = getattr(ledger, "rulebook", None)  # the rules it switched off are not run
         self.loaded: dict[uuid.UUID, Stream | None] = {}
         self.disclosures: list[tuple[personal.Disclosure, bytes]] = []  # kept apart, sealed
@@ -51,10 +52,21 @@ class _Batch:
         self._named = unit_names.holder_in_table(ledger.recorder)
 
     def get(self, kind: str, key: str) -> Any:
+        """A stream to decide on. Not `fresh` (a request's first try), a cached stream is taken as it is,
+        without a read: the write's own transaction then refuses it if it changed (`unchanged`)."""
         sid = stream_id(kind, key)
         if sid not in self.loaded:
-            self.loaded[sid] = self.ledger.aggregate(kind, key, writable=True)
+            cached = None if self.fresh or self.ledger.aggregates is None else self.ledger.aggregates.get(sid)
+            if cached is not None:
+                self.loaded[sid], self.unverified[sid] = clone(cached), cached.version
+            else:
+                self.loaded[sid] = self.ledger.aggregate(kind, key, writable=True)
         return self.loaded[sid]
+
+    def unchanged(self) -> list[tuple[str, int]]:
+        """(stream id, version) of the cached streams decided on and not written: the write transaction checks
+        that none moved on (a written one cannot have: its next version would then be taken)."""
+        return [(str(sid), v) for sid, v in self.unverified.items() if not self.loaded[sid].pending_events]
 
     def put(self, agg: Stream) -> None:
         self.loaded[agg.id] = agg
@@ -64,11 +76,14 @@ class _Batch:
         sid = stream_id(kind, key)
         if sid in self.loaded:
             return self.loaded[sid] is not None
-        if sid not in self.existing:  # a stream never ceases to exist: one read per stream and request
-            if self.ledger.recorder.select_events(sid, lte=1, limit=1):
-                self.existing.add(sid)
-            else:
+        known = self.ledger.aggregates
+        if sid not in self.existing and not (known is not None and known.exists(sid)):
+            # A stream never ceases to exist: one read per stream and process (while it is remembered).
+            if not self.ledger.recorder.select_events(sid, lte=1, limit=1):
                 return False
+            self.existing.add(sid)
+            if known is not None:
+                known.existed(sid)
         return True
 
     def unit_name_holder(self, key: str) -> str | None:
@@ -100,62 +115,76 @@ class Writing:
                idempotency_key: str | None = None,
                established: tuple[str, ...] = ()) -> tuple[list[dict[str, Any]], bool]:
         """Record events atomically; returns (receipts, replayed). Refusals record nothing. `source` and
-        the provenance paths in `established` are the caller's front door's own (ledger/provenance.py)."""
+        the provenance paths in `established` are the caller's front door's own (ledger/provenance.py).
+
+        No read comes before the write's own transaction when the streams are cached: the idempotency key
+        is claimed there (a replay conflicts with its claim and is answered from it), and a stream that
+        moved on since it was cached makes the write conflict, after which it is decided on fresh state."""
         if not isinstance(bodies, list) or not 1 <= len(bodies) <= MAX_BATCH:
             raise ValidationFailed(f"events: send 1 to {MAX_BATCH} events", field="events")
-        claim = None
-        if idempotency_key is not None:
-            claim = (actor, idempotency_key, request_hash(bodies))
-            replay = self._replay(claim)
+        claim = (actor, idempotency_key, request_hash(bodies)) if idempotency_key is not None else None
+        try:
+            requests = [self._parse(b, i if batch else None, actor, source, idempotency_key, established)
+                        for i, b in enumerate(bodies)]
+        except LedgerError:
+            replay = self._replay(claim)  # a replay is answered, even if its body would no longer parse
             if replay is not None:
                 return replay, True
-        requests = [self._parse(b, i if batch else None, actor, source, idempotency_key, established)
-                    for i, b in enumerate(bodies)]
-        for attempt in range(MAX_RETRIES):
-            touched = _Batch(self)
+            raise
+        fresh, attempt = False, 0  # the first try decides on the cached streams as they are, and is not counted
+        while True:
+            touched = _Batch(self, fresh=fresh)
             try:
                 wanted = [self._decide(r, touched, i if batch else None) for i, r in enumerate(requests)]
-            except LedgerError:
-                # A racing request with the same key may have committed since the first look:
-                # its receipt is the answer, not the refusal its event now causes.
-                replay = self._replay(claim) if claim is not None else None
+                recordings = self._save(touched, wanted, claim)
+            except (LedgerError, IntegrityError) as exc:
+                # A replay, or a racing request with the same key that committed first:
+                # its receipt is the answer, not the refusal or the conflict its event now causes.
+                replay = self._replay(claim)
                 if replay is not None:
                     return replay, True
-                raise
-            try:
-                # Positions follow the request order (each derived event right after its cause),
-                # not the per-aggregate grouping `save` would give a batch touching a stream twice.
-                rank = {eid: i for i, eid in enumerate(wanted)}
-                aggregates = touched.pending()
-                events = sorted((e for a in aggregates for e in a.collect_events()),
-                                key=lambda e: (rank[e.meta.get("derived_from") or e.meta["event_id"]],
-                                               e.meta.get("derived_from") is not None))
-                recordings = self.save(*events, *aggregates, idempotency=claim,
-                                       disclosures=touched.disclosures, erasures=touched.erasures,
-                                       unit_names=list(touched.unit_names.items()))
-            except IntegrityError:
-                if claim is not None:
-                    replay = self._replay(claim)
-                    if replay is not None:
-                        return replay, True
+                if touched.unverified:  # decided on cached streams: again at once, on what is stored now
+                    fresh = True
+                    continue
+                if isinstance(exc, LedgerError):
+                    raise
                 # Decide again on fresh state: a stale expected_version is then refused by name, and
                 # a conflict on another stream (say, the funding unit of a training) just retries.
+                fresh = True
                 if attempt == MAX_RETRIES - 1:
                     raise VersionConflict("expected_version: the stream kept changing meanwhile; reload it and retry",
                                           field="expected_version") from None
                 # A random pause that doubles each time up to 50 ms (at most ~0.6 s in all): writers racing on
                 # one stream otherwise lose to the same winner again and again.
                 time.sleep(random.uniform(0, min(0.05, 0.002 * 2 ** attempt)))
+                attempt += 1
                 continue
-            if self.aggregates is not None:
-                for agg in aggregates:  # committed: the next reader starts from them
-                    self.aggregates.put(agg)
             if touched.erasures:
                 self.recorder.scrub_after_erasure()
             return self._saved_receipts(recordings, wanted), False
-        raise AssertionError("unreachable")
 
-    def _replay(self, claim: tuple[str, str, str]) -> list[dict[str, Any]] | None:
+    def _save(self, touched: _Batch, wanted: list[str], claim: tuple[str, str, str] | None) -> list[Any]:
+        """Save what a request decided in one transaction, and cache its streams once committed."""
+        # Positions follow the request order (each derived event right after its cause),
+        # not the per-aggregate grouping `save` would give a batch touching a stream twice.
+        rank = {eid: i for i, eid in enumerate(wanted)}
+        unchanged = touched.unchanged()  # before the events are collected: it tells written streams by them
+        aggregates = touched.pending()
+        events = sorted((e for a in aggregates for e in a.collect_events()),
+                        key=lambda e: (rank[e.meta.get("derived_from") or e.meta["event_id"]],
+                                       e.meta.get("derived_from") is not None))
+        recordings = self.save(*events, *aggregates, idempotency=claim, disclosures=touched.disclosures,
+                               erasures=touched.erasures, unit_names=list(touched.unit_names.items()),
+                               unchanged=unchanged)
+        if self.aggregates is not None:
+            for agg in aggregates:  # committed: the next reader starts from them
+                self.aggregates.put(agg)
+        return recordings
+
+    def _replay(self, claim: tuple[str, str, str] | None) -> list[dict[str, Any]] | None:
+        """The receipts of the request that claimed this key first, if one did (none without a key)."""
+        if claim is None:
+            return None
         rows = self.recorder.query("SELECT request_hash, positions FROM jejak_idempotency"
                                    " WHERE principal = ? AND key = ?", claim[:2])
         if not rows:

@@ -119,6 +119,17 @@ def redacting_logger() -> type:
     from api.jsonlog import redact
 
     class RedactingLogger(Logger):
+        # gunicorn builds and writes its text access line whenever a `logconfig_dict` is given, as `serve`
+        # gives one: a second line per request on stdout, beside the JSON `jejak.access` line, and a tenth of
+        # a single append's CPU time. Only an `accesslog` asked for in gunicorn's own settings writes it.
+        @property
+        def access_log_enabled(self) -> bool:
+            return bool(self.cfg.accesslog)
+
+        def access(self, resp: Any, req: Any, environ: Any, request_time: Any) -> None:
+            if self.cfg.accesslog:
+                super().access(resp, req, environ, request_time)
+
         def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
             return {k: redact(v) if isinstance(v, str) else v
                     for k, v in super().atoms(resp, req, environ, request_time).items()}

@@ -82,7 +82,7 @@ def _record(bodies: list[Any], batch: bool) -> tuple[list[dict[str, Any]], bool]
                        f"nothing was changed; retry after {RETRY_AFTER_SECONDS} s",
                        headers={"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
     if not replayed:
-        svc.after_write()
+        svc.after_write(max(r["position"] for r in receipts))
     return receipts, replayed
 
 

@@ -19,7 +19,7 @@ from typing import Any, Sequence
 
 from ledger.integrity import utc_text
 from ledger.integrity.access_chain import GENESIS, row_hash
-from ledger.storage.recorders import Cursor
+from ledger.storage.cursor import Cursor
 from ledger.storage.retrying import Outcome, retry_write
 
 READ_COLUMNS = ("id", "at", "principal", "role", "subject", "fields", "route", "request_id")

@@ -8,6 +8,8 @@ from collections import OrderedDict
 
 from ledger.stream import Stream
 
+KNOWN_MAX = 100_000  # stream ids remembered as existing, per process
+
 
 def clone(agg: Stream) -> Stream:
     """A copy a writer may change: its own facts list and pending events, the facts themselves shared.
@@ -35,6 +37,17 @@ class AggregateCache:
         self.maxsize = maxsize
         self.items: OrderedDict[uuid.UUID, Stream] = OrderedDict()
         self.lock = threading.Lock()
+        self.known: set[uuid.UUID] = set()  # streams seen to exist; a stream never ceases to exist
+
+    def exists(self, sid: uuid.UUID) -> bool:
+        """Whether the stream is known to exist (cached, or seen), so a writer need not read its first event."""
+        return sid in self.known or sid in self.items
+
+    def existed(self, sid: uuid.UUID) -> None:
+        with self.lock:
+            if len(self.known) >= KNOWN_MAX:  # ids only, but bounded all the same: forgotten ones are read again
+                self.known.clear()
+            self.known.add(sid)
 
     def get(self, sid: uuid.UUID) -> Stream | None:
         with self.lock:
@@ -56,3 +69,4 @@ class AggregateCache:
     def clear(self) -> None:
         with self.lock:
             self.items.clear()
+            self.known.clear()

@@ -26,33 +26,8 @@ UNIT_NAME_INSERT = ("INSERT INTO jejak_unit_names (normalised, code) SELECT ?, ?
                     " (SELECT 1 FROM jejak_unit_names WHERE normalised = ? AND code = ?)")
 
 from ledger.storage.append_only import APPEND_ONLY, PG_REFUSE_FUNCTION, pg_append_only, sqlite_append_only
+from ledger.storage.cursor import Cursor  # noqa: E402 (re-exported: the access log and tests use it)
 from ledger.storage.schema import LEDGER_TABLES  # noqa: E402 (re-exported: the migrations' baseline reads it)
-
-class Cursor:
-    """One SQL dialect for the ledger's own tables: `?` placeholders on both backends."""
-
-    def __init__(self, raw: Any, postgres: bool) -> None:
-        self.raw, self.postgres = raw, postgres
-
-    def _sql(self, sql: str) -> str:
-        return sql.replace("?", "%s") if self.postgres else sql
-
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> "Cursor":
-        self.raw.execute(self._sql(sql), params)
-        return self
-
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        if rows:
-            self.raw.executemany(self._sql(sql), rows)
-
-    def fetchall(self) -> list[tuple[Any, ...]]:
-        return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in self.raw.fetchall()]
-
-    def fetchone(self) -> tuple[Any, ...] | None:
-        r = self.raw.fetchone()
-        if r is None:
-            return None
-        return tuple(r.values()) if isinstance(r, dict) else tuple(r)
 
 
 _recent = threading.local()
@@ -67,11 +42,14 @@ def recent_leaves() -> dict[int, tuple[str, bytes]]:
 def after_insert(cur: Cursor, rows: list[tuple[int, StoredEvent]], idempotency: Any = None,
                  disclosures: Sequence[Any] = (), erasures: Sequence[Any] = (),
                  unit_names: Sequence[tuple[str, str]] = (),
-                 prepared: Sequence[tuple[str, str | None, bytes]] | None = None) -> None:
+                 prepared: Sequence[tuple[str, str | None, bytes]] | None = None,
+                 unchanged: Sequence[tuple[str, int]] = ()) -> None:
     """Leaves, Merkle nodes, the idempotency claim, the personal data kept apart (disclosures
     sealed in, erased ones deleted with their tombstones) and unit names, in the events' own transaction;
-    `prepared` is `prepare(stored_events)`, made before it (see `prepare`)."""
+    `prepared` is `prepare(stored_events)`, made before it (see `prepare`). Each (stream id, version) in
+    `unchanged` was decided on without a read and must still be the stream's last version (else a conflict)."""
     _recent.leaves = {}
+    refuse_moved_on(cur, unchanged)
     leaves = []
     nodes: dict[tuple[int, int], bytes] = {}
 
@@ -123,6 +101,15 @@ def after_insert(cur: Cursor, rows: list[tuple[int, StoredEvent]], idempotency: 
         cur.execute(UNIT_NAME_INSERT, (normalised, code, normalised, code))
 
 
+def refuse_moved_on(cur: Cursor, unchanged: Sequence[tuple[str, int]]) -> None:
+    """A conflict if a stream decided on without a read has events past that version (the writer then decides
+    again on what is stored); inside the write transaction, so no write can slip in after the look."""
+    for sid, version in unchanged:
+        if cur.execute("SELECT 1 FROM jejak_leaves WHERE stream_id = ? AND version > ? LIMIT 1",
+                       (sid, version)).fetchone() is not None:
+            raise IntegrityError(f"stream {sid} moved on past version {version} since it was read")
+
+
 def prepare(stored_events: Sequence[StoredEvent]) -> list[tuple[str, str | None, bytes]]:
     """(stream id, event id, leaf tail) of each event: its leaf's work that needs no position, done
     before the write lock (PostgreSQL ends a writer idle in its transaction for 5 s: a 5,000-event
@@ -154,7 +141,7 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
         assert ids is not None
         after_insert(Cursor(c, postgres=False), list(zip(ids, stored_events)), kwargs.get("idempotency"),
                      kwargs.get("disclosures", ()), kwargs.get("erasures", ()),
-                     kwargs.get("unit_names", ()), kwargs.get("prepared"))
+                     kwargs.get("unit_names", ()), kwargs.get("prepared"), kwargs.get("unchanged", ()))
         return ids
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -248,7 +235,8 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
                         self._notify_channel(curs)
                         after_insert(Cursor(curs, postgres=True), list(zip(ids, stored_events)),
                                      kwargs.get("idempotency"), kwargs.get("disclosures", ()),
-                                     kwargs.get("erasures", ()), kwargs.get("unit_names", ()), ready)
+                                     kwargs.get("erasures", ()), kwargs.get("unit_names", ()), ready,
+                                     kwargs.get("unchanged", ()))
                     outcome.committing = True
             return ids
 

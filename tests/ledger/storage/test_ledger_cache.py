@@ -124,3 +124,20 @@ def test_the_cache_holds_at_most_its_size(database_url, hr):
         assert app.state("unit", "BKPSDM")["name"] == "Badan Kepegawaian dan Pengembangan SDM"
     finally:
         app.close()
+
+
+def test_a_refusal_decided_on_a_stale_cached_stream_is_decided_again_on_what_is_stored(ledger, twin, hr):
+    hr.employee(ledger)
+    ledger.state("employee", NIP)  # cached here without a plan for 2025
+    hr.record(twin, hr.plan(2025))
+    (receipt,), _ = ledger.record([hr.evaluate(2025)], "clerk")  # no "evaluation_needs_plan" from the cache
+    assert receipt["version"] == 3
+
+
+def test_a_stream_only_read_by_a_decision_is_read_again_when_another_process_changed_it(ledger, twin, hr):
+    hr.employee(ledger, hr.plan(2026))
+    hr.record(ledger, hr.appoint(nip=hr.EVALUATOR, post="pengawas", grade="III/d", tmt="2005-01-01"))
+    ledger.state("employee", hr.EVALUATOR)  # cached here while still serving
+    hr.record(twin, hr.separate("retired", tmt="2026-02-01", nip=hr.EVALUATOR))
+    hr.finds(ledger, hr.evaluate(2026), "evaluator_active")  # the evaluator as stored, not as cached
+
