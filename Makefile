@@ -21,9 +21,10 @@ demo: install
 	$(BIN)/jejak demo --reuse $(DEMO_ARGS)
 	$(BIN)/jejak serve --host $(HOST) --port $(PORT)
 
+# `--dist loadscope`: a module's tests on one backend run on one worker (tests/conftest.py), so its city or server is built once.
 test: install
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -n 2 --timeout 600
+	$(BIN)/python -m pytest -n 2 --dist loadscope --timeout 600
 
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)

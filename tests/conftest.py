@@ -47,6 +47,15 @@ def _isolated_files(where: Path) -> dict[str, str]:
 os.environ.update(_isolated_files(ISOLATED / "session"))
 
 
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`make test` (`--dist loadscope`) schedules a module's tests on one backend as one work unit
+    (tests/support/scheduling.py); other modes are xdist's own."""
+    import scheduling
+
+    return scheduling.module_and_backend(config, log) if config.getvalue("dist") == "loadscope" else None
+
 @pytest.fixture(autouse=True)
 def files_of_its_own(monkeypatch):
     """Each test gets its own (absent) database and keys, so one test's key is never another's."""

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ import psycopg
 import pytest
 import requests
 
+PG_ADMIN = os.environ.get("JEJAK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 ROOT = Path(__file__).resolve().parents[2]
 JEJAK = str(Path(sys.executable).parent / "jejak")
 
@@ -106,6 +108,20 @@ def empty_database(request: pytest.FixtureRequest, tmp: Path) -> str:
         conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
         conn.execute("CREATE SCHEMA public")
     return url
+
+
+@contextmanager
+def own_pg_database(prefix: str) -> Iterator[str]:
+    """A new PostgreSQL database for one session fixture, dropped afterwards (the session's `pg_database` has
+    its `public` schema emptied by every test that asks for an empty database)."""
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class ServerProcess:

@@ -1,4 +1,4 @@
-"""The console's browser tests' `jejak serve` (one per module and backend) and their page; `browser` is in
+"""The console's browser tests' `jejak serve` (one per backend and session) and their page; `browser` is in
 tests/api/conftest.py."""
 
 from __future__ import annotations
@@ -9,18 +9,31 @@ import subprocess
 import pytest
 
 from console_pages import EVENTS, ROLES
-from server_process import JEJAK, empty_database, free_port, terminate, wait_for_health
+from server_process import JEJAK, free_port, own_pg_database, terminate, wait_for_health
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
 def server(request, tmp_path_factory):
-    """`jejak serve` over one employee with a 1,000-event career (the ledger's batch record), keys per role."""
+    """`jejak serve` over one employee with a 1,000-event career (the ledger's batch record), keys per role.
+
+    One per backend for the session, shared by test_console_browser.py and test_console_proof_badge.py (each
+    module had its own: two builds and two servers for the same pages). The insider's edit is the last test
+    of test_console_proof_badge.py, and pytest runs a session parameter's tests module after module, so it
+    still comes after every other test on its server. On PostgreSQL the server has a database of its own:
+    other tests empty the session's `public` schema while it serves."""
+    if request.param == "sqlite":
+        tmp = tmp_path_factory.mktemp("console")
+        yield from _serve(f"sqlite:///{tmp / 'jejak.db'}", tmp, request.param)
+        return
+    with own_pg_database("jejak_test_console") as url:
+        yield from _serve(url, tmp_path_factory.mktemp("console"), request.param)
+
+
+def _serve(url: str, tmp, backend: str):
     from api.keys import KeyStore
     from bench.console import build
     from ledger.integrity.checkpoints import create_key_file, load_key_file, public_pem
 
-    tmp = tmp_path_factory.mktemp("console")
-    url = empty_database(request, tmp)
     key = tmp / "signing.key"
     create_key_file(key)
     nip = build(url, EVENTS)
@@ -38,7 +51,7 @@ def server(request, tmp_path_factory):
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for_health(proc, base, tmp / "server.log")
-        yield {"base": base, "url": url, "tokens": tokens, "nip": nip, "backend": request.param,
+        yield {"base": base, "url": url, "tokens": tokens, "nip": nip, "backend": backend,
                "pem": public_pem(load_key_file(key).public_key())}
     finally:
         terminate(proc)

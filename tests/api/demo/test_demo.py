@@ -8,15 +8,14 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from api.demo.generator import generate
-from api.demo.recording import DEMO_LEDGER_ENV, SimClock, record, relax_sqlite_sync
+from api.demo.recording import DEMO_LEDGER_ENV, relax_sqlite_sync
 from ledger.application import Ledger
 from projections import queries
 from projections.models.red_flags import KINDS
 from projections.runner import Projections
 from ledger.rules import PNS_GRADES, allowed_promotion_months
-from server_process import empty_database
+from demo_city import TODAY
 
-TODAY = date(2026, 11, 28)
 WIB = timezone(timedelta(hours=7))
 EXPECTED_FINDINGS = {"evaluator_hierarchy", "promotion_two_baik_years", "transfer_tenure", "evaluator_is_plans",
                      "nik_matches_nip", "unit_predikat_spread", "promotion_four_years_in_rank",
@@ -26,32 +25,29 @@ POSTED = ("type", "subject", "data", "effective_date", "legal_basis", "reason", 
           "source")
 
 
-def build(url: str) -> tuple[object, list[dict], dict[str, list[dict]]]:
-    world = generate(300, 2, seed=7, today=TODAY)
-    clock = SimClock()
-    ledger = Ledger(url, clock=clock, env=DEMO_LEDGER_ENV)
-    relax_sqlite_sync(ledger)
+def build(city) -> tuple[object, list[dict], dict[str, list[dict]]]:
+    """The city's feed as an auditor reads it and its red flags, from read models rebuilt from its log."""
+    ledger = Ledger(city.url, env=DEMO_LEDGER_ENV)
     try:
-        record(ledger, clock, world.plan.ordered(), lambda n: None)
         feed, after = [], 0
         while batch := ledger.feed(after, 1000):
             ledger.reveal(batch, lambda field: True)  # as an auditor reads it: personal values, not commitments
             feed += batch
             after = batch[-1]["position"]
-        projections = Projections(url)
+        projections = Projections(city.url)
         projections.rebuild(ledger)
         flags = {kind: queries.flags(projections.engine, kind=kind, limit=1000) for kind in KINDS}
         flags |= {f"rule:{rule}": queries.flags(projections.engine, rule=rule, limit=1000) for rule in EXPECTED_FINDINGS}
         projections.close()
     finally:
         ledger.close()
-    return world, feed, flags
+    return city.world, feed, flags
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def demo(request, tmp_path_factory):
-    """A 300-employee, two-year demo recorded once per backend for all the checks below."""
-    return build(empty_database(request, tmp_path_factory.mktemp("demo")))
+@pytest.fixture(scope="module")
+def demo(recorded_demo):
+    """The session's 300-employee, two-year demo (tests/support/demo_city.py) on each backend, read once here."""
+    return build(recorded_demo)
 
 
 def posted_body(event: dict, ids: dict[str, str] | None = None) -> dict:

@@ -3,17 +3,12 @@ those events are exactly what the log decodes to, and the read models equal a re
 
 from __future__ import annotations
 
-from datetime import date
-
-import psycopg
-import pytest
 import sqlalchemy
 
-from api.demo.generator import generate
-from api.demo.recording import DEMO_LEDGER_ENV, SimClock, record, relax_sqlite_sync
+from api.demo.recording import DEMO_LEDGER_ENV
 from ledger.application import Ledger
 from projections.runner import Projections
-from projections.source import read, recorded
+from projections.source import read
 
 
 def rows(projections: Projections) -> dict[str, list[tuple]]:
@@ -27,35 +22,20 @@ def rows(projections: Projections) -> dict[str, list[tuple]]:
     return out
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'jejak.db'}"
-    url = request.getfixturevalue("pg_database")
-    with psycopg.connect(url, autocommit=True) as conn:  # an empty schema, as each test expects
-        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
-        conn.execute("CREATE SCHEMA public")
-    return url
-
-
-def test_the_events_kept_while_recording_are_the_log_and_build_the_same_read_models(url):
-    world = generate(250, 2, seed=5, today=date(2026, 11, 28))
-    clock = SimClock()
-    ledger = Ledger(url, clock=clock, env=DEMO_LEDGER_ENV)
-    relax_sqlite_sync(ledger)
-    kept: list = []
-    ledger.on_recorded = lambda recordings: kept.extend(recorded(recordings))
+def test_the_events_kept_while_recording_are_the_log_and_build_the_same_read_models(recorded_demo):
+    """On the session's demo city (tests/support/demo_city.py), recorded once with `on_recorded` keeping its
+    events; here it is only read back and projected."""
+    city = recorded_demo
+    ledger = Ledger(city.url, env=DEMO_LEDGER_ENV)
     projections = None
     try:
-        positions = record(ledger, clock, world.plan.ordered(), lambda n: None)
-        ledger.on_recorded = None
-        assert len(kept) == positions == ledger.head()
-        assert kept == read(ledger, 0, positions + 10)  # every field, types included (a tuple is no list)
+        assert len(city.kept) == city.positions == ledger.head()
+        assert city.kept == read(ledger, 0, city.positions + 10)  # every field, types included (a tuple is no list)
 
-        projections = Projections(url)
-        assert projections.rebuild(ledger, recorded=kept, chunk_size=1000) == positions
+        projections = Projections(city.url)
+        assert projections.rebuild(ledger, recorded=city.kept, chunk_size=1000) == city.positions
         from_memory = rows(projections)
-        assert sum(len(r) for r in from_memory.values()) > positions  # something was built
+        assert sum(len(r) for r in from_memory.values()) > city.positions  # something was built
         projections.rebuild(ledger, chunk_size=1000)
         assert rows(projections) == from_memory
     finally:
@@ -64,21 +44,15 @@ def test_the_events_kept_while_recording_are_the_log_and_build_the_same_read_mod
         ledger.close()
 
 
-def test_kept_events_that_are_not_the_log_from_its_start_are_ignored_and_the_log_is_read(tmp_path):
-    url = f"sqlite:///{tmp_path / 'jejak.db'}"
-    world = generate(200, 1, seed=2, today=date(2026, 11, 28))
-    clock = SimClock()
-    ledger = Ledger(url, clock=clock, env=DEMO_LEDGER_ENV)
-    kept: list = []
-    ledger.on_recorded = lambda recordings: kept.extend(recorded(recordings))
+def test_kept_events_that_are_not_the_log_from_its_start_are_ignored_and_the_log_is_read(sqlite_demo):
+    city = sqlite_demo
+    ledger = Ledger(city.url, env=DEMO_LEDGER_ENV)
     projections = None
     try:
-        record(ledger, clock, world.plan.ordered(), lambda n: None)
-        ledger.on_recorded = None
-        projections = Projections(url)
+        projections = Projections(city.url)
         projections.rebuild(ledger)
         expected = rows(projections)
-        assert projections.rebuild(ledger, recorded=kept[1:]) == ledger.head()  # a gap at position 1
+        assert projections.rebuild(ledger, recorded=city.kept[1:]) == ledger.head()  # a gap at position 1
         assert rows(projections) == expected
     finally:
         if projections is not None:
