@@ -55,6 +55,15 @@ def run_operation(operation, headers: dict[str, str], mode: GenerationMode, chec
 # state; tests/ledger/integrity/test_integrity.py holds that refusal).
 STATEFUL = {"cursor"}
 STATEFUL_WHEN_VALID = {"tree_size", "second"}
+# For valid data a consistency proof's `first` is at most 1: it must not exceed `second`, whose default is the
+# latest checkpoint's size (7 in this fixture), and `first=1024` was refused with 400 naming `first` in one run
+# of several, a state-dependent limit no schema can state (held by tests/ledger/integrity/test_integrity.py).
+def first_within_tree(query):
+    if query and isinstance(query.get("first"), int) and query["first"] > 1:
+        return {**query, "first": 1}
+    return query
+
+
 # For valid data, If-Match is left out too: with a body's expected_version it must agree (a cross-field rule,
 # 400 naming If-Match, held by tests/api/http/test_bad_requests.py).
 HEADERS_WHEN_VALID = {"If-Match"}
@@ -77,7 +86,9 @@ def test_every_schemathesis_check_passes_on_every_operation(app, tokens, seeded,
     schema = schemathesis.openapi.from_wsgi("/openapi.json", app, config=SchemathesisConfig.from_dict(CONFIG))
     schema.hook("map_body")(lambda ctx, body: integral_floats_as_ints(body))
     dropped = STATEFUL | (STATEFUL_WHEN_VALID if mode == GenerationMode.POSITIVE else set())
-    schema.hook("map_query")(lambda ctx, query: {k: v for k, v in query.items() if k not in dropped} if query else query)
+    positive = mode == GenerationMode.POSITIVE
+    schema.hook("map_query")(lambda ctx, query: (lambda q: first_within_tree(q) if positive else q)(
+        {k: v for k, v in query.items() if k not in dropped} if query else query))
     if mode == GenerationMode.POSITIVE:
         schema.hook("map_body")(lambda ctx, body: registered_unit(integral_floats_as_ints(body)))
         schema.hook("map_headers")(lambda ctx, headers: {k: v for k, v in (headers or {}).items()
