@@ -84,12 +84,10 @@ class _Batch:
             return self.loaded[sid] is not None
         known = self.ledger.aggregates
         if sid not in self.existing and not (known is not None and known.exists(sid)):
-            # A stream never ceases to exist: one read per stream and process (while it is remembered).
+            # A stream never ceases to exist: one read per stream and request, none while it is cached.
             if not self.ledger.recorder.select_events(sid, lte=1, limit=1):
                 return False
             self.existing.add(sid)
-            if known is not None:
-                known.existed(sid)
         return True
 
     def unit_name_holder(self, key: str) -> str | None:

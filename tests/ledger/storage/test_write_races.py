@@ -9,7 +9,8 @@ import pytest
 
 from ledger.application import Ledger
 from ledger.bulk import Posting
-from ledger.errors import IdempotencyMismatch
+from ledger.errors import IdempotencyMismatch, NotFound
+from ledger.storage import backup
 
 NIP = "198503122010011002"
 
@@ -99,3 +100,18 @@ def test_a_key_claimed_by_the_bulk_path_is_replayed_by_a_single_append(ledger, t
     ledger.state("employee", NIP)  # cached here: the append decides without a read and meets the claim
     assert ledger.record([body], "clerk", idempotency_key="k1") == (receipts, True)
     assert ledger.head() == 5
+
+
+def test_a_unit_gone_with_a_restore_under_a_running_process_is_not_remembered_as_registered(database_url,
+                                                                                           tmp_path, hr):
+    ledger = Ledger(database_url, env={"JEJAK_AGGREGATE_CACHE": "1"})
+    try:
+        hr.employee(ledger)
+        backup.backup(database_url, tmp_path / "before.bak")
+        hr.record(ledger, hr.unit("DISDIK"), hr.training(jp=1, funding_unit="DISDIK"))  # DISDIK seen to exist
+        backup.restore(tmp_path / "before.bak", database_url, force=True)  # ... and gone again
+        ledger.state("unit", "BKPSDM")  # the employee leaves the cache of one stream: loaded cold again
+        with pytest.raises(NotFound):
+            ledger.record([hr.training(jp=2, funding_unit="DISDIK")], "clerk")
+    finally:
+        ledger.close()
