@@ -115,3 +115,13 @@ def test_a_unit_gone_with_a_restore_under_a_running_process_is_not_remembered_as
             ledger.record([hr.training(jp=2, funding_unit="DISDIK")], "clerk")
     finally:
         ledger.close()
+
+
+def test_a_fix_of_an_event_another_process_recorded_is_decided_on_the_stream_that_holds_it(ledger, twin, hr):
+    hr.employee(ledger)
+    ledger.state("employee", NIP)  # cached here before the training below
+    paid = hr.record(twin, hr.training(jp=3, cost=500))[0]
+    (corrected,), _ = ledger.record([hr.correct(paid["event_id"], {"jp": 4})], "clerk")
+    (annulled,), _ = ledger.record([hr.annul(paid["event_id"])], "clerk")
+    assert (corrected["version"], annulled["version"]) == (3, 4)
+    assert ledger.state("unit", "BKPSDM")["budgets"][2025]["realised"] == 0  # the cost annulled with it
