@@ -125,3 +125,13 @@ def test_a_fix_of_an_event_another_process_recorded_is_decided_on_the_stream_tha
     (annulled,), _ = ledger.record([hr.annul(paid["event_id"])], "clerk")
     assert (corrected["version"], annulled["version"]) == (3, 4)
     assert ledger.state("unit", "BKPSDM")["budgets"][2025]["realised"] == 0  # the cost annulled with it
+
+
+def test_a_replay_from_another_process_answers_the_receipts_the_original_got(ledger, twin, hr):
+    hr.employee(ledger)
+    bodies = [hr.training(jp=3, cost=500), hr.training(jp=2)]
+    original, replayed = twin.record(bodies, "clerk", batch=True, idempotency_key="k1")
+    assert not replayed
+    ledger.state("employee", NIP)  # cached here at the original's version: the replay decides without a read
+    assert ledger.record(bodies, "clerk", batch=True, idempotency_key="k1") == (original, True)
+    assert ledger.head() == 7  # 4, the two trainings and the cost realised
