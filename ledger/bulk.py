@@ -76,6 +76,7 @@ class Bulk:
                 except LedgerError as exc:
                     raise BulkStopped(i, exc) from None
             rank = {eid: n for n, eid in enumerate(e for w in wanted for e in w)}
+            unchanged = touched.unchanged()  # the streams only read, checked where written (before collecting)
             aggregates = touched.pending()
             events = sorted((e for a in aggregates for e in a.collect_events()),
                             key=lambda e: (rank[e.meta.get("derived_from") or e.meta["event_id"]],
@@ -90,7 +91,8 @@ class Bulk:
                 recordings = self._save_collected(events, aggregates,
                                                   idempotency=[(*claims[i], ids) for i, ids in of_claim.items()],
                                                   disclosures=touched.disclosures, erasures=[],
-                                                  unit_names=list(touched.unit_names.items()))
+                                                  unit_names=list(touched.unit_names.items()),
+                                                  unchanged=unchanged)
             except IntegrityError:
                 self._bulk_claims(postings)  # a racing writer took a key: that posting is a replay now
                 if attempt == MAX_RETRIES - 1:

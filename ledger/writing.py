@@ -43,6 +43,7 @@ class _Batch:
     def __init__(self, ledger: Reading, *, fresh: bool = True) -> None:
         self.ledger, self.fresh = ledger, fresh
         self.unverified: dict[uuid.UUID, int] = {}  # cached streams taken without a read: their versions
+        self.versions: dict[uuid.UUID, int] = {}  # every stream decided on: its version then (0: none yet)
         self.rulebook: Rulebook | None = getattr(ledger, "rulebook", None)  # the rules it switched off are not run
         self.loaded: dict[uuid.UUID, Stream | None] = {}
         self.disclosures: list[tuple[personal.Disclosure, bytes]] = []  # kept apart, sealed
@@ -61,12 +62,17 @@ class _Batch:
                 self.loaded[sid], self.unverified[sid] = clone(cached), cached.version
             else:
                 self.loaded[sid] = self.ledger.aggregate(kind, key, writable=True)
+            agg = self.loaded[sid]
+            self.versions[sid] = agg.version if agg is not None else 0
         return self.loaded[sid]
 
     def unchanged(self) -> list[tuple[str, int]]:
-        """(stream id, version) of the cached streams decided on and not written: the write transaction checks
-        that none moved on (a written one cannot have: its next version would then be taken)."""
-        return [(str(sid), v) for sid, v in self.unverified.items() if not self.loaded[sid].pending_events]
+        """(stream id, version) of the streams decided on and not written: the write transaction checks that
+        none moved on (a written one cannot have: its next version would then be taken). Those read from the
+        store too, not only the cached ones: another process may write them between the read and the write
+        (an evaluator separated then was an evaluation recorded without its `evaluator_active` finding)."""
+        return [(str(sid), v) for sid, v in self.versions.items()
+                if self.loaded[sid] is None or not self.loaded[sid].pending_events]
 
     def put(self, agg: Stream) -> None:
         self.loaded[agg.id] = agg
@@ -78,12 +84,10 @@ class _Batch:
             return self.loaded[sid] is not None
         known = self.ledger.aggregates
         if sid not in self.existing and not (known is not None and known.exists(sid)):
-            # A stream never ceases to exist: one read per stream and process (while it is remembered).
+            # A stream never ceases to exist: one read per stream and request, none while it is cached.
             if not self.ledger.recorder.select_events(sid, lte=1, limit=1):
                 return False
             self.existing.add(sid)
-            if known is not None:
-                known.existed(sid)
         return True
 
     def unit_name_holder(self, key: str) -> str | None:

@@ -8,8 +8,6 @@ from collections import OrderedDict
 
 from ledger.stream import Stream
 
-KNOWN_MAX = 100_000  # stream ids remembered as existing, per process
-
 
 def clone(agg: Stream) -> Stream:
     """A copy a writer may change: its own facts list and pending events, the facts themselves shared.
@@ -37,17 +35,13 @@ class AggregateCache:
         self.maxsize = maxsize
         self.items: OrderedDict[uuid.UUID, Stream] = OrderedDict()
         self.lock = threading.Lock()
-        self.known: set[uuid.UUID] = set()  # streams seen to exist; a stream never ceases to exist
 
     def exists(self, sid: uuid.UUID) -> bool:
-        """Whether the stream is known to exist (cached, or seen), so a writer need not read its first event."""
-        return sid in self.known or sid in self.items
-
-    def existed(self, sid: uuid.UUID) -> None:
-        with self.lock:
-            if len(self.known) >= KNOWN_MAX:  # ids only, but bounded all the same: forgotten ones are read again
-                self.known.clear()
-            self.known.add(sid)
+        """Whether the stream is cached (so it exists), and a writer need not read its first event. Only while
+        its aggregate is kept: a store restored under a running process may no longer hold a stream seen
+        earlier, and what a cold load trusts again, so does this (a remembered id kept a unit the restore
+        took away registered: tests/ledger/storage/test_write_races.py)."""
+        return sid in self.items
 
     def get(self, sid: uuid.UUID) -> Stream | None:
         with self.lock:
@@ -69,4 +63,3 @@ class AggregateCache:
     def clear(self) -> None:
         with self.lock:
             self.items.clear()
-            self.known.clear()
