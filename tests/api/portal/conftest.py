@@ -7,6 +7,7 @@ training) with the ledger's clock just after that day, and publish the next rele
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 from types import SimpleNamespace
@@ -14,23 +15,29 @@ from types import SimpleNamespace
 import pytest
 
 import public_world
-from server_process import JEJAK, empty_database, free_port, terminate, wait_for_health
+from server_process import JEJAK, free_port, own_pg_database, terminate, wait_for_health
 
 DEMO_TODAY = "2026-04-10"
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
 def demo_city(request, tmp_path_factory):
-    """The portal app over a small deterministic demo city that has published its due releases."""
-    work = tmp_path_factory.mktemp("attack-city")
-    url = empty_database(request, work)
-    public_world.load_demo(url, work, years=2, today=DEMO_TODAY)
-    from api import create_app
+    """The portal app over a small deterministic demo city that has published its due releases.
 
-    app = create_app({"DATABASE_URL": url, "TESTING": True, "CONTACT_KEY_PATH": work / "contact.key",
-                      "PUBLIC_READ_RATE": "1000000/60"})
-    yield SimpleNamespace(app=app, url=url, work=work)
-    app.extensions["jejak"].close()
+    On PostgreSQL in a database of its own: the session's `pg_database` is emptied by every test that asks
+    for an empty database, and a session fixture outlives the modules run between its users (with the
+    modules scheduled whole, the city was gone before test_attacks_tickets read it)."""
+    work = tmp_path_factory.mktemp("attack-city")
+    with contextlib.ExitStack() as stack:
+        url = (stack.enter_context(own_pg_database("jejak_attack_city")) if request.param == "postgres"
+               else f"sqlite:///{work / 'jejak.db'}")
+        public_world.load_demo(url, work, years=2, today=DEMO_TODAY)
+        from api import create_app
+
+        app = create_app({"DATABASE_URL": url, "TESTING": True, "CONTACT_KEY_PATH": work / "contact.key",
+                          "PUBLIC_READ_RATE": "1000000/60"})
+        yield SimpleNamespace(app=app, url=url, work=work)
+        app.extensions["jejak"].close()
 
 
 # --- the portal served for real (the browser tests; `browser` is in tests/api/conftest.py) ---
