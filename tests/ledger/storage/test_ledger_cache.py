@@ -14,13 +14,6 @@ from ledger.errors import RuleViolated, VersionConflict
 NIP = "198503122010011002"
 
 
-@pytest.fixture
-def twin(database_url):
-    """A second Ledger on the same database: another server process, as far as caches go."""
-    app = Ledger(database_url)
-    yield app
-    app.close()
-
 
 @pytest.fixture
 def uncached(database_url):

@@ -15,13 +15,6 @@ from ledger.storage import backup
 NIP = "198503122010011002"
 
 
-@pytest.fixture
-def twin(database_url):
-    """A second Ledger on the same database: another server process."""
-    app = Ledger(database_url)
-    yield app
-    app.close()
-
 
 def meanwhile(app: Ledger, write, saving: str = "save") -> None:
     """Run `write` (another process's) once, after `app` decided its next request and before it saves it
