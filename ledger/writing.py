@@ -42,7 +42,7 @@ class _Batch:
 
     def __init__(self, ledger: Reading, *, fresh: bool = True) -> None:
         self.ledger, self.fresh = ledger, fresh
-        self.unverified: dict[uuid.UUID, int] = {}  # cached streams taken without a read: their versions
+        self.from_cache = False  # some stream was taken from the cache without a read
         self.versions: dict[uuid.UUID, int] = {}  # every stream decided on: its version then (0: none yet)
         self.rulebook: Rulebook | None = getattr(ledger, "rulebook", None)  # the rules it switched off are not run
         self.loaded: dict[uuid.UUID, Stream | None] = {}
@@ -59,7 +59,7 @@ class _Batch:
         if sid not in self.loaded:
             cached = None if self.fresh or self.ledger.aggregates is None else self.ledger.aggregates.get(sid)
             if cached is not None:
-                self.loaded[sid], self.unverified[sid] = clone(cached), cached.version
+                self.loaded[sid], self.from_cache = clone(cached), True
             else:
                 self.loaded[sid] = self.ledger.aggregate(kind, key, writable=True)
             agg = self.loaded[sid]
@@ -147,7 +147,7 @@ class Writing:
                 replay = self._replay(claim)
                 if replay is not None:
                     return replay, True
-                if touched.unverified:  # decided on cached streams: again at once, on what is stored now
+                if touched.from_cache:  # decided on cached streams: again at once, on what is stored now
                     fresh = True
                     continue
                 if isinstance(exc, LedgerError):
